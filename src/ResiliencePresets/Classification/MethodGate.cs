@@ -1,0 +1,36 @@
+namespace ResiliencePresets;
+
+/// <summary>
+/// Decides whether a request may be sent again, from its method and its idempotency key alone.
+/// </summary>
+internal sealed class MethodGate
+{
+    private readonly Dictionary<string, MethodRetryRule> _rules;
+    private readonly string _idempotencyHeader;
+
+    public MethodGate(IEnumerable<KeyValuePair<string, MethodRetryRule>> rules, string idempotencyHeader)
+    {
+        _rules = new Dictionary<string, MethodRetryRule>(rules, StringComparer.OrdinalIgnoreCase);
+        _idempotencyHeader = idempotencyHeader;
+    }
+
+    public MethodRetryRule RuleFor(HttpMethod method)
+        => _rules.TryGetValue(method.Method, out var rule) ? rule : MethodRetryRule.Never;
+
+    /// <summary>
+    /// Returns whether the request may ever be retried, whatever the failure.
+    /// </summary>
+    public bool MayRetry(HttpRequestMessage request) => RuleFor(request.Method) != MethodRetryRule.Never;
+
+    /// <summary>
+    /// Returns whether the request may be retried after a failure.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="mayHaveReachedServer"><see langword="false"/> only when the failure proves the server never saw the request.</param>
+    public bool MayRetry(HttpRequestMessage request, bool mayHaveReachedServer) => RuleFor(request.Method) switch
+    {
+        MethodRetryRule.Retry => true,
+        MethodRetryRule.WithIdempotencyKey => !mayHaveReachedServer || request.Headers.NonValidated.Contains(_idempotencyHeader),
+        _ => false,
+    };
+}

@@ -1,0 +1,62 @@
+namespace ResiliencePresets;
+
+/// <summary>
+/// A validated preset for one named client, frozen into the form the pipeline reads on every request.
+/// </summary>
+internal sealed class PresetPolicy
+{
+    public PresetPolicy(string presetName, string clientName, ResiliencePresetOptions options)
+    {
+        PresetName = presetName;
+        ClientName = clientName;
+        MaxRetryAttempts = options.Retry.MaxRetryAttempts;
+        BaseDelay = options.Retry.BaseDelay;
+        MaxDelay = options.Retry.MaxDelay;
+        MaxRetryAfter = options.Retry.MaxRetryAfter;
+        AttemptTimeout = options.AttemptTimeout;
+        TotalTimeout = options.TotalTimeout;
+        BreakerEnabled = options.CircuitBreaker.Enabled;
+        FailureRatio = options.CircuitBreaker.FailureRatio;
+        MinimumThroughput = options.CircuitBreaker.MinimumThroughput;
+        SamplingDuration = options.CircuitBreaker.SamplingDuration;
+        BreakDuration = options.CircuitBreaker.BreakDuration;
+        IdempotencyHeader = options.Idempotency.HeaderName;
+        AddMissingIdempotencyKey = options.Idempotency.AddMissingKey;
+        Classifier = new StatusCodeClassifier(options.StatusCodes);
+        Methods = new MethodGate(options.Methods, options.Idempotency.HeaderName);
+    }
+
+    public string PresetName { get; }
+
+    public string ClientName { get; }
+
+    public int MaxRetryAttempts { get; }
+
+    public TimeSpan BaseDelay { get; }
+
+    public TimeSpan MaxDelay { get; }
+
+    public TimeSpan MaxRetryAfter { get; }
+
+    public TimeSpan AttemptTimeout { get; }
+
+    public TimeSpan TotalTimeout { get; }
+
+    public bool BreakerEnabled { get; }
+
+    public double FailureRatio { get; }
+
+    public int MinimumThroughput { get; }
+
+    public TimeSpan SamplingDuration { get; }
+
+    public TimeSpan BreakDuration { get; }
+
+    public string IdempotencyHeader { get; }
+
+    public bool AddMissingIdempotencyKey { get; }
+
+    public StatusCodeClassifier Classifier { get; }
+
+    public MethodGate Methods { get; }
+}

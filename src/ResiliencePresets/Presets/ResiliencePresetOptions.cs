@@ -1,0 +1,63 @@
+namespace ResiliencePresets;
+
+/// <summary>
+/// Everything a preset decides: which methods and status codes are retried, how long to wait, timeouts, the circuit
+/// breaker and the idempotency key. Configuration: <c>ResiliencePresets:Presets:&lt;preset&gt;</c> and
+/// <c>ResiliencePresets:Clients:&lt;HttpClient name&gt;</c>.
+/// </summary>
+/// <remarks>
+/// A new instance holds the ReadOnlyApi defaults. The built-in presets, configuration and code overrides are applied on
+/// top of each other, in that order, and the result is validated before the first request.
+/// </remarks>
+public sealed class ResiliencePresetOptions
+{
+    /// <summary>
+    /// Gets or sets the preset a configured preset starts from. Required for a preset defined in configuration; not
+    /// allowed under <c>Clients</c>.
+    /// </summary>
+    /// <value>Default: <see langword="null"/>.</value>
+    public string? BasedOn { get; set; }
+
+    /// <summary>
+    /// Gets the retry settings.
+    /// </summary>
+    public ResiliencePresetRetryOptions Retry { get; } = new();
+
+    /// <summary>
+    /// Gets the preset's changes to the status-code table (<see cref="StatusCodeClassifier.DefaultRules"/>), keyed by
+    /// status code (100 to 599).
+    /// </summary>
+    /// <value>Default: empty; PaymentWithIdempotencyKey sets 409 to <see cref="StatusCodeRule.Retry"/>.</value>
+    public IDictionary<int, StatusCodeRule> StatusCodes { get; } = new Dictionary<int, StatusCodeRule>();
+
+    /// <summary>
+    /// Gets the rule per HTTP method (keys ignore case). A method not listed is never retried.
+    /// </summary>
+    /// <value>Default: GET, HEAD, OPTIONS and TRACE <see cref="MethodRetryRule.Retry"/> (ReadOnlyApi); IdempotentWrite and
+    /// PaymentWithIdempotencyKey add PUT and DELETE <see cref="MethodRetryRule.Retry"/>, POST and PATCH
+    /// <see cref="MethodRetryRule.WithIdempotencyKey"/>.</value>
+    public IDictionary<string, MethodRetryRule> Methods { get; } = new Dictionary<string, MethodRetryRule>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Gets or sets the timeout of one attempt. A timed-out attempt is retried under the method rules.
+    /// Valid: 00:00:00.01 to 1.00:00:00, and at most <see cref="TotalTimeout"/>.
+    /// </summary>
+    /// <value>Default: 00:00:10 (ReadOnlyApi, IdempotentWrite), 00:00:30 (PaymentWithIdempotencyKey).</value>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Gets or sets the timeout of the whole request, all attempts and waits included. Valid: 00:00:00.01 to 1.00:00:00.
+    /// </summary>
+    /// <value>Default: 00:01:00 (ReadOnlyApi, IdempotentWrite), 00:02:00 (PaymentWithIdempotencyKey).</value>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Gets the circuit breaker settings.
+    /// </summary>
+    public ResiliencePresetCircuitBreakerOptions CircuitBreaker { get; } = new();
+
+    /// <summary>
+    /// Gets the idempotency key settings.
+    /// </summary>
+    public IdempotencyKeyOptions Idempotency { get; } = new();
+}

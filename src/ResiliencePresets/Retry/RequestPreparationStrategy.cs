@@ -1,0 +1,52 @@
+using Polly;
+
+namespace ResiliencePresets;
+
+/// <summary>
+/// The outermost strategy of every preset: runs once per logical request, before the first attempt. It starts the
+/// request's retry state, stamps the idempotency key and makes the body repeatable, so every attempt sends the same key
+/// and the same bytes.
+/// </summary>
+internal sealed class RequestPreparationStrategy : ResilienceStrategy<HttpResponseMessage>
+{
+    private readonly PresetPolicy _policy;
+    private readonly TimeProvider _timeProvider;
+
+    public RequestPreparationStrategy(PresetPolicy policy, TimeProvider timeProvider)
+    {
+        _policy = policy;
+        _timeProvider = timeProvider;
+    }
+
+    protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
+        ResilienceContext context,
+        TState state)
+    {
+        context.Properties.Set(RetryState.Key, new RetryState(_timeProvider.GetTimestamp()));
+
+        if (context.GetRequestMessage() is HttpRequestMessage request)
+        {
+            if (_policy.AddMissingIdempotencyKey)
+            {
+                IdempotencyKeyStamp.Apply(request, _policy.IdempotencyHeader);
+            }
+
+            if (_policy.MaxRetryAttempts > 0 && _policy.Methods.MayRetry(request))
+            {
+                try
+                {
+                    await RequestBodyBuffer.EnsureRepeatableAsync(request, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+                }
+#pragma warning disable CA1031 // The body's own failure is the request's outcome, as it would be without the preset.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    return Outcome.FromException<HttpResponseMessage>(e);
+                }
+            }
+        }
+
+        return await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+    }
+}

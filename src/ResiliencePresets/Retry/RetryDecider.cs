@@ -1,0 +1,110 @@
+using Polly;
+
+namespace ResiliencePresets;
+
+/// <summary>
+/// Decides whether a failed attempt is retried and how long to wait first: the one place that answers
+/// "why was this retried?".
+/// </summary>
+/// <remarks>
+/// In order: caller cancellation and non-transient exceptions are never retried; a response is looked up in the
+/// status-code table (after the server's own verdict), within the table's per-code limits; the method rule must allow
+/// another send; a server-requested wait longer than <c>Retry:MaxRetryAfter</c> or than the time left returns the
+/// response at once; otherwise the wait is the server's plus a small jitter, or the backoff when the server named none.
+/// </remarks>
+internal sealed class RetryDecider
+{
+    // Jitter added on top of a server-requested wait: up to this share of the wait, and never more than MaxServerJitter.
+    private const double ServerJitterShare = 0.1;
+    private static readonly TimeSpan MaxServerJitter = TimeSpan.FromSeconds(1);
+
+    private readonly PresetPolicy _policy;
+    private readonly TimeProvider _timeProvider;
+    private readonly Func<double> _random;
+
+    public RetryDecider(PresetPolicy policy, TimeProvider timeProvider, Func<double> random)
+    {
+        _policy = policy;
+        _timeProvider = timeProvider;
+        _random = random;
+    }
+
+    public RetryDecision Decide(Outcome<HttpResponseMessage> outcome, HttpRequestMessage request, RetryState state, int retryIndex)
+    {
+        var remaining = _policy.TotalTimeout - _timeProvider.GetElapsedTime(state.StartTimestamp);
+        return outcome.Exception is Exception exception
+            ? DecideForException(exception, request, remaining, retryIndex)
+            : DecideForResponse(outcome.Result!, request, state, remaining, retryIndex);
+    }
+
+    private RetryDecision DecideForException(Exception exception, HttpRequestMessage request, TimeSpan remaining, int retryIndex)
+    {
+        var cause = exception.GetType().Name;
+        var kind = TransportFailure.Classify(exception);
+        if (kind == TransportFailureKind.NotTransient)
+        {
+            return RetryDecision.No(cause);
+        }
+
+        if (!_policy.Methods.MayRetry(request, mayHaveReachedServer: kind == TransportFailureKind.MayHaveReachedServer))
+        {
+            return RetryDecision.No(cause, declinedBecause: MethodDeclined(request));
+        }
+
+        return WithBackoff(cause, null, remaining, retryIndex);
+    }
+
+    private RetryDecision DecideForResponse(HttpResponseMessage response, HttpRequestMessage request, RetryState state, TimeSpan remaining, int retryIndex)
+    {
+        var statusCode = StatusCodeClassifier.EffectiveStatusCode(response);
+        var cause = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var rule = _policy.Classifier.Classify(response);
+        if (!rule.IsRetry)
+        {
+            return RetryDecision.No(cause, statusCode);
+        }
+
+        if (rule.MaxRetries is int max && state.RetriesFor(statusCode) >= max)
+        {
+            return RetryDecision.No(cause, statusCode, $"status {cause} may be retried at most {max} time(s)");
+        }
+
+        if (!_policy.Methods.MayRetry(request, mayHaveReachedServer: true))
+        {
+            return RetryDecision.No(cause, statusCode, MethodDeclined(request));
+        }
+
+        if (!RetryAfterReader.TryRead(response, _timeProvider.GetUtcNow(), out var serverWait))
+        {
+            return WithBackoff(cause, statusCode, remaining, retryIndex);
+        }
+
+        var limit = _policy.MaxRetryAfter < remaining ? _policy.MaxRetryAfter : remaining;
+        if (serverWait.Delay > limit)
+        {
+            return RetryDecision.No(cause, statusCode, serverWait.Delay > _policy.MaxRetryAfter
+                ? $"the server asked to wait {serverWait.Delay} ({serverWait.HeaderName}), longer than Retry:MaxRetryAfter ({_policy.MaxRetryAfter})"
+                : $"the server asked to wait {serverWait.Delay} ({serverWait.HeaderName}), longer than the {remaining} left of TotalTimeout");
+        }
+
+        var jitterCeiling = TimeSpan.FromTicks(Math.Min(
+            Math.Min((long)(serverWait.Delay.Ticks * ServerJitterShare), MaxServerJitter.Ticks),
+            (limit - serverWait.Delay).Ticks));
+        var delay = serverWait.Delay + TimeSpan.FromTicks((long)(jitterCeiling.Ticks * _random()));
+        return new RetryDecision(true, cause, statusCode, delay, RetryDelaySource.ServerHeader, serverWait.HeaderName, null);
+    }
+
+    private RetryDecision WithBackoff(string cause, int? statusCode, TimeSpan remaining, int retryIndex)
+    {
+        var delay = BackoffDelay.Compute(retryIndex, _policy.BaseDelay, _policy.MaxDelay, _random());
+        return delay < remaining
+            ? new RetryDecision(true, cause, statusCode, delay, RetryDelaySource.Backoff, null, null)
+            : RetryDecision.No(cause, statusCode, $"the backoff of {delay} would outlast the {remaining} left of TotalTimeout");
+    }
+
+    private string MethodDeclined(HttpRequestMessage request) => _policy.Methods.RuleFor(request.Method) switch
+    {
+        MethodRetryRule.WithIdempotencyKey => $"{request.Method} is retried only with an {_policy.IdempotencyHeader} header, or when the request never reached the server",
+        _ => $"{request.Method} is never retried by this preset",
+    };
+}

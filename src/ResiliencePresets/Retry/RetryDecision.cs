@@ -1,0 +1,25 @@
+namespace ResiliencePresets;
+
+/// <summary>
+/// The outcome of asking whether a failed attempt is retried, and if so after how long.
+/// </summary>
+/// <param name="ShouldRetry">Whether the attempt is retried.</param>
+/// <param name="Cause">The status code or exception type that failed the attempt, as it is logged.</param>
+/// <param name="StatusCode">The status code the status-code table was consulted with, for a response.</param>
+/// <param name="Delay">The wait before the retry.</param>
+/// <param name="Source">Where <paramref name="Delay"/> came from.</param>
+/// <param name="SourceHeader">The header the server's wait was read from, for <see cref="RetryDelaySource.ServerHeader"/>.</param>
+/// <param name="DeclinedBecause">Why a failure that is otherwise retryable is not retried; <see langword="null"/> when
+/// it is retried or was never retryable.</param>
+internal readonly record struct RetryDecision(
+    bool ShouldRetry,
+    string Cause,
+    int? StatusCode,
+    TimeSpan Delay,
+    RetryDelaySource Source,
+    string? SourceHeader,
+    string? DeclinedBecause)
+{
+    public static RetryDecision No(string cause, int? statusCode = null, string? declinedBecause = null)
+        => new(false, cause, statusCode, TimeSpan.Zero, RetryDelaySource.Backoff, null, declinedBecause);
+}

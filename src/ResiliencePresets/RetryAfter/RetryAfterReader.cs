@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+
+namespace ResiliencePresets;
+
+/// <summary>
+/// Finds how long a server asked the client to wait before trying again.
+/// </summary>
+/// <remarks>
+/// <para>Headers are read in this order, and the first that holds a usable wait wins:
+/// <c>retry-after-ms</c> and <c>x-ms-retry-after-ms</c> (milliseconds, sent by OpenAI and Azure);
+/// <c>Retry-After</c> as delta-seconds or as an HTTP-date (RFC 9110 §10.2.3);
+/// the IETF <c>RateLimit</c> field's <c>t=</c> parameter and <c>RateLimit-Reset</c> (delta-seconds);
+/// <c>X-RateLimit-Reset</c>, read as epoch seconds (as GitHub sends it) when larger than 1,000,000,000 and as
+/// delta-seconds otherwise. A reset header counts only when the matching remaining-quota header is absent or zero.</para>
+/// <para>A usable wait is positive. Zero, negative, past, unparseable and unrepresentably large values are ignored, so
+/// the caller falls back to its own backoff. Nothing here throws for any header value.</para>
+/// </remarks>
+public static class RetryAfterReader
+{
+    /// <summary>The standard header (RFC 9110 §10.2.3).</summary>
+    internal const string RetryAfter = "Retry-After";
+
+    /// <summary>Milliseconds, sent by OpenAI.</summary>
+    internal const string RetryAfterMs = "retry-after-ms";
+
+    /// <summary>Milliseconds, sent by Azure services.</summary>
+    internal const string XMsRetryAfterMs = "x-ms-retry-after-ms";
+
+    // Smaller values of X-RateLimit-Reset are delta-seconds; larger ones are Unix times (September 2001 onwards).
+    private const long EpochThreshold = 1_000_000_000;
+
+    private static readonly long MaxSeconds = (long)TimeSpan.MaxValue.TotalSeconds;
+
+    /// <summary>
+    /// Reads the wait a response asks for.
+    /// </summary>
+    /// <param name="response">The response.</param>
+    /// <param name="now">The current time, used for HTTP-dates and epoch times.</param>
+    /// <param name="value">The wait and the header it came from, when one was found.</param>
+    /// <returns><see langword="true"/> when the response carries a usable wait.</returns>
+    public static bool TryRead(HttpResponseMessage response, DateTimeOffset now, out RetryAfterValue value)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var headers = response.Headers.NonValidated;
+
+        var delay = ReadMilliseconds(headers, RetryAfterMs) is { } ms ? (ms, RetryAfterMs)
+            : ReadMilliseconds(headers, XMsRetryAfterMs) is { } xms ? (xms, XMsRetryAfterMs)
+            : ReadRetryAfter(headers, now) is { } retryAfter ? (retryAfter, RetryAfter)
+            : FromSeconds(RateLimitHeaders.ReadFieldResetSeconds(headers)) is { } field ? (field, RateLimitHeaders.RateLimit)
+            : ReadReset(headers, RateLimitHeaders.RateLimitReset, RateLimitHeaders.RateLimitRemaining, now, allowEpoch: false) is { } reset ? (reset, RateLimitHeaders.RateLimitReset)
+            : ReadReset(headers, RateLimitHeaders.XRateLimitReset, RateLimitHeaders.XRateLimitRemaining, now, allowEpoch: true) is { } xreset ? (xreset, RateLimitHeaders.XRateLimitReset)
+            : default((TimeSpan, string)?);
+
+        if (delay is var (wait, header))
+        {
+            value = new RetryAfterValue(wait, header);
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
+
+    private static TimeSpan? ReadMilliseconds(HttpHeadersNonValidated headers, string name)
+    {
+        if (!headers.TryGetValues(name, out var values))
+        {
+            return null;
+        }
+
+        TimeSpan? longest = null;
+        foreach (var value in values)
+        {
+            if (double.TryParse(value.AsSpan().Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var ms) &&
+                ms > 0 && ms / 1000 < MaxSeconds)
+            {
+                longest = Longest(longest, TimeSpan.FromTicks((long)(ms * TimeSpan.TicksPerMillisecond)));
+            }
+        }
+
+        return longest is { Ticks: > 0 } ? longest : null;
+    }
+
+    private static TimeSpan? ReadRetryAfter(HttpHeadersNonValidated headers, DateTimeOffset now)
+    {
+        if (!headers.TryGetValues(RetryAfter, out var values))
+        {
+            return null;
+        }
+
+        TimeSpan? longest = null;
+        foreach (var value in values)
+        {
+            if (!RetryConditionHeaderValue.TryParse(value, out var parsed))
+            {
+                continue;
+            }
+
+            var wait = parsed.Delta ?? (parsed.Date is DateTimeOffset date ? date - now : null);
+            if (wait > TimeSpan.Zero)
+            {
+                longest = Longest(longest, wait.Value);
+            }
+        }
+
+        return longest;
+    }
+
+    private static TimeSpan? ReadReset(HttpHeadersNonValidated headers, string resetName, string remainingName, DateTimeOffset now, bool allowEpoch)
+    {
+        if (RateLimitHeaders.ReadInteger(headers, remainingName) is > 0)
+        {
+            return null;
+        }
+
+        var reset = RateLimitHeaders.ReadInteger(headers, resetName);
+        if (reset is not long seconds)
+        {
+            return null;
+        }
+
+        if (allowEpoch && seconds > EpochThreshold)
+        {
+            return seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds() && DateTimeOffset.FromUnixTimeSeconds(seconds) - now is { Ticks: > 0 } wait
+                ? wait
+                : null;
+        }
+
+        return FromSeconds(seconds);
+    }
+
+    private static TimeSpan? FromSeconds(long? seconds)
+        => seconds is long s && s > 0 && s < MaxSeconds ? TimeSpan.FromTicks(s * TimeSpan.TicksPerSecond) : null;
+
+    private static TimeSpan Longest(TimeSpan? current, TimeSpan candidate)
+        => current is TimeSpan c && c > candidate ? c : candidate;
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Logging;
+
+namespace ResiliencePresets;
+
+/// <summary>
+/// The library's log messages. They carry no header values and no query strings.
+/// </summary>
+internal static partial class Log
+{
+    public static void RetryScheduled(ILogger logger, string clientName, HttpRequestMessage request, in RetryDecision planned, int retryNumber, TimeSpan delay)
+    {
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        var source = planned.Source == RetryDelaySource.ServerHeader ? planned.SourceHeader ?? "server" : "backoff";
+        var url = SafeUrl.From(request.RequestUri);
+        RetryScheduled(logger, clientName, request.Method.Method, url, planned.Cause, retryNumber, delay.TotalMilliseconds, source);
+    }
+
+    public static void RetryDeclined(ILogger logger, string clientName, HttpRequestMessage request, string cause, string reason)
+    {
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        var url = SafeUrl.From(request.RequestUri);
+        RetryDeclined(logger, clientName, request.Method.Method, url, cause, reason);
+    }
+
+    [LoggerMessage(EventId = 1, EventName = "RetryScheduled", Level = LogLevel.Information,
+        Message = "Retrying {ClientName} {Method} {Url} after {Cause}: retry {RetryNumber} in {DelayMs} ms, delay from {DelaySource}.")]
+    private static partial void RetryScheduled(ILogger logger, string clientName, string method, string url, string cause, int retryNumber, double delayMs, string delaySource);
+
+    [LoggerMessage(EventId = 2, EventName = "RetryDeclined", Level = LogLevel.Information,
+        Message = "Not retrying {ClientName} {Method} {Url} after {Cause}: {Reason}.")]
+    private static partial void RetryDeclined(ILogger logger, string clientName, string method, string url, string cause, string reason);
+
+    [LoggerMessage(EventId = 3, EventName = "ConfigurationRejected", Level = LogLevel.Error,
+        Message = "A change to the ResiliencePresets configuration was rejected for client {ClientName}; its last good settings stay in force. {Errors}")]
+    public static partial void ConfigurationRejected(ILogger logger, string clientName, string errors);
+
+    [LoggerMessage(EventId = 4, EventName = "ConfigurationApplied", Level = LogLevel.Information,
+        Message = "A change to the ResiliencePresets configuration was applied to client {ClientName}.")]
+    public static partial void ConfigurationApplied(ILogger logger, string clientName);
+}
