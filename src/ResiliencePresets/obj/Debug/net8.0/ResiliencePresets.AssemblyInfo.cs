@@ -17,7 +17,7 @@ using System.Reflection;
     "WithIdempotencyKey) over Polly v8 and Microsoft.Extensions.Http.Resilience, conf" +
     "igured from appsettings.json."))]
 [assembly: System.Reflection.AssemblyFileVersionAttribute("1.0.0.0")]
-[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0")]
+[assembly: System.Reflection.AssemblyInformationalVersionAttribute("1.0.0+9cae50a0da4b5e5e670dc88eb8c9f0993e7b3caa")]
 [assembly: System.Reflection.AssemblyProductAttribute("ResiliencePresets")]
 [assembly: System.Reflection.AssemblyTitleAttribute("ResiliencePresets")]
 [assembly: System.Reflection.AssemblyVersionAttribute("1.0.0.0")]

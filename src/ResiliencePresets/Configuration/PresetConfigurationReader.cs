@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+
+namespace ResiliencePresets;
+
+/// <summary>
+/// Applies one configuration section onto a preset's options, strictly: a key that names no setting and a value that
+/// cannot be read are reported with their full configuration path, never skipped.
+/// </summary>
+internal static class PresetConfigurationReader
+{
+    private const string BasedOnKey = nameof(ResiliencePresetOptions.BasedOn);
+
+    /// <summary>
+    /// Applies <paramref name="section"/> onto <paramref name="target"/>; every problem found is added to <paramref name="failures"/>.
+    /// </summary>
+    public static void Apply(IConfigurationSection section, ResiliencePresetOptions target, bool allowBasedOn, List<string> failures)
+        => ApplyObject(section, target, allowBasedOn, failures);
+
+    private static void ApplyObject(IConfigurationSection section, object target, bool allowBasedOn, List<string> failures)
+    {
+        var properties = target.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => allowBasedOn || p.Name != BasedOnKey)
+            .ToArray();
+
+        foreach (var child in section.GetChildren())
+        {
+            var property = Array.Find(properties, p => string.Equals(p.Name, child.Key, StringComparison.OrdinalIgnoreCase));
+            if (property is null)
+            {
+                failures.Add(child.Key.Equals(BasedOnKey, StringComparison.OrdinalIgnoreCase)
+                    ? $"{child.Path} is not allowed: a client's preset is chosen in code with AddResiliencePreset; BasedOn belongs under Presets."
+                    : $"{child.Path} is not a known setting; the settings under {section.Path} are {string.Join(", ", properties.Select(p => p.Name))}.");
+                continue;
+            }
+
+            var value = property.GetValue(target);
+            switch (value)
+            {
+                case IDictionary<int, StatusCodeRule> statusCodes:
+                    ApplyStatusCodes(child, statusCodes, failures);
+                    break;
+                case IDictionary<string, MethodRetryRule> methods:
+                    ApplyMethods(child, methods, failures);
+                    break;
+                case ResiliencePresetRetryOptions or ResiliencePresetCircuitBreakerOptions or IdempotencyKeyOptions:
+                    if (IsSection(child, failures, property.Name))
+                    {
+                        ApplyObject(child, value, allowBasedOn: false, failures);
+                    }
+
+                    break;
+                default:
+                    if (child.Value is null)
+                    {
+                        failures.Add($"{child.Path} is a section; it must be a single value ({Describe(property.PropertyType)}).");
+                    }
+                    else if (TryConvert(child.Value, property.PropertyType, out var converted))
+                    {
+                        property.SetValue(target, converted);
+                    }
+                    else
+                    {
+                        failures.Add($"{child.Path} is '{child.Value}'; it must be {Describe(property.PropertyType)}.");
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private static void ApplyStatusCodes(IConfigurationSection section, IDictionary<int, StatusCodeRule> target, List<string> failures)
+    {
+        if (!IsSection(section, failures, "StatusCodes"))
+        {
+            return;
+        }
+
+        foreach (var child in section.GetChildren())
+        {
+            if (!int.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var code) || code is < 100 or > 599)
+            {
+                failures.Add($"{child.Path} is not a status code; the keys under {section.Path} must be whole numbers from 100 to 599.");
+            }
+            else if (StatusCodeRule.TryParse(child.Value, out var rule))
+            {
+                target[code] = rule;
+            }
+            else
+            {
+                failures.Add($"{child.Path} is '{child.Value}'; it must be {Describe(typeof(StatusCodeRule))}.");
+            }
+        }
+    }
+
+    private static void ApplyMethods(IConfigurationSection section, IDictionary<string, MethodRetryRule> target, List<string> failures)
+    {
+        if (!IsSection(section, failures, "Methods"))
+        {
+            return;
+        }
+
+        foreach (var child in section.GetChildren())
+        {
+            if (!HttpToken.IsMethod(child.Key))
+            {
+                failures.Add($"{child.Path} is not an HTTP method; the keys under {section.Path} must be method names such as GET or POST.");
+            }
+            else if (TryConvert(child.Value, typeof(MethodRetryRule), out var rule))
+            {
+                target[child.Key.ToUpperInvariant()] = (MethodRetryRule)rule!;
+            }
+            else
+            {
+                failures.Add($"{child.Path} is '{child.Value}'; it must be {Describe(typeof(MethodRetryRule))}.");
+            }
+        }
+    }
+
+    private static bool IsSection(IConfigurationSection section, List<string> failures, string name)
+    {
+        if (section.Value is null)
+        {
+            return true;
+        }
+
+        failures.Add($"{section.Path} is '{section.Value}'; {name} must be a section of settings, not a single value.");
+        return false;
+    }
+
+    private static bool TryConvert(string? text, Type type, out object? value)
+    {
+        value = null;
+        if (text is null)
+        {
+            return false;
+        }
+
+        var invariant = CultureInfo.InvariantCulture;
+        var trimmed = text.Trim();
+        if (type == typeof(string))
+        {
+            value = text;
+        }
+        else if (type == typeof(int) && int.TryParse(trimmed, NumberStyles.AllowLeadingSign, invariant, out var integer))
+        {
+            value = integer;
+        }
+        else if (type == typeof(double) && double.TryParse(trimmed, NumberStyles.Float, invariant, out var number) && double.IsFinite(number))
+        {
+            value = number;
+        }
+        else if (type == typeof(bool) && bool.TryParse(trimmed, out var flag))
+        {
+            value = flag;
+        }
+        else if (type == typeof(TimeSpan) && trimmed.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(trimmed, invariant, out var span))
+        {
+            // Requiring hh:mm:ss keeps "30" from silently meaning thirty days.
+            value = span;
+        }
+        else if (type == typeof(MethodRetryRule) && !char.IsAsciiDigit(trimmed.FirstOrDefault()) && !trimmed.StartsWith('-') &&
+                 Enum.TryParse<MethodRetryRule>(trimmed, ignoreCase: true, out var rule) && Enum.IsDefined(rule))
+        {
+            value = rule;
+        }
+
+        return value is not null;
+    }
+
+    private static string Describe(Type type) => type switch
+    {
+        _ when type == typeof(int) => "a whole number",
+        _ when type == typeof(double) => "a number",
+        _ when type == typeof(bool) => "true or false",
+        _ when type == typeof(TimeSpan) => "a time span written as hh:mm:ss, such as 00:00:30",
+        _ when type == typeof(StatusCodeRule) => "Retry, Never or Retry(N) with N at least 1",
+        _ when type == typeof(MethodRetryRule) => "Retry, Never or WithIdempotencyKey",
+        _ => "text",
+    };
+}

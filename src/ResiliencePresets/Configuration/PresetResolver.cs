@@ -1,0 +1,211 @@
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace ResiliencePresets;
+
+/// <summary>
+/// Computes a client's final options: the built-in preset at the root of the <c>BasedOn</c> chain, each configured
+/// preset in the chain, the client's own section, then code overrides; and validates the result.
+/// </summary>
+internal sealed class PresetResolver
+{
+    private const string PresetsKey = "Presets";
+    private const string ClientsKey = "Clients";
+
+    private readonly PresetRegistrations _registrations;
+
+    public PresetResolver(PresetRegistrations registrations) => _registrations = registrations;
+
+    private IConfiguration? Configuration => _registrations.Configuration;
+
+    /// <summary>
+    /// Resolves a registered client's preset.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">The preset or its configuration is invalid; every problem is listed.</exception>
+    public ResolvedPreset Resolve(string clientName)
+    {
+        var selection = _registrations.For(clientName)
+            ?? throw new InvalidOperationException($"No resilience preset was registered for the HttpClient '{clientName}'.");
+        return Resolve(clientName, selection, ClientSection(clientName));
+    }
+
+    /// <summary>
+    /// Validates everything that is registered or configured, and returns every problem found.
+    /// </summary>
+    public List<string> ValidateAll()
+    {
+        var failures = new List<string>();
+        foreach (var clientName in _registrations.ClientNames)
+        {
+            Collect(failures, () => Resolve(clientName));
+        }
+
+        foreach (var preset in PresetSections())
+        {
+            Collect(failures, () => Resolve(clientName: null, new PresetSelection(preset.Key, null), clientSection: null));
+        }
+
+        foreach (var client in ClientSections().Where(c => !_registrations.ClientNames.Contains(c.Key)))
+        {
+            var selection = _registrations.Default ?? new PresetSelection(ResiliencePresetNames.ReadOnlyApi, null);
+            Collect(failures, () => Resolve(client.Key, selection, client));
+        }
+
+        return failures.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// Returns the names of every preset a client can use: the built-in ones, then those defined in configuration.
+    /// </summary>
+    public IEnumerable<string> KnownPresetNames()
+        => BuiltInPresets.Names.Concat(PresetSections().Select(s => s.Key).Where(name => !BuiltInPresets.Contains(name)));
+
+    /// <summary>
+    /// Returns whether a preset name is known now. Built-in names always are; configured ones only once the
+    /// configuration is registered.
+    /// </summary>
+    public bool IsKnown(string presetName) => BuiltInPresets.Contains(presetName) || PresetSection(presetName) is not null;
+
+    private ResolvedPreset Resolve(string? clientName, PresetSelection selection, IConfigurationSection? clientSection)
+    {
+        var failures = new List<string>();
+        var layers = new List<IConfigurationSection>();
+        var options = BuildPreset(selection.PresetName, layers, failures);
+        if (options is not null)
+        {
+            if (clientSection is not null)
+            {
+                PresetConfigurationReader.Apply(clientSection, options, allowBasedOn: false, failures);
+                layers.Add(clientSection);
+            }
+
+            selection.Configure?.Invoke(options);
+            foreach (var problem in ResiliencePresetOptionsValidator.Validate(options))
+            {
+                failures.Add(problem.Describe(Locate(problem.Key, layers, clientName, selection)));
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(clientName ?? selection.PresetName, typeof(ResiliencePresetOptions), failures);
+        }
+
+        return new ResolvedPreset(new PresetPolicy(selection.PresetName, clientName ?? string.Empty, options!), Fingerprint(layers));
+    }
+
+    private ResiliencePresetOptions? BuildPreset(string presetName, List<IConfigurationSection> layers, List<string> failures)
+    {
+        var chain = new List<IConfigurationSection>();
+        var visited = new List<string>();
+        var name = presetName;
+        while (true)
+        {
+            if (visited.Contains(name, StringComparer.Ordinal))
+            {
+                failures.Add($"{chain[0].Path}:BasedOn forms a cycle: {string.Join(" → ", visited.Append(name))}; a preset must lead back to a built-in one ({string.Join(", ", BuiltInPresets.Names)}).");
+                return null;
+            }
+
+            visited.Add(name);
+            var section = PresetSection(name);
+            if (section is null)
+            {
+                if (BuiltInPresets.Contains(name))
+                {
+                    break;
+                }
+
+                failures.Add(visited.Count == 1
+                    ? UnknownPresetMessage(name)
+                    : $"{chain[^1].Path}:BasedOn is '{name}'; it must name a known preset: {string.Join(", ", KnownPresetNames())}.");
+                return null;
+            }
+
+            chain.Add(section);
+            var basedOn = section[nameof(ResiliencePresetOptions.BasedOn)];
+            if (!string.IsNullOrWhiteSpace(basedOn))
+            {
+                name = basedOn.Trim();
+            }
+            else if (BuiltInPresets.Contains(name))
+            {
+                break;
+            }
+            else
+            {
+                failures.Add($"{section.Path}:BasedOn is missing; a preset defined in configuration must name the preset it starts from: {string.Join(", ", KnownPresetNames())}.");
+                return null;
+            }
+        }
+
+        var options = BuiltInPresets.Create(name);
+        for (var i = chain.Count - 1; i >= 0; i--)
+        {
+            PresetConfigurationReader.Apply(chain[i], options, allowBasedOn: true, failures);
+            layers.Add(chain[i]);
+        }
+
+        return options;
+    }
+
+    internal string UnknownPresetMessage(string name)
+        => $"The resilience preset '{name}' is not known. Known presets: {string.Join(", ", KnownPresetNames())}. Names are case-sensitive; a new preset is defined under {RootPath}:{PresetsKey} with BasedOn.";
+
+    private string RootPath => Configuration is IConfigurationSection section ? section.Path : "ResiliencePresets";
+
+    // A problem is reported where the value was set: the last configuration layer that sets it, or else the code override.
+    private static string Locate(string key, List<IConfigurationSection> layers, string? clientName, PresetSelection selection)
+    {
+        for (var i = layers.Count - 1; i >= 0; i--)
+        {
+            if (layers[i].GetSection(key).Value is not null)
+            {
+                return $"{layers[i].Path}:{key}";
+            }
+        }
+
+        return selection.Configure is not null
+            ? $"{key} (set in code by AddResiliencePreset for the HttpClient '{clientName}')"
+            : $"{key} of the preset {selection.PresetName}";
+    }
+
+    private IConfigurationSection? PresetSection(string name)
+        => PresetSections().FirstOrDefault(s => string.Equals(s.Key, name, StringComparison.Ordinal));
+
+    private IEnumerable<IConfigurationSection> PresetSections()
+        => Configuration?.GetSection(PresetsKey).GetChildren() ?? [];
+
+    private IEnumerable<IConfigurationSection> ClientSections()
+        => Configuration?.GetSection(ClientsKey).GetChildren() ?? [];
+
+    private IConfigurationSection? ClientSection(string clientName)
+        => Configuration?.GetSection(ClientsKey).GetChildren().FirstOrDefault(s => string.Equals(s.Key, clientName, StringComparison.OrdinalIgnoreCase));
+
+    private static string Fingerprint(List<IConfigurationSection> layers)
+    {
+        var text = new StringBuilder();
+        foreach (var layer in layers)
+        {
+            foreach (var (key, value) in layer.AsEnumerable().OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                text.Append(key).Append('=').Append(value).Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static void Collect(List<string> failures, Action resolve)
+    {
+        try
+        {
+            resolve();
+        }
+        catch (OptionsValidationException e)
+        {
+            failures.AddRange(e.Failures);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+namespace ResiliencePresets;
+
+/// <summary>
+/// A client's choice of preset and its code overrides, applied after configuration.
+/// </summary>
+internal sealed record PresetSelection(string PresetName, Action<ResiliencePresetOptions>? Configure);

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Options;
+
+namespace ResiliencePresets;
+
+/// <summary>
+/// Validates every registered client and every configured preset when the host starts (<c>ValidateOnStart</c>).
+/// </summary>
+internal sealed class PresetStartupValidation(PresetResolver resolver) : IValidateOptions<PresetStartupValidation.Marker>
+{
+    public ValidateOptionsResult Validate(string? name, Marker options)
+    {
+        var failures = resolver.ValidateAll();
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>The options type whose validation on start runs the check.</summary>
+    internal sealed class Marker;
+}

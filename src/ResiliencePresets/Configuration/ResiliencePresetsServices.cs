@@ -1,0 +1,34 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace ResiliencePresets;
+
+/// <summary>
+/// Registers the services every preset needs, once per service collection.
+/// </summary>
+internal static class ResiliencePresetsServices
+{
+    public static PresetRegistrations AddCore(IServiceCollection services)
+    {
+        var registrations = PresetRegistrations.GetOrAdd(services);
+        if (services.Any(d => d.ServiceType == typeof(PresetResolver)))
+        {
+            return registrations;
+        }
+
+        services.AddLogging();
+        services.TryAddSingleton<PresetResolver>();
+        services.TryAddSingleton<PresetPolicyStore>();
+        services.TryAddSingleton<PresetPipelineProvider>();
+        services.AddResiliencePipelineRegistry<PresetPipelineKey>(options =>
+        {
+            options.BuilderNameFormatter = key => $"ResiliencePresets:{key.ClientName}";
+            options.InstanceNameFormatter = key => key.ClientName;
+        });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PresetStartupValidation.Marker>, PresetStartupValidation>());
+        services.AddOptions<PresetStartupValidation.Marker>().ValidateOnStart();
+        return registrations;
+    }
+}
