@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ResiliencePresets.Tests.TestSupport;
+
+/// <summary>
+/// A real <see cref="HttpClient"/> from <see cref="IHttpClientFactory"/>, given a preset, pointed at a test server.
+/// </summary>
+public sealed class PresetClient : IDisposable
+{
+    private PresetClient(ServiceProvider services, string clientName, CapturedLogs logs)
+    {
+        Services = services;
+        Logs = logs;
+        Client = services.GetRequiredService<IHttpClientFactory>().CreateClient(clientName);
+    }
+
+    public ServiceProvider Services { get; }
+
+    public HttpClient Client { get; }
+
+    public CapturedLogs Logs { get; }
+
+    /// <summary>
+    /// Short backoff so tests that retry run in milliseconds; server-requested waits are untouched.
+    /// </summary>
+    public static void FastBackoff(ResiliencePresetOptions options)
+    {
+        options.Retry.BaseDelay = TimeSpan.FromMilliseconds(5);
+        options.Retry.MaxDelay = TimeSpan.FromMilliseconds(20);
+    }
+
+    public static PresetClient Create(
+        string preset,
+        string baseUrl,
+        Action<ResiliencePresetOptions>? configure = null,
+        string? json = null,
+        string clientName = "api",
+        Action<IServiceCollection>? services = null,
+        Action<IHttpClientBuilder>? client = null)
+    {
+        var logs = new CapturedLogs();
+        var collection = new ServiceCollection();
+        collection.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        if (json is not null)
+        {
+            var configuration = new ConfigurationBuilder().AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json))).Build();
+            collection.AddResiliencePresets(configuration.GetSection("ResiliencePresets"));
+        }
+
+        services?.Invoke(collection);
+        var builder = collection.AddHttpClient(clientName, c => c.BaseAddress = new Uri(baseUrl));
+        builder.AddResiliencePreset(preset, configure ?? FastBackoff);
+        client?.Invoke(builder);
+        return new PresetClient(collection.BuildServiceProvider(), clientName, logs);
+    }
+
+    public void Dispose()
+    {
+        Client.Dispose();
+        Services.Dispose();
+    }
+}
