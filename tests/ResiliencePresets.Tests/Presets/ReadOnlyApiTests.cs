@@ -132,7 +132,7 @@ public sealed class ReadOnlyApiTests : IClassFixture<FlakyServer>
     public async Task Get_ConnectionRefused_IsRetriedThenTheExceptionReachesTheCaller()
     {
         var counter = new AttemptCounter();
-        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, ClosedPort(), client: b => b.AddHttpMessageHandler(() => counter));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, ClosedPort.Url(), client: b => b.AddHttpMessageHandler(() => counter));
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => api.Client.GetAsync("/nothing-listens"));
 
@@ -144,7 +144,7 @@ public sealed class ReadOnlyApiTests : IClassFixture<FlakyServer>
     public async Task Post_ConnectionRefused_IsSentOnce()
     {
         var counter = new AttemptCounter();
-        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, ClosedPort(), client: b => b.AddHttpMessageHandler(() => counter));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, ClosedPort.Url(), client: b => b.AddHttpMessageHandler(() => counter));
 
         await Assert.ThrowsAsync<HttpRequestException>(() => api.Client.PostAsync("/nothing-listens", new StringContent("x")));
 
@@ -366,14 +366,5 @@ public sealed class ReadOnlyApiTests : IClassFixture<FlakyServer>
 
         var retry = Assert.Single(api.Logs.Entries, e => e.EventId.Name == "RetryScheduled");
         Assert.EndsWith("delay from retry-after-ms.", retry.Message, StringComparison.Ordinal);
-    }
-
-    private static string ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return $"http://127.0.0.1:{port}";
     }
 }
