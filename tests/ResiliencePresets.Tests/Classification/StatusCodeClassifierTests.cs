@@ -183,6 +183,21 @@ public sealed class StatusCodeClassifierTests
         Assert.Equal(StatusCodeRule.Retry, StatusCodeClassifier.Default.Classify(response));
     }
 
+    // A retry verdict on a response that succeeded would send a completed request (a payment, say) again.
+    [Theory]
+    [InlineData("x-should-retry", 200)]
+    [InlineData("x-should-retry", 201)]
+    [InlineData("Stripe-Should-Retry", 200)]
+    [InlineData("Stripe-Should-Retry", 202)]
+    [InlineData("x-should-retry", 302)]
+    [InlineData("x-should-retry", 100)]
+    public void Classify_SuccessOrRedirectWithRetryVerdictTrue_IsNeverRetried(string header, int status)
+    {
+        using var response = Response(status, (header, "true"));
+
+        Assert.Equal(StatusCodeRule.Never, StatusCodeClassifier.Default.Classify(response));
+    }
+
     [Theory]
     [InlineData("X-RateLimit-Remaining", "0")]
     [InlineData("x-ratelimit-remaining", " 0 ")]
