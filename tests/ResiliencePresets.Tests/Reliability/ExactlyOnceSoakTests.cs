@@ -11,12 +11,13 @@ namespace ResiliencePresets.Tests.Reliability;
 /// The exactly-once soak: payments from concurrent callers through PaymentWithIdempotencyKey against a payment API that
 /// faults 30 % of requests. Quick (500 payments) by default; <c>RELIABILITY_FULL=1</c> runs 10,000 (docs/reliability.md).
 /// </summary>
+[Collection(ReliabilitySoak.Name)]
 public sealed class ExactlyOnceSoakTests(ITestOutputHelper output)
 {
     private const int Callers = 16;
     private const double FaultRate = 0.3;
     private const int DefaultSeed = 20261123;
-    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromMilliseconds(300);
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromMilliseconds(400);
     private static readonly TimeSpan Stall = AttemptTimeout + TimeSpan.FromMilliseconds(200);
 
     [Fact]
