@@ -101,7 +101,7 @@ public sealed class ExactlyOnceSoakTests(ITestOutputHelper output)
         }));
     }
 
-    // Half the callers bring their own key (an order reference); the other half let the preset stamp one.
+    // Even-numbered payments carry the caller's own key (an order reference); the others let the preset stamp one.
     private static async Task<PaymentOutcome[]> PayAllAsync(HttpClient client, int count)
     {
         var outcomes = new PaymentOutcome[count];
