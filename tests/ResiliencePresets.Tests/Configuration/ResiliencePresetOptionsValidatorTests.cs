@@ -79,6 +79,18 @@ public sealed class ResiliencePresetOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_BaseDelayAboveAnOutOfRangeMaxDelay_ReportsOnlyTheRange()
+    {
+        var options = new ResiliencePresetOptions();
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(-1);
+
+        var problem = Assert.Single(ResiliencePresetOptionsValidator.Validate(options));
+
+        // Not also "Retry:BaseDelay is 00:00:01; it must be at most Retry:MaxDelay (-00:00:01)", which blames a valid value.
+        Assert.Equal("Retry:MaxDelay is -00:00:01; it must be between 00:00:00 and 01:00:00.", problem.Describe(problem.Key));
+    }
+
+    [Fact]
     public void Validate_TotalTimeoutBelowAnOutOfRangeAttemptTimeout_ReportsOnlyTheRange()
     {
         var options = new ResiliencePresetOptions { AttemptTimeout = TimeSpan.FromDays(2) };
