@@ -124,6 +124,20 @@ public sealed class PresetConfigurationReaderTests
         Assert.Equal("ReadOnlyApi", options.BasedOn);
     }
 
+    // BasedOn is a preset-level key; under Retry or any other sub-section it is simply not a setting there.
+    [Theory]
+    [InlineData("Retry:BasedOn", "ResiliencePresets:Presets:Mine:Retry:BasedOn is not a known setting; the settings under ResiliencePresets:Presets:Mine:Retry are MaxRetryAttempts, BaseDelay, MaxDelay, MaxRetryAfter.")]
+    [InlineData("Idempotency:BasedOn", "ResiliencePresets:Presets:Mine:Idempotency:BasedOn is not a known setting; the settings under ResiliencePresets:Presets:Mine:Idempotency are HeaderName, AddMissingKey.")]
+    public void Apply_BasedOnInsideASubSection_IsReportedAsAnUnknownSettingThere(string key, string expected)
+    {
+        var section = ConfigurationSections.Build(("Presets:Mine:BasedOn", "ReadOnlyApi"), ($"Presets:Mine:{key}", "ReadOnlyApi")).GetSection("Presets:Mine");
+        var failures = new List<string>();
+
+        PresetConfigurationReader.Apply(section, new ResiliencePresetOptions(), allowBasedOn: true, failures);
+
+        Assert.Equal([expected], failures);
+    }
+
     [Theory]
     [InlineData("Retry:MaxRetryAttempts", "three", "a whole number")]
     [InlineData("Retry:MaxRetryAttempts", "2.5", "a whole number")]
