@@ -160,7 +160,8 @@ internal static class PresetConfigurationReader
             // Requiring hh:mm:ss keeps "30" from silently meaning thirty days.
             value = span;
         }
-        else if (type == typeof(MethodRetryRule) && !char.IsAsciiDigit(trimmed.FirstOrDefault()) && !trimmed.StartsWith('-') &&
+        // Numbers and comma-separated lists ("Never, Retry" parses as the flags Never | Retry) are enum syntax, not rule names.
+        else if (type == typeof(MethodRetryRule) && !char.IsAsciiDigit(trimmed.FirstOrDefault()) && !trimmed.StartsWith('-') && !trimmed.Contains(',', StringComparison.Ordinal) &&
                  Enum.TryParse<MethodRetryRule>(trimmed, ignoreCase: true, out var rule) && Enum.IsDefined(rule))
         {
             value = rule;

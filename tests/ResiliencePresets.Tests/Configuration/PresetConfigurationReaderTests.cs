@@ -138,6 +138,22 @@ public sealed class PresetConfigurationReaderTests
         Assert.Equal([expected], failures);
     }
 
+    // Enum parsing reads "Never, Retry" as the flag combination Never | Retry, which is Retry.
+    [Theory]
+    [InlineData("Never, Retry")]
+    [InlineData("Never,Retry")]
+    [InlineData("Retry,Never")]
+    [InlineData("Never,Never")]
+    public void Apply_MethodRuleListingSeveralRules_IsRejected(string value)
+    {
+        var options = new ResiliencePresetOptions();
+
+        var failures = ApplyToClient(options, ("Methods:POST", value));
+
+        Assert.Equal([$"{Client}:Methods:POST is '{value}'; it must be Retry, Never or WithIdempotencyKey."], failures);
+        Assert.False(options.Methods.ContainsKey("POST"));
+    }
+
     [Theory]
     [InlineData("Retry:MaxRetryAttempts", "three", "a whole number")]
     [InlineData("Retry:MaxRetryAttempts", "2.5", "a whole number")]
