@@ -29,7 +29,7 @@ internal static class PresetConfigurationReader
             var property = Array.Find(properties, p => string.Equals(p.Name, child.Key, StringComparison.OrdinalIgnoreCase));
             if (property is null)
             {
-                failures.Add(child.Key.Equals(BasedOnKey, StringComparison.OrdinalIgnoreCase)
+                failures.Add(target is ResiliencePresetOptions && child.Key.Equals(BasedOnKey, StringComparison.OrdinalIgnoreCase)
                     ? $"{child.Path} is not allowed: a client's preset is chosen in code with AddResiliencePreset; BasedOn belongs under Presets."
                     : $"{child.Path} is not a known setting; the settings under {section.Path} are {string.Join(", ", properties.Select(p => p.Name))}.");
                 continue;
@@ -160,7 +160,8 @@ internal static class PresetConfigurationReader
             // Requiring hh:mm:ss keeps "30" from silently meaning thirty days.
             value = span;
         }
-        else if (type == typeof(MethodRetryRule) && !char.IsAsciiDigit(trimmed.FirstOrDefault()) && !trimmed.StartsWith('-') &&
+        // Numbers and comma-separated lists ("Never, Retry" parses as the flags Never | Retry) are enum syntax, not rule names.
+        else if (type == typeof(MethodRetryRule) && !char.IsAsciiDigit(trimmed.FirstOrDefault()) && !trimmed.StartsWith('-') && !trimmed.Contains(',', StringComparison.Ordinal) &&
                  Enum.TryParse<MethodRetryRule>(trimmed, ignoreCase: true, out var rule) && Enum.IsDefined(rule))
         {
             value = rule;

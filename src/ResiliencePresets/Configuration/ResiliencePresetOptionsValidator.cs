@@ -24,8 +24,8 @@ internal static class ResiliencePresetOptionsValidator
             problems.Add(new("Retry:MaxRetryAttempts", Text(retry.MaxRetryAttempts), $"between 0 and {MaxRetryAttemptsLimit}"));
         }
 
-        CheckRange(problems, "Retry:MaxDelay", retry.MaxDelay, TimeSpan.Zero, OneHour);
-        if (CheckRange(problems, "Retry:BaseDelay", retry.BaseDelay, TimeSpan.Zero, OneHour) && retry.BaseDelay > retry.MaxDelay)
+        var maxDelayOk = CheckRange(problems, "Retry:MaxDelay", retry.MaxDelay, TimeSpan.Zero, OneHour);
+        if (CheckRange(problems, "Retry:BaseDelay", retry.BaseDelay, TimeSpan.Zero, OneHour) && maxDelayOk && retry.BaseDelay > retry.MaxDelay)
         {
             problems.Add(new("Retry:BaseDelay", Text(retry.BaseDelay), $"at most Retry:MaxDelay ({Text(retry.MaxDelay)})"));
         }
