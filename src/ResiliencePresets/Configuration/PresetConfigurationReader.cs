@@ -44,7 +44,7 @@ internal static class PresetConfigurationReader
                 case IDictionary<string, MethodRetryRule> methods:
                     ApplyMethods(child, methods, failures);
                     break;
-                case ResiliencePresetRetryOptions or ResiliencePresetCircuitBreakerOptions or IdempotencyKeyOptions:
+                case ResiliencePresetRetryOptions or ResiliencePresetCircuitBreakerOptions or IdempotencyKeyOptions or ResiliencePresetRetryBudgetOptions or ResiliencePresetRateLimitOptions:
                     if (IsSection(child, failures, property.Name))
                     {
                         ApplyObject(child, value, allowBasedOn: false, failures);

@@ -13,13 +13,23 @@ internal sealed class PresetPipelineProvider
     private readonly PresetPolicyStore _store;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly ClientStates _clients;
+    private readonly PresetMetrics _metrics;
 
-    public PresetPipelineProvider(ResiliencePipelineRegistry<PresetPipelineKey> registry, PresetPolicyStore store, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
+    public PresetPipelineProvider(
+        ResiliencePipelineRegistry<PresetPipelineKey> registry,
+        PresetPolicyStore store,
+        ILoggerFactory loggerFactory,
+        ClientStates clients,
+        PresetMetrics metrics,
+        TimeProvider? timeProvider = null)
     {
         _registry = registry;
         _store = store;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = loggerFactory.CreateLogger("ResiliencePresets");
+        _clients = clients;
+        _metrics = metrics;
     }
 
     public ResiliencePipeline<HttpResponseMessage> GetPipeline(string clientName)
@@ -27,6 +37,6 @@ internal sealed class PresetPipelineProvider
         {
             var (policy, changed) = _store.Get(clientName);
             context.AddReloadToken(changed);
-            PresetPipelineBuilder.Build(builder, policy, _timeProvider, _logger, Random.Shared.NextDouble);
+            PresetPipelineBuilder.Build(builder, policy, new PresetRuntime(_clients.For(clientName), _timeProvider, _logger, _metrics, Random.Shared.NextDouble));
         });
 }

@@ -51,6 +51,22 @@ internal static class ResiliencePresetOptionsValidator
         CheckRange(problems, "CircuitBreaker:SamplingDuration", breaker.SamplingDuration, MinBreakerTime, OneDay);
         CheckRange(problems, "CircuitBreaker:BreakDuration", breaker.BreakDuration, MinBreakerTime, OneDay);
 
+        var budget = options.RetryBudget;
+        CheckRange(problems, "RetryBudget:MaxRetryRatio", budget.MaxRetryRatio, 0, 10);
+        CheckRange(problems, "RetryBudget:MinRetries", budget.MinRetries, 0, 100_000);
+        CheckRange(problems, "RetryBudget:Window", budget.Window, TimeSpan.FromSeconds(1), OneHour);
+
+        var rate = options.RateLimit;
+        var perSecondOk = CheckRange(problems, "RateLimit:PermitsPerSecond", rate.PermitsPerSecond, 0, 100_000);
+        if (CheckRange(problems, "RateLimit:PermitsPerMinute", rate.PermitsPerMinute, 0, 6_000_000) && perSecondOk &&
+            rate.PermitsPerSecond > 0 && rate.PermitsPerMinute > 0)
+        {
+            problems.Add(new("RateLimit:PermitsPerMinute", Text(rate.PermitsPerMinute), $"0 when RateLimit:PermitsPerSecond is set ({Text(rate.PermitsPerSecond)}); set one rate"));
+        }
+
+        CheckRange(problems, "RateLimit:Burst", rate.Burst, 0, 100_000);
+        CheckRange(problems, "RateLimit:QueueLimit", rate.QueueLimit, 0, 100_000);
+
         if (!HttpToken.IsValid(options.Idempotency.HeaderName))
         {
             problems.Add(new("Idempotency:HeaderName", $"'{options.Idempotency.HeaderName}'", "an HTTP header name, such as Idempotency-Key"));
@@ -74,6 +90,17 @@ internal static class ResiliencePresetOptionsValidator
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Text(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static bool CheckRange(List<OptionsProblem> problems, string key, double value, double min, double max)
+    {
+        if (value >= min && value <= max)
+        {
+            return true;
+        }
+
+        problems.Add(new(key, Text(value), $"between {Text(min)} and {Text(max)}"));
+        return false;
+    }
 
     private static bool CheckRange(List<OptionsProblem> problems, string key, TimeSpan value, TimeSpan min, TimeSpan max)
     {

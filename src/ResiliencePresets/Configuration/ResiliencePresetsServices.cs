@@ -22,6 +22,8 @@ internal static class ResiliencePresetsServices
         services.TryAddSingleton<PresetResolver>();
         services.TryAddSingleton<PresetPolicyStore>();
         services.TryAddSingleton<PresetPipelineProvider>();
+        services.TryAddSingleton<ClientStates>();
+        services.TryAddSingleton<PresetMetrics>();
         services.AddResiliencePipelineRegistry<PresetPipelineKey>(options =>
         {
             options.BuilderNameFormatter = key => $"ResiliencePresets:{key.ClientName}";

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
+using Polly.RateLimiting;
 using Polly.Retry;
 using Polly.Timeout;
 
@@ -8,25 +9,47 @@ namespace ResiliencePresets;
 
 /// <summary>
 /// Turns any preset into Polly strategies. Every preset, built-in or configured, goes through this one builder, in
-/// this fixed order (outermost first): request preparation, total timeout, retry, circuit breaker, attempt timeout.
+/// this fixed order (outermost first): request preparation, total timeout, retry, client pacing, rate limiter (when a
+/// rate is set), circuit breaker, attempt timeout.
 /// </summary>
 internal static class PresetPipelineBuilder
 {
     public const string PreparationName = "RequestPreparation";
     public const string TotalTimeoutName = "TotalTimeout";
     public const string RetryName = "Retry";
+    public const string PacingName = "ClientPacing";
+    public const string RateLimiterName = "RateLimiter";
     public const string CircuitBreakerName = "CircuitBreaker";
     public const string AttemptTimeoutName = "AttemptTimeout";
 
-    public static void Build(ResiliencePipelineBuilder<HttpResponseMessage> builder, PresetPolicy policy, TimeProvider timeProvider, ILogger logger, Func<double> random)
+    public static void Build(ResiliencePipelineBuilder<HttpResponseMessage> builder, PresetPolicy policy, PresetRuntime runtime)
     {
+        var (client, timeProvider, logger, metrics, random) = runtime;
+        var budget = client.Budget(policy, timeProvider);
         builder.TimeProvider = timeProvider;
-        builder.AddStrategy(_ => new RequestPreparationStrategy(policy, timeProvider), new PreparationStrategyOptions { Name = PreparationName });
+        builder.AddStrategy(_ => new RequestPreparationStrategy(policy, timeProvider, budget, metrics), new PreparationStrategyOptions { Name = PreparationName });
         builder.AddTimeout(new TimeoutStrategyOptions { Name = TotalTimeoutName, Timeout = policy.TotalTimeout });
 
         if (policy.MaxRetryAttempts > 0)
         {
-            builder.AddRetry(CreateRetry(policy, new RetryDecider(policy, timeProvider, random), logger));
+            builder.AddRetry(CreateRetry(policy, new RetryDecider(policy, timeProvider, random, budget), logger, metrics));
+        }
+
+        builder.AddStrategy(_ => new ClientPacingStrategy(policy, client, timeProvider, metrics, random), new PreparationStrategyOptions { Name = PacingName });
+
+        if (client.Limiter(policy) is { } limiter)
+        {
+            builder.AddRateLimiter(new RateLimiterStrategyOptions
+            {
+                Name = RateLimiterName,
+                RateLimiter = args => Acquire(limiter, policy, metrics, args.Context.CancellationToken),
+                OnRejected = _ =>
+                {
+                    metrics.Rejected(policy);
+                    Log.RateLimitRejected(logger, policy.ClientName, policy.QueueLimit);
+                    return default;
+                },
+            });
         }
 
         if (policy.BreakerEnabled)
@@ -39,13 +62,36 @@ internal static class PresetPipelineBuilder
                 SamplingDuration = policy.SamplingDuration,
                 BreakDuration = policy.BreakDuration,
                 ShouldHandle = args => new ValueTask<bool>(BreakerFailure.IsFailure(args.Outcome, policy, timeProvider.GetUtcNow())),
+                OnOpened = _ => Transition(metrics, policy, "open"),
+                OnHalfOpened = _ => Transition(metrics, policy, "half_open"),
+                OnClosed = _ => Transition(metrics, policy, "closed"),
             });
         }
 
         builder.AddTimeout(new TimeoutStrategyOptions { Name = AttemptTimeoutName, Timeout = policy.AttemptTimeout });
     }
 
-    private static RetryStrategyOptions<HttpResponseMessage> CreateRetry(PresetPolicy policy, RetryDecider decider, ILogger logger) => new()
+    // A permit at once is the common case; an attempt that has to queue is counted as throttled.
+    private static ValueTask<System.Threading.RateLimiting.RateLimitLease> Acquire(System.Threading.RateLimiting.RateLimiter limiter, PresetPolicy policy, PresetMetrics metrics, CancellationToken cancellationToken)
+    {
+        var lease = limiter.AttemptAcquire();
+        if (lease.IsAcquired)
+        {
+            return new(lease);
+        }
+
+        lease.Dispose();
+        metrics.Throttled(policy);
+        return limiter.AcquireAsync(1, cancellationToken);
+    }
+
+    private static ValueTask Transition(PresetMetrics metrics, PresetPolicy policy, string state)
+    {
+        metrics.BreakerTransition(policy, state);
+        return default;
+    }
+
+    private static RetryStrategyOptions<HttpResponseMessage> CreateRetry(PresetPolicy policy, RetryDecider decider, ILogger logger, PresetMetrics metrics) => new()
     {
         Name = RetryName,
         MaxRetryAttempts = policy.MaxRetryAttempts,
@@ -65,6 +111,11 @@ internal static class PresetPipelineBuilder
 
             var decision = decider.Decide(args.Outcome, request, state, args.AttemptNumber);
             state.Planned = decision;
+            if (decision.OverBudget)
+            {
+                metrics.BudgetRefusal(policy);
+            }
+
             if (decision is { ShouldRetry: false, DeclinedBecause: string reason } && args.AttemptNumber < policy.MaxRetryAttempts)
             {
                 Log.RetryDeclined(logger, policy.ClientName, request, decision.Cause, reason);
@@ -84,6 +135,7 @@ internal static class PresetPipelineBuilder
 
             var planned = state.Planned;
             state.RecordRetry(planned.StatusCode);
+            metrics.Retry(policy, planned, args.RetryDelay);
             Log.RetryScheduled(logger, policy.ClientName, request, planned, args.AttemptNumber + 1, args.RetryDelay);
             return default;
         },

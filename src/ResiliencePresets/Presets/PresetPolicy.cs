@@ -22,6 +22,13 @@ internal sealed class PresetPolicy
         BreakDuration = options.CircuitBreaker.BreakDuration;
         IdempotencyHeader = options.Idempotency.HeaderName;
         AddMissingIdempotencyKey = options.Idempotency.AddMissingKey;
+        RetryBudgetEnabled = options.RetryBudget.Enabled;
+        MaxRetryRatio = options.RetryBudget.MaxRetryRatio;
+        MinRetries = options.RetryBudget.MinRetries;
+        RetryBudgetWindow = options.RetryBudget.Window;
+        PermitsPerSecond = options.RateLimit.PermitsPerSecond > 0 ? options.RateLimit.PermitsPerSecond : options.RateLimit.PermitsPerMinute / 60;
+        Burst = options.RateLimit.Burst;
+        QueueLimit = options.RateLimit.QueueLimit;
         Classifier = new StatusCodeClassifier(options.StatusCodes);
         Methods = new MethodGate(options.Methods, options.Idempotency.HeaderName);
     }
@@ -55,6 +62,21 @@ internal sealed class PresetPolicy
     public string IdempotencyHeader { get; }
 
     public bool AddMissingIdempotencyKey { get; }
+
+    public bool RetryBudgetEnabled { get; }
+
+    public double MaxRetryRatio { get; }
+
+    public int MinRetries { get; }
+
+    public TimeSpan RetryBudgetWindow { get; }
+
+    /// <summary>Gets the configured rate in permits per second, per-minute rates converted; 0 when throttling is off.</summary>
+    public double PermitsPerSecond { get; }
+
+    public int Burst { get; }
+
+    public int QueueLimit { get; }
 
     public StatusCodeClassifier Classifier { get; }
 

@@ -60,4 +60,14 @@ public sealed class ResiliencePresetOptions
     /// Gets the idempotency key settings.
     /// </summary>
     public IdempotencyKeyOptions Idempotency { get; } = new();
+
+    /// <summary>
+    /// Gets the retry budget of the client: retries as a share of its recent requests.
+    /// </summary>
+    public ResiliencePresetRetryBudgetOptions RetryBudget { get; } = new();
+
+    /// <summary>
+    /// Gets the client's proactive throttling; off unless a rate is set.
+    /// </summary>
+    public ResiliencePresetRateLimitOptions RateLimit { get; } = new();
 }

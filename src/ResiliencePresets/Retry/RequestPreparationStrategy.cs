@@ -11,11 +11,15 @@ internal sealed class RequestPreparationStrategy : ResilienceStrategy<HttpRespon
 {
     private readonly PresetPolicy _policy;
     private readonly TimeProvider _timeProvider;
+    private readonly RetryBudget? _budget;
+    private readonly PresetMetrics? _metrics;
 
-    public RequestPreparationStrategy(PresetPolicy policy, TimeProvider timeProvider)
+    public RequestPreparationStrategy(PresetPolicy policy, TimeProvider timeProvider, RetryBudget? budget = null, PresetMetrics? metrics = null)
     {
         _policy = policy;
         _timeProvider = timeProvider;
+        _budget = budget;
+        _metrics = metrics;
     }
 
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
@@ -24,6 +28,8 @@ internal sealed class RequestPreparationStrategy : ResilienceStrategy<HttpRespon
         TState state)
     {
         context.Properties.Set(RetryState.Key, new RetryState(_timeProvider.GetTimestamp()));
+        _budget?.RecordRequest();
+        _metrics?.Request(_policy);
 
         if (context.GetRequestMessage() is HttpRequestMessage request)
         {

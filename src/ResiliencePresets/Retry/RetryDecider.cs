@@ -21,20 +21,32 @@ internal sealed class RetryDecider
     private readonly PresetPolicy _policy;
     private readonly TimeProvider _timeProvider;
     private readonly Func<double> _random;
+    private readonly RetryBudget? _budget;
 
-    public RetryDecider(PresetPolicy policy, TimeProvider timeProvider, Func<double> random)
+    public RetryDecider(PresetPolicy policy, TimeProvider timeProvider, Func<double> random, RetryBudget? budget = null)
     {
         _policy = policy;
         _timeProvider = timeProvider;
         _random = random;
+        _budget = budget;
     }
 
     public RetryDecision Decide(Outcome<HttpResponseMessage> outcome, HttpRequestMessage request, RetryState state, int retryIndex)
     {
         var remaining = _policy.TotalTimeout - _timeProvider.GetElapsedTime(state.StartTimestamp);
-        return outcome.Exception is Exception exception
+        var decision = outcome.Exception is Exception exception
             ? DecideForException(exception, request, remaining, retryIndex)
             : DecideForResponse(outcome.Result!, request, state, remaining, retryIndex);
+
+        // The budget is asked last, and only for a retry that will happen, so that a refusal always has a reason.
+        if (decision.ShouldRetry && retryIndex < _policy.MaxRetryAttempts && _budget is not null &&
+            !_budget.TryAcquireRetry(out var retries, out var requests))
+        {
+            return RetryDecision.No(decision.Cause, decision.StatusCode,
+                $"the retry budget is spent: {retries} retries for {requests} requests in the last {_budget.Window} (RetryBudget)") with { OverBudget = true };
+        }
+
+        return decision;
     }
 
     private RetryDecision DecideForException(Exception exception, HttpRequestMessage request, TimeSpan remaining, int retryIndex)

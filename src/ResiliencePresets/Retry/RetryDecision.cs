@@ -20,6 +20,9 @@ internal readonly record struct RetryDecision(
     string? SourceHeader,
     string? DeclinedBecause)
 {
+    /// <summary>Gets a value indicating whether a retry was refused only because the client's retry budget was spent.</summary>
+    public bool OverBudget { get; init; }
+
     public static RetryDecision No(string cause, int? statusCode = null, string? declinedBecause = null)
         => new(false, cause, statusCode, TimeSpan.Zero, RetryDelaySource.Backoff, null, declinedBecause);
 }

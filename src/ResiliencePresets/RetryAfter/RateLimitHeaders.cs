@@ -18,6 +18,56 @@ internal static class RateLimitHeaders
     /// <summary>
     /// Returns whether the response says the caller has no requests left in the current window.
     /// </summary>
+    // Smaller values of X-RateLimit-Reset are delta-seconds; larger ones are Unix times (September 2001 onwards).
+    private const long EpochThreshold = 1_000_000_000;
+
+    private static readonly long MaxSeconds = (long)TimeSpan.MaxValue.TotalSeconds;
+
+    /// <summary>
+    /// Reads how many requests the server still allows and when that allowance resets: the IETF <c>RateLimit</c> field
+    /// (its most restrictive policy), else <c>RateLimit-Remaining</c> with <c>RateLimit-Reset</c>, else
+    /// <c>X-RateLimit-Remaining</c> with <c>X-RateLimit-Reset</c> (delta-seconds or a Unix time).
+    /// </summary>
+    public static bool TryReadQuota(HttpResponseMessage response, DateTimeOffset now, out long remaining, out TimeSpan resetIn)
+    {
+        var headers = response.Headers.NonValidated;
+        if (headers.TryGetValues(RateLimit, out var values) && ParseField(values) is { TightestRemaining: long r, TightestResetSeconds: long t } &&
+            ResetDelay(t, allowEpoch: false, now) is TimeSpan fieldReset)
+        {
+            (remaining, resetIn) = (r, fieldReset);
+            return true;
+        }
+
+        foreach (var (remainingName, resetName, allowEpoch) in (ReadOnlySpan<(string, string, bool)>)[(RateLimitRemaining, RateLimitReset, false), (XRateLimitRemaining, XRateLimitReset, true)])
+        {
+            if (ReadInteger(headers, remainingName) is long left && ReadInteger(headers, resetName) is long seconds &&
+                ResetDelay(seconds, allowEpoch, now) is TimeSpan reset)
+            {
+                (remaining, resetIn) = (left, reset);
+                return true;
+            }
+        }
+
+        (remaining, resetIn) = (0, TimeSpan.Zero);
+        return false;
+    }
+
+    /// <summary>
+    /// Converts a reset value to a wait from <paramref name="now"/>: delta-seconds, or with <paramref name="allowEpoch"/>
+    /// a Unix time when the value is large enough to be one. Zero, past and unrepresentable values give <see langword="null"/>.
+    /// </summary>
+    public static TimeSpan? ResetDelay(long seconds, bool allowEpoch, DateTimeOffset now)
+    {
+        if (allowEpoch && seconds > EpochThreshold)
+        {
+            return seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds() && DateTimeOffset.FromUnixTimeSeconds(seconds) - now is { Ticks: > 0 } wait
+                ? wait
+                : null;
+        }
+
+        return seconds > 0 && seconds < MaxSeconds ? TimeSpan.FromTicks(seconds * TimeSpan.TicksPerSecond) : null;
+    }
+
     public static bool IsExhausted(HttpResponseMessage response)
     {
         var headers = response.Headers.NonValidated;
@@ -71,6 +121,9 @@ internal static class RateLimitHeaders
         long? minRemaining = null;
         long? maxReset = null;
         long? exhaustedReset = null;
+        long? tightestRemaining = null;
+        long? tightestReset = null;
+        var tightestPace = -1.0;
 
         foreach (var value in values)
         {
@@ -108,6 +161,11 @@ internal static class RateLimitHeaders
                     minRemaining = minRemaining is long m ? Math.Min(m, r) : r;
                 }
 
+                if (remaining is long pr && reset is long pt && (double)pt / Math.Max(pr, 1) > tightestPace)
+                {
+                    (tightestRemaining, tightestReset, tightestPace) = (pr, pt, (double)pt / Math.Max(pr, 1));
+                }
+
                 if (reset is long t)
                 {
                     maxReset = maxReset is long mt ? Math.Max(mt, t) : t;
@@ -119,8 +177,8 @@ internal static class RateLimitHeaders
             }
         }
 
-        return new FieldValues(minRemaining, maxReset, exhaustedReset);
+        return new FieldValues(minRemaining, maxReset, exhaustedReset, tightestRemaining, tightestReset);
     }
 
-    private readonly record struct FieldValues(long? MinRemaining, long? MaxResetSeconds, long? ExhaustedResetSeconds);
+    private readonly record struct FieldValues(long? MinRemaining, long? MaxResetSeconds, long? ExhaustedResetSeconds, long? TightestRemaining, long? TightestResetSeconds);
 }

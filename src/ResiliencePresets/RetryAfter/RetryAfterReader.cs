@@ -27,9 +27,6 @@ public static class RetryAfterReader
     /// <summary>Milliseconds, sent by Azure services.</summary>
     internal const string XMsRetryAfterMs = "x-ms-retry-after-ms";
 
-    // Smaller values of X-RateLimit-Reset are delta-seconds; larger ones are Unix times (September 2001 onwards).
-    private const long EpochThreshold = 1_000_000_000;
-
     private static readonly long MaxSeconds = (long)TimeSpan.MaxValue.TotalSeconds;
 
     /// <summary>
@@ -47,7 +44,7 @@ public static class RetryAfterReader
         var delay = ReadMilliseconds(headers, RetryAfterMs) is { } ms ? (ms, RetryAfterMs)
             : ReadMilliseconds(headers, XMsRetryAfterMs) is { } xms ? (xms, XMsRetryAfterMs)
             : ReadRetryAfter(headers, now) is { } retryAfter ? (retryAfter, RetryAfter)
-            : FromSeconds(RateLimitHeaders.ReadFieldResetSeconds(headers)) is { } field ? (field, RateLimitHeaders.RateLimit)
+            : RateLimitHeaders.ReadFieldResetSeconds(headers) is long fieldSeconds && RateLimitHeaders.ResetDelay(fieldSeconds, allowEpoch: false, now) is { } field ? (field, RateLimitHeaders.RateLimit)
             : ReadReset(headers, RateLimitHeaders.RateLimitReset, RateLimitHeaders.RateLimitRemaining, now, allowEpoch: false) is { } reset ? (reset, RateLimitHeaders.RateLimitReset)
             : ReadReset(headers, RateLimitHeaders.XRateLimitReset, RateLimitHeaders.XRateLimitRemaining, now, allowEpoch: true) is { } xreset ? (xreset, RateLimitHeaders.XRateLimitReset)
             : default((TimeSpan, string)?);
@@ -114,24 +111,8 @@ public static class RetryAfterReader
             return null;
         }
 
-        var reset = RateLimitHeaders.ReadInteger(headers, resetName);
-        if (reset is not long seconds)
-        {
-            return null;
-        }
-
-        if (allowEpoch && seconds > EpochThreshold)
-        {
-            return seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds() && DateTimeOffset.FromUnixTimeSeconds(seconds) - now is { Ticks: > 0 } wait
-                ? wait
-                : null;
-        }
-
-        return FromSeconds(seconds);
+        return RateLimitHeaders.ReadInteger(headers, resetName) is long seconds ? RateLimitHeaders.ResetDelay(seconds, allowEpoch, now) : null;
     }
-
-    private static TimeSpan? FromSeconds(long? seconds)
-        => seconds is long s && s > 0 && s < MaxSeconds ? TimeSpan.FromTicks(s * TimeSpan.TicksPerSecond) : null;
 
     private static TimeSpan Longest(TimeSpan? current, TimeSpan candidate)
         => current is TimeSpan c && c > candidate ? c : candidate;

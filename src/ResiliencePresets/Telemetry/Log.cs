@@ -45,4 +45,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 4, EventName = "ConfigurationApplied", Level = LogLevel.Information,
         Message = "A change to the ResiliencePresets configuration was applied to client {ClientName}.")]
     public static partial void ConfigurationApplied(ILogger logger, string clientName);
+
+    [LoggerMessage(EventId = 5, EventName = "RateLimitRejected", Level = LogLevel.Warning,
+        Message = "A request of {ClientName} was rejected by its rate limit: {QueueLimit} requests were already waiting for a permit.")]
+    public static partial void RateLimitRejected(ILogger logger, string clientName, int queueLimit);
 }

@@ -17,12 +17,12 @@ public sealed class PresetPipelineShapeTests
         var descriptor = Describe(preset, configure: null);
 
         Assert.Equal(
-            ["RequestPreparation", "TotalTimeout", "Retry", "CircuitBreaker", "AttemptTimeout"],
+            ["RequestPreparation", "TotalTimeout", "Retry", "ClientPacing", "CircuitBreaker", "AttemptTimeout"],
             descriptor.Strategies.Select(s => s.Options!.Name));
         Assert.IsType<TimeoutStrategyOptions>(descriptor.Strategies[1].Options);
         Assert.IsType<RetryStrategyOptions<HttpResponseMessage>>(descriptor.Strategies[2].Options);
-        Assert.IsType<CircuitBreakerStrategyOptions<HttpResponseMessage>>(descriptor.Strategies[3].Options);
-        Assert.IsType<TimeoutStrategyOptions>(descriptor.Strategies[4].Options);
+        Assert.IsType<CircuitBreakerStrategyOptions<HttpResponseMessage>>(descriptor.Strategies[4].Options);
+        Assert.IsType<TimeoutStrategyOptions>(descriptor.Strategies[5].Options);
     }
 
     [Theory]
@@ -35,7 +35,7 @@ public sealed class PresetPipelineShapeTests
 
         Assert.Equal(TimeSpan.FromSeconds(totalSeconds), ((TimeoutStrategyOptions)strategies[1].Options!).Timeout);
         Assert.Equal(retries, ((RetryStrategyOptions<HttpResponseMessage>)strategies[2].Options!).MaxRetryAttempts);
-        Assert.Equal(TimeSpan.FromSeconds(attemptSeconds), ((TimeoutStrategyOptions)strategies[4].Options!).Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(attemptSeconds), ((TimeoutStrategyOptions)strategies[5].Options!).Timeout);
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class PresetPipelineShapeTests
     {
         var descriptor = Describe(ResiliencePresetNames.ReadOnlyApi, o => o.Retry.MaxRetryAttempts = 0);
 
-        Assert.Equal(["RequestPreparation", "TotalTimeout", "CircuitBreaker", "AttemptTimeout"], descriptor.Strategies.Select(s => s.Options!.Name));
+        Assert.Equal(["RequestPreparation", "TotalTimeout", "ClientPacing", "CircuitBreaker", "AttemptTimeout"], descriptor.Strategies.Select(s => s.Options!.Name));
     }
 
     [Fact]
@@ -51,7 +51,17 @@ public sealed class PresetPipelineShapeTests
     {
         var descriptor = Describe(ResiliencePresetNames.ReadOnlyApi, o => o.CircuitBreaker.Enabled = false);
 
-        Assert.Equal(["RequestPreparation", "TotalTimeout", "Retry", "AttemptTimeout"], descriptor.Strategies.Select(s => s.Options!.Name));
+        Assert.Equal(["RequestPreparation", "TotalTimeout", "Retry", "ClientPacing", "AttemptTimeout"], descriptor.Strategies.Select(s => s.Options!.Name));
+    }
+
+    [Fact]
+    public void ConfiguredRate_AddsTheRateLimiterInsideThePacing()
+    {
+        var descriptor = Describe(ResiliencePresetNames.ReadOnlyApi, o => o.RateLimit.PermitsPerSecond = 50);
+
+        Assert.Equal(
+            ["RequestPreparation", "TotalTimeout", "Retry", "ClientPacing", "RateLimiter", "CircuitBreaker", "AttemptTimeout"],
+            descriptor.Strategies.Select(s => s.Options!.Name));
     }
 
     private static ResiliencePipelineDescriptor Describe(string preset, Action<ResiliencePresetOptions>? configure)

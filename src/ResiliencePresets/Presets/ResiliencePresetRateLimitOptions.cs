@@ -1,0 +1,40 @@
+namespace ResiliencePresets;
+
+/// <summary>
+/// Proactive throttling: a token bucket per named client that every request and retry of that client passes through.
+/// Off unless <see cref="PermitsPerSecond"/> or <see cref="PermitsPerMinute"/> is set. Configuration section:
+/// <c>RateLimit</c>.
+/// </summary>
+/// <remarks>
+/// Built on System.Threading.RateLimiting's <c>TokenBucketRateLimiter</c> through Polly's rate limiter strategy. A request
+/// that finds the queue full fails with Polly's <c>RateLimiterRejectedException</c>, whose <c>RetryAfter</c> says when a
+/// permit is expected.
+/// </remarks>
+public sealed class ResiliencePresetRateLimitOptions
+{
+    /// <summary>
+    /// Gets or sets the sustained rate in permits per second; 0 means not set. Set this or <see cref="PermitsPerMinute"/>,
+    /// not both. Valid: 0 to 100000.
+    /// </summary>
+    /// <value>Default: 0.</value>
+    public double PermitsPerSecond { get; set; }
+
+    /// <summary>
+    /// Gets or sets the sustained rate in permits per minute; 0 means not set. Valid: 0 to 6000000.
+    /// </summary>
+    /// <value>Default: 0.</value>
+    public double PermitsPerMinute { get; set; }
+
+    /// <summary>
+    /// Gets or sets how many requests may start at once after a quiet period (the bucket's size); 0 means the permits of
+    /// one replenishment tick (at most a twentieth of a second's worth, and at least 1). Valid: 0 to 100000.
+    /// </summary>
+    /// <value>Default: 0.</value>
+    public int Burst { get; set; }
+
+    /// <summary>
+    /// Gets or sets how many requests may wait for a permit; one more is rejected at once. Valid: 0 to 100000.
+    /// </summary>
+    /// <value>Default: 1000.</value>
+    public int QueueLimit { get; set; } = 1000;
+}

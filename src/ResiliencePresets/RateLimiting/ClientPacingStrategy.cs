@@ -1,0 +1,101 @@
+using Polly;
+
+namespace ResiliencePresets;
+
+/// <summary>
+/// Holds each attempt of a client until the client's pause is over and its pacing slot has come, then learns from the
+/// response: a 429 or 503 with a server wait pauses the whole client (at most <c>Retry:MaxRetryAfter</c>), and
+/// remaining-quota headers set the pacing.
+/// </summary>
+internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMessage>
+{
+    // Spreads the requests released together at the end of a pause, as the retry decider spreads server waits.
+    private const double PauseJitterShare = 0.1;
+    private static readonly TimeSpan MaxPauseJitter = TimeSpan.FromSeconds(1);
+
+    private readonly PresetPolicy _policy;
+    private readonly ClientState _state;
+    private readonly TimeProvider _timeProvider;
+    private readonly PresetMetrics _metrics;
+    private readonly Func<double> _random;
+
+    public ClientPacingStrategy(PresetPolicy policy, ClientState state, TimeProvider timeProvider, PresetMetrics metrics, Func<double> random)
+    {
+        _policy = policy;
+        _state = state;
+        _timeProvider = timeProvider;
+        _metrics = metrics;
+        _random = random;
+    }
+
+    protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
+        ResilienceContext context,
+        TState state)
+    {
+        var wait = HoldFor(_timeProvider.GetUtcNow());
+        if (wait > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(wait, _timeProvider, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+            }
+            catch (OperationCanceledException e)
+            {
+                return Outcome.FromException<HttpResponseMessage>(e);
+            }
+        }
+
+        var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+        if (outcome.Result is HttpResponseMessage response)
+        {
+            Learn(response, _timeProvider.GetUtcNow());
+        }
+
+        return outcome;
+    }
+
+    private TimeSpan HoldFor(DateTimeOffset now)
+    {
+        var pause = _state.Pause.Remaining(now);
+        if (pause > TimeSpan.Zero)
+        {
+            var jitter = Math.Min(pause.Ticks * PauseJitterShare, MaxPauseJitter.Ticks) * _random();
+            pause += TimeSpan.FromTicks((long)jitter);
+        }
+
+        var slot = _state.Pacer.Reserve(now);
+        return pause > slot ? pause : slot;
+    }
+
+    private void Learn(HttpResponseMessage response, DateTimeOffset now)
+    {
+        if (RateLimitHeaders.TryReadQuota(response, now, out var remaining, out var resetIn))
+        {
+            if (remaining > 0)
+            {
+                _state.Pacer.Observe(remaining, resetIn, now);
+            }
+            else
+            {
+                PauseUntil(now + Capped(resetIn), response);
+            }
+        }
+
+        var status = StatusCodeClassifier.EffectiveStatusCode(response);
+        if (status is 429 or 503 && RetryAfterReader.TryRead(response, now, out var serverWait))
+        {
+            PauseUntil(now + Capped(serverWait.Delay), response);
+        }
+    }
+
+    private TimeSpan Capped(TimeSpan wait) => wait < _policy.MaxRetryAfter ? wait : _policy.MaxRetryAfter;
+
+    private void PauseUntil(DateTimeOffset until, HttpResponseMessage response)
+    {
+        if (_state.Pause.Extend(until))
+        {
+            _metrics.Pause(_policy, (int)response.StatusCode);
+        }
+    }
+}

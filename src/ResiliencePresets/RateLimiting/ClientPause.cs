@@ -1,0 +1,36 @@
+namespace ResiliencePresets;
+
+/// <summary>
+/// The moment until which a whole client holds its requests, because a server told it to wait.
+/// </summary>
+internal sealed class ClientPause
+{
+    private long _untilUtcTicks;
+
+    /// <summary>Returns how long a request starting now must wait; zero when the client is not paused.</summary>
+    public TimeSpan Remaining(DateTimeOffset now)
+    {
+        var remaining = Volatile.Read(ref _untilUtcTicks) - now.UtcTicks;
+        return remaining > 0 ? TimeSpan.FromTicks(remaining) : TimeSpan.Zero;
+    }
+
+    /// <summary>Pauses the client until <paramref name="until"/>, unless it is already paused for longer.</summary>
+    /// <returns><see langword="true"/> when this call started or lengthened the pause.</returns>
+    public bool Extend(DateTimeOffset until)
+    {
+        var ticks = until.UtcTicks;
+        var current = Volatile.Read(ref _untilUtcTicks);
+        while (ticks > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _untilUtcTicks, ticks, current);
+            if (seen == current)
+            {
+                return true;
+            }
+
+            current = seen;
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Threading.RateLimiting;
+
+namespace ResiliencePresets;
+
+/// <summary>
+/// What one named client shares across all its requests and <see cref="HttpClient"/> instances: the server-imposed
+/// pause, the quota pacing, the retry budget and the token bucket. It outlives pipeline rebuilds on reload; the budget
+/// and the bucket are replaced only when their own settings change.
+/// </summary>
+internal sealed class ClientState : IDisposable
+{
+    private readonly object _lock = new();
+    private RetryBudget? _budget;
+    private TokenBucketRateLimiter? _limiter;
+    private (double PermitsPerSecond, int Burst, int QueueLimit) _limiterSettings;
+
+    public ClientPause Pause { get; } = new();
+
+    public QuotaPacer Pacer { get; } = new();
+
+    public RetryBudget? Budget(PresetPolicy policy, TimeProvider timeProvider)
+    {
+        if (!policy.RetryBudgetEnabled)
+        {
+            return null;
+        }
+
+        lock (_lock)
+        {
+            if (_budget is not { } budget || budget.MaxRetryRatio != policy.MaxRetryRatio || budget.MinRetries != policy.MinRetries || budget.Window != policy.RetryBudgetWindow)
+            {
+                _budget = new RetryBudget(policy.MaxRetryRatio, policy.MinRetries, policy.RetryBudgetWindow, timeProvider);
+            }
+
+            return _budget;
+        }
+    }
+
+    public RateLimiter? Limiter(PresetPolicy policy)
+    {
+        if (policy.PermitsPerSecond <= 0)
+        {
+            return null;
+        }
+
+        lock (_lock)
+        {
+            var settings = (policy.PermitsPerSecond, policy.Burst, policy.QueueLimit);
+            if (_limiter is null || _limiterSettings != settings)
+            {
+                _limiter?.Dispose();
+                _limiter = new TokenBucketRateLimiter(TokenBucket.Options(policy.PermitsPerSecond, policy.Burst, policy.QueueLimit));
+                _limiterSettings = settings;
+            }
+
+            return _limiter;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _limiter?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+namespace ResiliencePresets;
+
+/// <summary>
+/// Spreads a client's requests over the rest of the server's rate-limit window, from the remaining quota the server
+/// reports, instead of spending it at once and then meeting 429s.
+/// </summary>
+/// <remarks>
+/// After a response says <c>remaining</c> requests are left until the window resets in <c>resetIn</c>, requests start
+/// at most one per <c>resetIn / remaining</c> until the window's end. A response without quota headers changes nothing.
+/// </remarks>
+internal sealed class QuotaPacer
+{
+    private readonly object _lock = new();
+    private long _intervalTicks;
+    private long _windowEndUtcTicks;
+    private long _nextSlotUtcTicks;
+
+    public void Observe(long remaining, TimeSpan resetIn, DateTimeOffset now)
+    {
+        if (remaining <= 0 || resetIn <= TimeSpan.Zero)
+        {
+            // An exhausted quota is the client pause's to handle.
+            return;
+        }
+
+        lock (_lock)
+        {
+            _intervalTicks = resetIn.Ticks / remaining;
+            _windowEndUtcTicks = (now + resetIn).UtcTicks;
+        }
+    }
+
+    /// <summary>Reserves the next start slot and returns how long a request starting now must wait for it.</summary>
+    public TimeSpan Reserve(DateTimeOffset now)
+    {
+        var nowTicks = now.UtcTicks;
+        lock (_lock)
+        {
+            if (nowTicks >= _windowEndUtcTicks || _intervalTicks == 0)
+            {
+                return TimeSpan.Zero;
+            }
+
+            var slot = Math.Max(nowTicks, _nextSlotUtcTicks);
+            _nextSlotUtcTicks = slot + _intervalTicks;
+            return TimeSpan.FromTicks(Math.Min(slot, _windowEndUtcTicks) - nowTicks);
+        }
+    }
+}

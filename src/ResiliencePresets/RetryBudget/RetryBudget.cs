@@ -1,0 +1,90 @@
+namespace ResiliencePresets;
+
+/// <summary>
+/// Counts a client's requests and retries over a sliding window and allows a retry only while the retries stay within
+/// the budget: below <c>MinRetries</c>, or below <c>MaxRetryRatio</c> × requests.
+/// </summary>
+/// <remarks>
+/// The window is kept as ten buckets, so it slides in tenths. One instance is shared by every request of a client.
+/// </remarks>
+internal sealed class RetryBudget
+{
+    private const int Buckets = 10;
+
+    private readonly TimeProvider _timeProvider;
+    private readonly long _bucketTicks;
+    private readonly long[] _epochs = new long[Buckets];
+    private readonly int[] _requests = new int[Buckets];
+    private readonly int[] _retries = new int[Buckets];
+    private readonly object _lock = new();
+
+    public RetryBudget(double maxRetryRatio, int minRetries, TimeSpan window, TimeProvider timeProvider)
+    {
+        MaxRetryRatio = maxRetryRatio;
+        MinRetries = minRetries;
+        Window = window;
+        _timeProvider = timeProvider;
+        _bucketTicks = Math.Max(1, window.Ticks / Buckets);
+        Array.Fill(_epochs, long.MinValue);
+    }
+
+    public double MaxRetryRatio { get; }
+
+    public int MinRetries { get; }
+
+    public TimeSpan Window { get; }
+
+    /// <summary>Counts one logical request (its first attempt).</summary>
+    public void RecordRequest()
+    {
+        lock (_lock)
+        {
+            _requests[Bucket()]++;
+        }
+    }
+
+    /// <summary>Takes one retry from the budget when it allows one; otherwise reports the counts that refused it.</summary>
+    public bool TryAcquireRetry(out int retries, out int requests)
+    {
+        lock (_lock)
+        {
+            var current = Bucket();
+            (retries, requests) = (0, 0);
+            for (var i = 0; i < Buckets; i++)
+            {
+                retries += _retries[i];
+                requests += _requests[i];
+            }
+
+            if (retries < MinRetries || retries < MaxRetryRatio * requests)
+            {
+                _retries[current]++;
+                retries++;
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    // Returns the bucket of the current time, first clearing every bucket that has left the window.
+    private int Bucket()
+    {
+        var epoch = _timeProvider.GetUtcNow().UtcTicks / _bucketTicks;
+        for (var i = 0; i < Buckets; i++)
+        {
+            if (_epochs[i] != long.MinValue && _epochs[i] <= epoch - Buckets)
+            {
+                (_epochs[i], _requests[i], _retries[i]) = (long.MinValue, 0, 0);
+            }
+        }
+
+        var index = (int)(epoch % Buckets);
+        if (_epochs[index] != epoch)
+        {
+            (_epochs[index], _requests[index], _retries[index]) = (epoch, 0, 0);
+        }
+
+        return index;
+    }
+}
