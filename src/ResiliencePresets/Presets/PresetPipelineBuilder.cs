@@ -26,7 +26,7 @@ internal static class PresetPipelineBuilder
 
         if (policy.MaxRetryAttempts > 0)
         {
-            builder.AddRetry(CreateRetry(policy, new RetryDecider(policy, timeProvider, random), logger));
+            builder.AddRetry(CreateRetry(policy, new RetryDecider(policy, timeProvider, random), timeProvider, logger));
         }
 
         if (policy.BreakerEnabled)
@@ -45,7 +45,7 @@ internal static class PresetPipelineBuilder
         builder.AddTimeout(new TimeoutStrategyOptions { Name = AttemptTimeoutName, Timeout = policy.AttemptTimeout });
     }
 
-    private static RetryStrategyOptions<HttpResponseMessage> CreateRetry(PresetPolicy policy, RetryDecider decider, ILogger logger) => new()
+    private static RetryStrategyOptions<HttpResponseMessage> CreateRetry(PresetPolicy policy, RetryDecider decider, TimeProvider timeProvider, ILogger logger) => new()
     {
         Name = RetryName,
         MaxRetryAttempts = policy.MaxRetryAttempts,
@@ -72,7 +72,13 @@ internal static class PresetPipelineBuilder
 
             return new ValueTask<bool>(decision.ShouldRetry);
         },
-        DelayGenerator = args => new ValueTask<TimeSpan?>(args.Context.Properties.GetValue(RetryState.Key, null!)?.Planned.Delay ?? TimeSpan.Zero),
+        DelayGenerator = args =>
+        {
+            var state = args.Context.Properties.GetValue(RetryState.Key, null!);
+            return new ValueTask<TimeSpan?>(state is null
+                ? TimeSpan.Zero
+                : ServerWaitPadding.Apply(state.Planned, policy.TotalTimeout - timeProvider.GetElapsedTime(state.StartTimestamp)));
+        },
         OnRetry = args =>
         {
             var state = args.Context.Properties.GetValue(RetryState.Key, null!);
