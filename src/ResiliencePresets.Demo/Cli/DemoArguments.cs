@@ -7,7 +7,7 @@ namespace ResiliencePresets.Demo.Cli;
 /// </summary>
 public sealed record DemoArguments
 {
-    public const int DefaultRequests = 60;
+    public const int DefaultRequests = 100;
     public const int DefaultSeed = 1;
     public const int MaxRequests = 5000;
 

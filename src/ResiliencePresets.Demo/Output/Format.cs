@@ -13,6 +13,10 @@ internal static class Format
         ? string.Create(CultureInfo.InvariantCulture, $"{value.TotalMilliseconds:0} ms")
         : string.Create(CultureInfo.InvariantCulture, $"{value.TotalSeconds:0.0} s");
 
+    public static string FailedWith(Results.SetupResult result) => result.FailedWith.Count == 0
+        ? "no failures"
+        : "failed: " + string.Join(", ", result.FailedWith.Select(f => $"{f.Key} ×{Count(f.Value)}"));
+
     public static string WaitsHonored(Results.SetupResult result)
         => $"{Count(result.RetriedOnTime)}/{Count(result.RetriedOnTime + result.RetriedEarly)}";
 }

@@ -34,6 +34,7 @@ internal static class JsonReport
                 r.Charges,
                 r.DuplicateCharges,
                 r.Failed,
+                FailedWith = r.FailedWith.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal),
                 LatencyP50Ms = Math.Round(r.LatencyP50.TotalMilliseconds, 1),
                 LatencyP99Ms = Math.Round(r.LatencyP99.TotalMilliseconds, 1),
                 SmallestRetryMarginMs = r.SmallestRetryMargin is TimeSpan m ? Math.Round(m.TotalMilliseconds, 1) : (double?)null,

@@ -29,7 +29,7 @@ internal static class PlainReport
         writer.WriteLine();
         foreach (var r in report.Setups)
         {
-            writer.WriteLine($"  {r.Setup}: {r.Description}");
+            writer.WriteLine($"  {r.Setup}: {r.Description}; {Format.FailedWith(r)}");
         }
 
         writer.WriteLine();

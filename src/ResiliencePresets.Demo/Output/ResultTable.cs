@@ -20,7 +20,7 @@ internal static class ResultTable
         foreach (var r in report.Setups)
         {
             table.AddRow(
-                new Markup($"[bold]{Markup.Escape(r.Setup)}[/]\n[grey]{Markup.Escape(r.Description)}[/]"),
+                new Markup($"[bold]{Markup.Escape(r.Setup)}[/]"),
                 new Text(Format.Count(r.Requests)),
                 new Text(Format.Count(r.Attempts)),
                 new Text(Format.Count(r.RateLimited)),
@@ -34,6 +34,14 @@ internal static class ResultTable
         }
 
         console.Write(table);
+        var setups = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
+        foreach (var r in report.Setups)
+        {
+            setups.AddRow(new Markup($"[bold]{Markup.Escape(r.Setup)}[/]"), new Markup($"{Markup.Escape(r.Description)}[grey]; {Markup.Escape(Format.FailedWith(r))}[/]"));
+        }
+
+        console.Write(setups);
+        console.WriteLine();
         var legend = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         foreach (var (column, meaning) in Legend.Columns)
         {

@@ -52,6 +52,9 @@ public sealed record SetupResult
     /// <summary>Gets the logical requests that ended without the answer they needed.</summary>
     public int Failed { get; init; }
 
+    /// <summary>Gets what the failed requests ended with, such as <c>chat 429</c> or <c>charge 500</c>, most frequent first.</summary>
+    public IReadOnlyList<KeyValuePair<string, int>> FailedWith { get; init; } = [];
+
     public TimeSpan LatencyP50 { get; init; }
 
     public TimeSpan LatencyP99 { get; init; }
@@ -83,6 +86,10 @@ public sealed record SetupResult
             Charges = ledger.Charges,
             DuplicateCharges = ledger.DuplicateCharges,
             Failed = outcomes.Count(o => !o.Succeeded),
+            FailedWith = [.. outcomes.Where(o => !o.Succeeded)
+                .GroupBy(o => $"{RequestPlan.ShortName(o.Endpoint)} {o.Result}", StringComparer.Ordinal)
+                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => KeyValuePair.Create(g.Key, g.Count()))],
             LatencyP50 = Percentile(latencies, 0.50),
             LatencyP99 = Percentile(latencies, 0.99),
             SmallestRetryMargin = margins.Count == 0 ? null : margins.Min(),

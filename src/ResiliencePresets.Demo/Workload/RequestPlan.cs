@@ -41,6 +41,16 @@ public static class RequestPlan
         return request;
     }
 
+    /// <summary>Returns the word the results use for a kind of request.</summary>
+    public static string ShortName(DemoEndpoint endpoint) => endpoint switch
+    {
+        DemoEndpoint.ChatCompletion => "chat",
+        DemoEndpoint.Repository => "repo",
+        DemoEndpoint.MissingRepository => "missing repo",
+        DemoEndpoint.Inventory => "inventory",
+        _ => "charge",
+    };
+
     private static DemoEndpoint Pick(int roll)
     {
         foreach (var (endpoint, share) in Mix)

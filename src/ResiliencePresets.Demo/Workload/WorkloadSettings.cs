@@ -12,7 +12,7 @@ public sealed record WorkloadSettings
     public required IConfiguration Configuration { get; init; }
 
     /// <summary>Gets how many logical requests each client setup sends.</summary>
-    public int RequestsPerSetup { get; init; } = 60;
+    public int RequestsPerSetup { get; init; } = 100;
 
     /// <summary>Gets the seed of the request mix and of the server's faults.</summary>
     public int Seed { get; init; } = 1;
