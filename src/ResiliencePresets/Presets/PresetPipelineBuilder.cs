@@ -32,7 +32,7 @@ internal static class PresetPipelineBuilder
 
         if (policy.MaxRetryAttempts > 0)
         {
-            builder.AddRetry(CreateRetry(policy, new RetryDecider(policy, timeProvider, random, budget), logger, metrics));
+            builder.AddRetry(CreateRetry(policy, new RetryDecider(policy, timeProvider, random, budget), timeProvider, logger, metrics));
         }
 
         builder.AddStrategy(_ => new ClientPacingStrategy(policy, client, timeProvider, metrics, random), new PreparationStrategyOptions { Name = PacingName });
@@ -91,7 +91,7 @@ internal static class PresetPipelineBuilder
         return default;
     }
 
-    private static RetryStrategyOptions<HttpResponseMessage> CreateRetry(PresetPolicy policy, RetryDecider decider, ILogger logger, PresetMetrics metrics) => new()
+    private static RetryStrategyOptions<HttpResponseMessage> CreateRetry(PresetPolicy policy, RetryDecider decider, TimeProvider timeProvider, ILogger logger, PresetMetrics metrics) => new()
     {
         Name = RetryName,
         MaxRetryAttempts = policy.MaxRetryAttempts,
@@ -123,7 +123,13 @@ internal static class PresetPipelineBuilder
 
             return new ValueTask<bool>(decision.ShouldRetry);
         },
-        DelayGenerator = args => new ValueTask<TimeSpan?>(args.Context.Properties.GetValue(RetryState.Key, null!)?.Planned.Delay ?? TimeSpan.Zero),
+        DelayGenerator = args =>
+        {
+            var state = args.Context.Properties.GetValue(RetryState.Key, null!);
+            return new ValueTask<TimeSpan?>(state is null
+                ? TimeSpan.Zero
+                : ServerWaitPadding.Apply(state.Planned, policy.TotalTimeout - timeProvider.GetElapsedTime(state.StartTimestamp)));
+        },
         OnRetry = args =>
         {
             var state = args.Context.Properties.GetValue(RetryState.Key, null!);

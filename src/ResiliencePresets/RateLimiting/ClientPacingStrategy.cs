@@ -61,7 +61,7 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         if (pause > TimeSpan.Zero)
         {
             var jitter = Math.Min(pause.Ticks * PauseJitterShare, MaxPauseJitter.Ticks) * _random();
-            pause += TimeSpan.FromTicks((long)jitter);
+            pause += TimeSpan.FromTicks((long)jitter) + ServerWaitPadding.Padding;
         }
 
         var slot = _state.Pacer.Reserve(now);

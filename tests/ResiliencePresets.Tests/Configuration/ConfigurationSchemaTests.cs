@@ -30,6 +30,14 @@ public sealed class ConfigurationSchemaTests
     };
 
     [Fact]
+    public async Task DemoSettings_PassTheSchema()
+    {
+        var errors = (await Schema()).Validate(await File.ReadAllTextAsync(Path.Combine(Root, "src", "ResiliencePresets.Demo", "appsettings.json")));
+
+        Assert.Empty(errors.Select(e => $"{e.Path}: {e.Kind}"));
+    }
+
+    [Fact]
     public async Task EveryDocumentedExample_PassesTheSchema()
     {
         var schema = await Schema();
