@@ -177,6 +177,12 @@ internal static class RateLimitHeaders
             }
         }
 
+        // The older dictionary form spreads one policy over several items.
+        if (tightestRemaining is null && minRemaining is long onlyRemaining && maxReset is long onlyReset)
+        {
+            (tightestRemaining, tightestReset) = (onlyRemaining, onlyReset);
+        }
+
         return new FieldValues(minRemaining, maxReset, exhaustedReset, tightestRemaining, tightestReset);
     }
 

@@ -1,0 +1,55 @@
+namespace ResiliencePresets.Tests.RateLimiting;
+
+public sealed class QuotaPacerTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void WithoutQuotaInformation_NothingWaits()
+    {
+        var pacer = new QuotaPacer();
+
+        Assert.All(Enumerable.Range(0, 5), _ => Assert.Equal(TimeSpan.Zero, pacer.Reserve(Now)));
+    }
+
+    [Fact]
+    public void RemainingQuota_IsSpreadEvenlyOverTheWindow()
+    {
+        var pacer = new QuotaPacer();
+        pacer.Observe(remaining: 4, resetIn: TimeSpan.FromSeconds(2), Now);
+
+        var waits = Enumerable.Range(0, 4).Select(_ => pacer.Reserve(Now)).ToList();
+
+        Assert.Equal([TimeSpan.Zero, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(1500)], waits);
+    }
+
+    [Fact]
+    public void Waits_NeverReachPastTheWindowsEnd()
+    {
+        var pacer = new QuotaPacer();
+        pacer.Observe(remaining: 2, resetIn: TimeSpan.FromSeconds(1), Now);
+
+        var waits = Enumerable.Range(0, 5).Select(_ => pacer.Reserve(Now)).ToList();
+
+        Assert.All(waits, w => Assert.True(w <= TimeSpan.FromSeconds(1), $"waited {w}"));
+    }
+
+    [Fact]
+    public void AfterTheWindow_NothingWaits()
+    {
+        var pacer = new QuotaPacer();
+        pacer.Observe(remaining: 1, resetIn: TimeSpan.FromSeconds(10), Now);
+        pacer.Reserve(Now);
+
+        Assert.Equal(TimeSpan.Zero, pacer.Reserve(Now.AddSeconds(11)));
+    }
+
+    [Fact]
+    public void ExhaustedQuota_IsLeftToTheClientPause()
+    {
+        var pacer = new QuotaPacer();
+        pacer.Observe(remaining: 0, resetIn: TimeSpan.FromSeconds(10), Now);
+
+        Assert.Equal(TimeSpan.Zero, pacer.Reserve(Now));
+    }
+}
