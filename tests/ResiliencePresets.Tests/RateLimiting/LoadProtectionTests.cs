@@ -1,0 +1,154 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Polly.RateLimiting;
+using ResiliencePresets.Tests.TestSupport;
+using static ResiliencePresets.Tests.TestSupport.FlakyServer;
+
+namespace ResiliencePresets.Tests.RateLimiting;
+
+/// <summary>
+/// Each named client behaves as one polite citizen: a server's wait holds all its requests, a configured rate spaces
+/// them, remaining-quota headers spread them, and the retry budget stops retries from multiplying load.
+/// </summary>
+public sealed class LoadProtectionTests : IClassFixture<FlakyServer>
+{
+    private readonly FlakyServer _server;
+
+    public LoadProtectionTests(FlakyServer server) => _server = server;
+
+    [Fact]
+    public async Task ServerWait_HoldsTheClientsNextRequests_ButNotOtherClients()
+    {
+        var limited = _server.Respond("/load/pause/limited", Status(429, ("Retry-After", "1")));
+        var next = _server.Respond("/load/pause/next", Status(200));
+        var other = _server.Respond("/load/pause/other", Status(200));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, NoRetries);
+        using var bystander = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, NoRetries, clientName: "bystander");
+
+        using var first = await api.Client.GetAsync(limited);
+        var held = api.Client.GetAsync(next);
+        using var unaffected = await bystander.Client.GetAsync(other);
+        using var second = await held;
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var limitedAt = _server.Requests(limited).Single().RequestMessage.DateTime;
+        var nextAt = _server.Requests(next).Single().RequestMessage.DateTime;
+        Assert.True(nextAt - limitedAt >= TimeSpan.FromSeconds(1), $"the next request came {nextAt - limitedAt} after the 429");
+        Assert.True(_server.Requests(other).Single().RequestMessage.DateTime < nextAt, "the other client was held too");
+    }
+
+    [Fact]
+    public async Task ServerWaitLongerThanMaxRetryAfter_HoldsTheClientOnlyThatLong()
+    {
+        var limited = _server.Respond("/load/cap/limited", Status(503, ("Retry-After", "3600")));
+        var next = _server.Respond("/load/cap/next", Status(200));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
+        {
+            NoRetries(o);
+            o.Retry.MaxRetryAfter = TimeSpan.FromSeconds(1);
+        });
+
+        using var first = await api.Client.GetAsync(limited);
+        using var second = await api.Client.GetAsync(next);
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var gap = _server.Requests(next).Single().RequestMessage.DateTime - _server.Requests(limited).Single().RequestMessage.DateTime;
+        Assert.True(gap >= TimeSpan.FromSeconds(1), $"held {gap}");
+    }
+
+    [Fact]
+    public async Task ConfiguredRate_SpacesTheClientsRequests()
+    {
+        var path = _server.Respond("/load/rate", Status(200));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
+        {
+            o.RateLimit.PermitsPerSecond = 10;
+            o.RateLimit.Burst = 1;
+        });
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => api.Client.GetAsync(path)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var times = _server.Requests(path).Select(r => r.RequestMessage.DateTime).ToList();
+        Assert.True(times[^1] - times[0] >= TimeSpan.FromMilliseconds(350), $"5 requests at 10/s took {times[^1] - times[0]}");
+    }
+
+    [Fact]
+    public async Task FullQueue_RejectsAtOnceSayingWhenToComeBack()
+    {
+        var path = _server.Respond("/load/queue", Status(200));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
+        {
+            o.RateLimit.PermitsPerMinute = 1;
+            o.RateLimit.Burst = 1;
+            o.RateLimit.QueueLimit = 0;
+        });
+
+        using var first = await api.Client.GetAsync(path);
+        var error = await Assert.ThrowsAsync<RateLimiterRejectedException>(() => api.Client.GetAsync(path));
+
+        Assert.NotNull(error.RetryAfter);
+        Assert.Equal(1, _server.Calls(path));
+        Assert.Contains(api.Logs.Entries, e => e.EventId.Name == "RateLimitRejected" && e.Message.Contains("api", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task QuotaHeaders_SpreadTheRemainingRequestsOverTheWindow()
+    {
+        var path = _server.Respond("/load/quota", Status(200, ("RateLimit-Remaining", "2"), ("RateLimit-Reset", "1")));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url);
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await api.Client.GetAsync(path);
+        }
+
+        // Two requests left in one second: the second starts at once, the third half a second after it.
+        var gaps = _server.Gaps(path);
+        Assert.True(gaps[1] >= TimeSpan.FromMilliseconds(450), $"gaps {string.Join(", ", gaps)}");
+    }
+
+    [Fact]
+    public async Task SpentRetryBudget_ReturnsTheFailureAtOnceAndSaysWhy()
+    {
+        var path = _server.Respond("/load/budget", Status(503));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
+        {
+            PresetClient.FastBackoff(o);
+            o.RetryBudget.MinRetries = 2;
+            o.RetryBudget.MaxRetryRatio = 0;
+        });
+
+        using var first = await api.Client.GetAsync(path);
+        var afterFirst = _server.Calls(path);
+        using var second = await api.Client.GetAsync(path);
+
+        Assert.Equal(1 + 2, afterFirst);
+        Assert.Equal(afterFirst + 1, _server.Calls(path));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
+        Assert.Contains(api.Logs.Entries, e => e.EventId.Name == "RetryDeclined" && e.Message.Contains("the retry budget is spent", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DisabledRetryBudget_LetsEveryRequestUseItsRetries()
+    {
+        var path = _server.Respond("/load/no-budget", Status(503));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
+        {
+            PresetClient.FastBackoff(o);
+            o.RetryBudget.Enabled = false;
+            o.RetryBudget.MinRetries = 0;
+            o.RetryBudget.MaxRetryRatio = 0;
+        });
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await api.Client.GetAsync(path);
+        }
+
+        Assert.Equal(3 * 5, _server.Calls(path));
+    }
+
+    private static void NoRetries(ResiliencePresetOptions options) => options.Retry.MaxRetryAttempts = 0;
+}

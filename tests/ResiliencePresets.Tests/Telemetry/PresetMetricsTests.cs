@@ -1,0 +1,86 @@
+using ResiliencePresets.Tests.TestSupport;
+using static ResiliencePresets.Tests.TestSupport.FlakyServer;
+
+namespace ResiliencePresets.Tests.Telemetry;
+
+/// <summary>
+/// The counters on the <c>ResiliencePresets</c> meter, as an OpenTelemetry exporter would read them.
+/// </summary>
+public sealed class PresetMetricsTests : IClassFixture<FlakyServer>
+{
+    private readonly FlakyServer _server;
+
+    public PresetMetricsTests(FlakyServer server) => _server = server;
+
+    [Fact]
+    public async Task RetriedRequest_CountsTheRequestTheRetriesAndTheirWaits()
+    {
+        const string Client = "metrics-retries";
+        var path = _server.Respond("/metrics/retries", Status(503), Status(429, ("retry-after-ms", "5")), Status(200));
+        using var metrics = new MetricRecorder("ResiliencePresets");
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, clientName: Client);
+
+        using var response = await api.Client.GetAsync(path);
+
+        var request = Assert.Single(metrics.For("resiliencepresets.requests", Client));
+        Assert.Equal(ResiliencePresetNames.ReadOnlyApi, request.Tag("resiliencepresets.preset"));
+        var retries = metrics.For("resiliencepresets.retries", Client);
+        Assert.Equal([503, 429], retries.Select(r => r.Tag("http.response.status_code")));
+        Assert.All(retries, r => Assert.Equal("status", r.Tag("resiliencepresets.reason")));
+        Assert.Equal(["backoff", "header"], metrics.For("resiliencepresets.retry.delay", Client).Select(d => d.Tag("resiliencepresets.source")));
+    }
+
+    [Fact]
+    public async Task RetryAfterTransportFailure_IsCountedAsAnException()
+    {
+        const string Client = "metrics-exception";
+        using var metrics = new MetricRecorder("ResiliencePresets");
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, ClosedPort.Url(), o =>
+        {
+            PresetClient.FastBackoff(o);
+            o.Retry.MaxRetryAttempts = 1;
+        }, clientName: Client);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => api.Client.GetAsync("/"));
+
+        Assert.Equal("exception", Assert.Single(metrics.For("resiliencepresets.retries", Client)).Tag("resiliencepresets.reason"));
+    }
+
+    [Fact]
+    public async Task BudgetRefusalPauseAndBreaker_AreCounted()
+    {
+        const string Client = "metrics-protection";
+        var path = _server.Respond("/metrics/protection", Status(503, ("retry-after-ms", "5")), Status(503));
+        using var metrics = new MetricRecorder("ResiliencePresets");
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
+        {
+            PresetClient.FastBackoff(o);
+            o.RetryBudget.MinRetries = 1;
+            o.RetryBudget.MaxRetryRatio = 0;
+            o.CircuitBreaker.MinimumThroughput = 2;
+        }, clientName: Client);
+
+        using var response = await api.Client.GetAsync(path);
+
+        Assert.Single(metrics.For("resiliencepresets.retry_budget.refusals", Client));
+        Assert.Equal(503, Assert.Single(metrics.For("resiliencepresets.client.pauses", Client)).Tag("http.response.status_code"));
+        Assert.Equal("open", Assert.Single(metrics.For("resiliencepresets.circuit_breaker.transitions", Client)).Tag("resiliencepresets.state"));
+    }
+
+    [Fact]
+    public async Task Measurements_CarryNoUrlOrHeaderValue()
+    {
+        const string Client = "metrics-secrets";
+        var path = _server.Respond("/metrics/secret-path", Status(503), Status(200));
+        using var metrics = new MetricRecorder("ResiliencePresets");
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, clientName: Client);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path + "?token=s3cr3t-query");
+        request.Headers.Add("Authorization", "Bearer s3cr3t-header");
+
+        using var response = await api.Client.SendAsync(request);
+
+        var tagValues = metrics.Measurements.SelectMany(m => m.Tags).Select(t => t.Value?.ToString() ?? string.Empty).ToList();
+        Assert.NotEmpty(metrics.For("resiliencepresets.retries", Client));
+        Assert.DoesNotContain(tagValues, v => v.Contains("s3cr3t", StringComparison.Ordinal) || v.Contains("secret-path", StringComparison.Ordinal));
+    }
+}
