@@ -33,6 +33,13 @@ public sealed class ResiliencePresetOptionsValidatorTests
     [InlineData("HeaderName", "Idempotency Key", "Idempotency:HeaderName is 'Idempotency Key'; it must be an HTTP header name, such as Idempotency-Key.")]
     [InlineData("HeaderName", "", "Idempotency:HeaderName is ''; it must be an HTTP header name, such as Idempotency-Key.")]
     [InlineData("HeaderName", "Idempotency-Key:", "Idempotency:HeaderName is 'Idempotency-Key:'; it must be an HTTP header name, such as Idempotency-Key.")]
+    [InlineData("MaxRetryRatio", "-0.1", "RetryBudget:MaxRetryRatio is -0.1; it must be between 0 and 10.")]
+    [InlineData("MinRetries", "-1", "RetryBudget:MinRetries is -1; it must be between 0 and 100000.")]
+    [InlineData("Window", "00:00:00.5", "RetryBudget:Window is 00:00:00.5000000; it must be between 00:00:01 and 01:00:00.")]
+    [InlineData("PermitsPerSecond", "-1", "RateLimit:PermitsPerSecond is -1; it must be between 0 and 100000.")]
+    [InlineData("PermitsPerMinute", "6000001", "RateLimit:PermitsPerMinute is 6000001; it must be between 0 and 6000000.")]
+    [InlineData("Burst", "-1", "RateLimit:Burst is -1; it must be between 0 and 100000.")]
+    [InlineData("QueueLimit", "100001", "RateLimit:QueueLimit is 100001; it must be between 0 and 100000.")]
     public void Validate_BadValue_NamesTheSettingTheValueAndWhatIsValid(string setting, string value, string expected)
     {
         var options = new ResiliencePresetOptions();
@@ -142,6 +149,20 @@ public sealed class ResiliencePresetOptionsValidatorTests
         Assert.Equal(["Retry:MaxRetryAttempts", "AttemptTimeout", "CircuitBreaker:MinimumThroughput", "Idempotency:HeaderName"], keys);
     }
 
+    [Fact]
+    public void Validate_TwoRatesAtOnce_AsksForOne()
+    {
+        var options = new ResiliencePresetOptions();
+        options.RateLimit.PermitsPerSecond = 10;
+        options.RateLimit.PermitsPerMinute = 600;
+
+        var problem = Assert.Single(ResiliencePresetOptionsValidator.Validate(options));
+
+        Assert.Equal(
+            "ResiliencePresets:Clients:github:RateLimit:PermitsPerMinute is 600; it must be 0 when RateLimit:PermitsPerSecond is set (10); set one rate.",
+            problem.Describe($"ResiliencePresets:Clients:github:{problem.Key}"));
+    }
+
     private static void Set(ResiliencePresetOptions options, string setting, string value)
     {
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
@@ -159,6 +180,13 @@ public sealed class ResiliencePresetOptionsValidatorTests
             case "SamplingDuration": options.CircuitBreaker.SamplingDuration = Span(); break;
             case "BreakDuration": options.CircuitBreaker.BreakDuration = Span(); break;
             case "HeaderName": options.Idempotency.HeaderName = value; break;
+            case "MaxRetryRatio": options.RetryBudget.MaxRetryRatio = double.Parse(value, invariant); break;
+            case "MinRetries": options.RetryBudget.MinRetries = int.Parse(value, invariant); break;
+            case "Window": options.RetryBudget.Window = Span(); break;
+            case "PermitsPerSecond": options.RateLimit.PermitsPerSecond = double.Parse(value, invariant); break;
+            case "PermitsPerMinute": options.RateLimit.PermitsPerMinute = double.Parse(value, invariant); break;
+            case "Burst": options.RateLimit.Burst = int.Parse(value, invariant); break;
+            case "QueueLimit": options.RateLimit.QueueLimit = int.Parse(value, invariant); break;
             default: throw new ArgumentOutOfRangeException(nameof(setting), setting, "No such setting in this test.");
         }
     }
