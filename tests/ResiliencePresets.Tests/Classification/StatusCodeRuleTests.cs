@@ -41,6 +41,7 @@ public sealed class StatusCodeRuleTests
     [InlineData("Retry(2.5)")]
     [InlineData("Retry(two)")]
     [InlineData("Retry(2")]
+    [InlineData("Retry(2x")]
     [InlineData("Retry 2")]
     [InlineData("Retry(2)x")]
     [InlineData("Retry(2147483648)")]

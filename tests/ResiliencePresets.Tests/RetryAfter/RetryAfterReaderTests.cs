@@ -264,6 +264,22 @@ public sealed class RetryAfterReaderTests
         Assert.Throws<ArgumentNullException>(() => RetryAfterReader.TryRead(null!, Now, out _));
     }
 
+    [Fact]
+    public void TryRead_MillisecondsOfDecades_IsStillAWait()
+        => AssertWait(TimeSpan.FromMilliseconds(1_000_000_000_000), "retry-after-ms", ("retry-after-ms", "1000000000000"));
+
+    [Fact]
+    public void TryRead_RateLimitFieldResetAboveTheEpochThreshold_IsDeltaSecondsNotADate()
+        => AssertWait(TimeSpan.FromSeconds(1_500_000_000), "RateLimit", ("RateLimit", "\"default\";r=0;t=1500000000"));
+
+    [Fact]
+    public void TryRead_RateLimitResetAboveTheEpochThreshold_IsDeltaSecondsNotADate()
+        => AssertWait(TimeSpan.FromSeconds(1_500_000_000), "RateLimit-Reset", ("RateLimit-Remaining", "0"), ("RateLimit-Reset", "1500000000"));
+
+    [Fact]
+    public void TryRead_RateLimitFieldPoliciesWithoutRemaining_WaitForTheLongestReset()
+        => AssertWait(TimeSpan.FromSeconds(30), "RateLimit", ("RateLimit", "\"a\";t=10, \"b\";t=30, \"c\";t=20"));
+
     private static void AssertWait(TimeSpan expected, string expectedHeader, params (string Name, string Value)[] headers)
     {
         using var response = Response(503, headers);
