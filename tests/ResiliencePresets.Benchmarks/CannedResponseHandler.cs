@@ -4,7 +4,8 @@ namespace ResiliencePresets.Benchmarks;
 
 /// <summary>
 /// The primary handler of every benchmarked client: answers from a fixed script of status codes, in turn, without
-/// touching the network. A 429 carries <c>Retry-After: 0</c>, so every setup retries it at once.
+/// touching the network. Every response carries a <c>Date</c> header, as a real server's does; a 429 also carries
+/// <c>Retry-After: 0</c>, so every setup retries it at once.
 /// </summary>
 internal sealed class CannedResponseHandler : HttpMessageHandler
 {
@@ -20,6 +21,7 @@ internal sealed class CannedResponseHandler : HttpMessageHandler
         _next = (_next + 1) % _script.Length;
 
         var response = new HttpResponseMessage(status) { RequestMessage = request };
+        response.Headers.TryAddWithoutValidation("Date", "Mon, 23 Nov 2026 12:00:00 GMT");
         if (status == HttpStatusCode.TooManyRequests)
         {
             response.Headers.TryAddWithoutValidation("Retry-After", "0");

@@ -6,7 +6,7 @@ namespace ResiliencePresets.Benchmarks;
 
 /// <summary>
 /// Hand-composed <c>AddResilienceHandler</c> pipelines with the strategies of a built-in preset, in the same order
-/// (total timeout, retry, circuit breaker, attempt timeout) and with the same limits.
+/// (total timeout, retry, circuit breaker, attempt timeout) and with the same limits, and no HttpClient timeout.
 /// </summary>
 internal static class PollyTwinExtensions
 {
@@ -38,6 +38,9 @@ internal static class PollyTwinExtensions
             });
             pipeline.AddTimeout(settings.AttemptTimeout);
         });
-        return builder;
+
+        // The pipeline's total timeout governs the request, as in the standard handler and the presets; HttpClient's own
+        // 100-second timeout would be a third timeout that neither of them has.
+        return builder.ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
     }
 }
