@@ -11,7 +11,8 @@ namespace ResiliencePresets;
 /// twice, because the server may already have acted; 501, 505, 506, 510 and 511 never. A status code the table does not
 /// list follows its class: any other 4xx never retries, any other 5xx retries at most once, anything else never.</para>
 /// <para>Before the table, the server's own verdict is read: <c>x-should-retry: true|false</c> (OpenAI) and
-/// <c>Stripe-Should-Retry: true|false</c> (Stripe) win over it. A 403 that says the caller's rate limit is used up
+/// <c>Stripe-Should-Retry: true|false</c> (Stripe) win over it for error responses (400 and above); on any other
+/// response they are ignored. A 403 that says the caller's rate limit is used up
 /// (<c>X-RateLimit-Remaining: 0</c>, <c>RateLimit-Remaining: 0</c> or a <c>RateLimit</c> field with <c>r=0</c>, as GitHub
 /// sends) is classified as a 429. Whether a request may be retried at all also depends on its method; that rule is
 /// applied by the preset, never overridden here.</para>
@@ -86,7 +87,7 @@ public sealed class StatusCodeClassifier
         => statusCode is >= 100 and < TableSize ? _table[statusCode] : StatusCodeRule.Never;
 
     /// <summary>
-    /// Classifies a response: the server's explicit verdict when it sent one, otherwise the table's rule for its status
+    /// Classifies a response: the server's explicit verdict when it sent one with an error status, otherwise the table's rule for its status
     /// code, with a rate-limited 403 read as a 429.
     /// </summary>
     /// <param name="response">The response.</param>
@@ -94,6 +95,12 @@ public sealed class StatusCodeClassifier
     public StatusCodeRule Classify(HttpResponseMessage response)
     {
         ArgumentNullException.ThrowIfNull(response);
+
+        // A verdict only speaks about a failure: a response below 400 is never sent again, whatever its headers say.
+        if ((int)response.StatusCode < 400)
+        {
+            return GetRule((int)response.StatusCode);
+        }
 
         if (ReadVerdict(response, OpenAiVerdictHeader) is bool openAi)
         {

@@ -4,8 +4,9 @@ namespace ResiliencePresets;
 
 /// <summary>
 /// The outermost strategy of every preset: runs once per logical request, around all its attempts. It starts the
-/// request's retry state (and returns it to its pool at the end), stamps the idempotency key and makes the body
-/// repeatable, so every attempt sends the same key and the same bytes.
+/// request's retry state (and returns it to its pool at the end), stamps the idempotency key, keeps the handler from
+/// resending what may not be sent twice, and makes the body repeatable, so every attempt sends the same key and the
+/// same bytes.
 /// </summary>
 internal sealed class RequestPreparationStrategy : ResilienceStrategy<HttpResponseMessage>
 {
@@ -33,6 +34,8 @@ internal sealed class RequestPreparationStrategy : ResilienceStrategy<HttpRespon
                 {
                     IdempotencyKeyStamp.Apply(request, _policy.IdempotencyHeader);
                 }
+
+                HandlerResendGuard.Apply(request, _policy.Methods);
 
                 if (_policy.MaxRetryAttempts > 0 && _policy.Methods.MayRetry(request))
                 {

@@ -39,6 +39,17 @@ public sealed class PresetClient : IDisposable
         string clientName = "api",
         Action<IServiceCollection>? services = null,
         Action<IHttpClientBuilder>? client = null)
+        => Build(baseUrl, json, clientName, services, builder =>
+        {
+            builder.AddResiliencePreset(preset, configure ?? FastBackoff);
+            client?.Invoke(builder);
+        });
+
+    /// <summary>The same client with <c>AddStandardResilienceHandler()</c> instead of a preset, for comparisons.</summary>
+    public static PresetClient CreateStandard(string baseUrl, Action<Microsoft.Extensions.Http.Resilience.HttpStandardResilienceOptions> configure)
+        => Build(baseUrl, json: null, "api", services: null, builder => builder.AddStandardResilienceHandler(configure));
+
+    private static PresetClient Build(string baseUrl, string? json, string clientName, Action<IServiceCollection>? services, Action<IHttpClientBuilder> resilience)
     {
         var logs = new CapturedLogs();
         var collection = new ServiceCollection();
@@ -51,8 +62,7 @@ public sealed class PresetClient : IDisposable
 
         services?.Invoke(collection);
         var builder = collection.AddHttpClient(clientName, c => c.BaseAddress = new Uri(baseUrl));
-        builder.AddResiliencePreset(preset, configure ?? FastBackoff);
-        client?.Invoke(builder);
+        resilience(builder);
         return new PresetClient(collection.BuildServiceProvider(), clientName, logs);
     }
 

@@ -1,0 +1,85 @@
+using System.Reflection;
+using NJsonSchema;
+using ResiliencePresets.Tests.TestSupport;
+
+namespace ResiliencePresets.Tests.Configuration;
+
+/// <summary>
+/// The JSON Schema in docs/ that editors use to complete and check appsettings.json.
+/// </summary>
+public sealed class ConfigurationSchemaTests
+{
+    private static readonly string Root = DotnetCli.RepositoryRoot();
+
+    public static TheoryData<string, string> BadExamples => new()
+    {
+        { """{ "ResiliencePresets": { "Clients": { "github": { "Retyr": { } } } } }""", "ResiliencePresets.Clients.github.Retyr" },
+        { """{ "ResiliencePresets": { "Clients": { "github": { "Retry": { "MaxRetryAttempts": -1 } } } } }""", "ResiliencePresets.Clients.github.Retry.MaxRetryAttempts" },
+        { """{ "ResiliencePresets": { "Clients": { "github": { "Retry": { "MaxRetryAttempts": 11 } } } } }""", "ResiliencePresets.Clients.github.Retry.MaxRetryAttempts" },
+        { """{ "ResiliencePresets": { "Clients": { "github": { "StatusCodes": { "404": "Sometimes" } } } } }""", "ResiliencePresets.Clients.github.StatusCodes.404" },
+        { """{ "ResiliencePresets": { "Clients": { "github": { "StatusCodes": { "abc": "Never" } } } } }""", "ResiliencePresets.Clients.github.StatusCodes.abc" },
+        { """{ "ResiliencePresets": { "Clients": { "github": { "Methods": { "POST": "Always" } } } } }""", "ResiliencePresets.Clients.github.Methods.POST" },
+        { """{ "ResiliencePresets": { "Clients": { "github": { "TotalTimeout": "30" } } } }""", "ResiliencePresets.Clients.github.TotalTimeout" },
+        { """{ "ResiliencePresets": { "Clients": { "github": { "BasedOn": "ReadOnlyApi" } } } }""", "ResiliencePresets.Clients.github.BasedOn" },
+        { """{ "ResiliencePresets": { "Clients": { "github": { "CircuitBreaker": { "FailureRatio": 0 } } } } }""", "ResiliencePresets.Clients.github.CircuitBreaker.FailureRatio" },
+        { """{ "ResiliencePresets": { "Clients": { "github": { "CircuitBreaker": { "MinimumThroughput": 1 } } } } }""", "ResiliencePresets.Clients.github.CircuitBreaker.MinimumThroughput" },
+        { """{ "ResiliencePresets": { "Clients": { "github": { "CircuitBreaker": { "Enabled": "yes" } } } } }""", "ResiliencePresets.Clients.github.CircuitBreaker.Enabled" },
+        { """{ "ResiliencePresets": { "Clients": { "github": { "Idempotency": { "HeaderName": "Idempotency Key" } } } } }""", "ResiliencePresets.Clients.github.Idempotency.HeaderName" },
+        { """{ "ResiliencePresets": { "Presets": { "Slow": { "BasedOn": "ReadOnlyApi", "TotalTimeout": "soon" } } } }""", "ResiliencePresets.Presets.Slow.TotalTimeout" },
+        { """{ "ResiliencePresets": { "Preset": { } } }""", "ResiliencePresets.Preset" },
+    };
+
+    [Fact]
+    public async Task EveryDocumentedExample_PassesTheSchema()
+    {
+        var schema = await Schema();
+        foreach (var document in new[] { "README.md", "docs/configuration.md" })
+        {
+            var text = await File.ReadAllTextAsync(Path.Combine(Root, document));
+            var examples = JsonBlocks(text).Where(b => b.Contains("\"ResiliencePresets\"", StringComparison.Ordinal)).ToList();
+
+            Assert.NotEmpty(examples);
+            foreach (var example in examples)
+            {
+                Assert.Empty(schema.Validate(example).Select(e => $"{document}: {e.Path}: {e.Kind}"));
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(BadExamples))]
+    public async Task BadExample_IsFlaggedAtItsPath(string json, string path)
+    {
+        var errors = (await Schema()).Validate(json);
+
+        Assert.Contains(Flatten(errors), e => e.Path?.Replace("#/", string.Empty, StringComparison.Ordinal) == path);
+    }
+
+    [Fact]
+    public async Task Schema_NamesEverySettingTheOptionsHave()
+    {
+        var schema = await Schema();
+        var preset = schema.Definitions["preset"].ActualSchema.Properties.Keys;
+
+        Assert.Equal(SettingNames(typeof(ResiliencePresetOptions)).Order(), preset.Order());
+        Assert.Equal(SettingNames(typeof(ResiliencePresetRetryOptions)).Order(), schema.Definitions["retry"].ActualSchema.Properties.Keys.Order());
+        Assert.Equal(SettingNames(typeof(ResiliencePresetCircuitBreakerOptions)).Order(), schema.Definitions["circuitBreaker"].ActualSchema.Properties.Keys.Order());
+        Assert.Equal(SettingNames(typeof(IdempotencyKeyOptions)).Order(), schema.Definitions["idempotency"].ActualSchema.Properties.Keys.Order());
+    }
+
+    private static Task<JsonSchema> Schema() => JsonSchema.FromFileAsync(Path.Combine(Root, "docs", "resiliencepresets.schema.json"));
+
+    private static IEnumerable<string> SettingNames(Type options)
+        => options.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name);
+
+    private static IEnumerable<NJsonSchema.Validation.ValidationError> Flatten(IEnumerable<NJsonSchema.Validation.ValidationError> errors)
+        => errors.SelectMany(e => e is NJsonSchema.Validation.ChildSchemaValidationError child
+            ? new[] { e }.Concat(child.Errors.Values.SelectMany(Flatten))
+            : [e]);
+
+    private static IEnumerable<string> JsonBlocks(string markdown)
+    {
+        var parts = markdown.Split("```json", StringSplitOptions.None).Skip(1);
+        return parts.Select(p => p[..p.IndexOf("```", StringComparison.Ordinal)]);
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.Extensions.DependencyInjection;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Testing;
+using Polly.Timeout;
+
+namespace ResiliencePresets.Tests.Presets;
+
+public sealed class PresetPipelineShapeTests
+{
+    [Theory]
+    [InlineData(ResiliencePresetNames.ReadOnlyApi)]
+    [InlineData(ResiliencePresetNames.IdempotentWrite)]
+    [InlineData(ResiliencePresetNames.PaymentWithIdempotencyKey)]
+    public void EveryPreset_HasTheSameStrategyOrder(string preset)
+    {
+        var descriptor = Describe(preset, configure: null);
+
+        Assert.Equal(
+            ["RequestPreparation", "TotalTimeout", "Retry", "CircuitBreaker", "AttemptTimeout"],
+            descriptor.Strategies.Select(s => s.Options!.Name));
+        Assert.IsType<TimeoutStrategyOptions>(descriptor.Strategies[1].Options);
+        Assert.IsType<RetryStrategyOptions<HttpResponseMessage>>(descriptor.Strategies[2].Options);
+        Assert.IsType<CircuitBreakerStrategyOptions<HttpResponseMessage>>(descriptor.Strategies[3].Options);
+        Assert.IsType<TimeoutStrategyOptions>(descriptor.Strategies[4].Options);
+    }
+
+    [Theory]
+    [InlineData(ResiliencePresetNames.ReadOnlyApi, 4, 10, 60)]
+    [InlineData(ResiliencePresetNames.IdempotentWrite, 2, 10, 60)]
+    [InlineData(ResiliencePresetNames.PaymentWithIdempotencyKey, 3, 30, 120)]
+    public void EveryPreset_CarriesItsDefaultsIntoPolly(string preset, int retries, int attemptSeconds, int totalSeconds)
+    {
+        var strategies = Describe(preset, configure: null).Strategies;
+
+        Assert.Equal(TimeSpan.FromSeconds(totalSeconds), ((TimeoutStrategyOptions)strategies[1].Options!).Timeout);
+        Assert.Equal(retries, ((RetryStrategyOptions<HttpResponseMessage>)strategies[2].Options!).MaxRetryAttempts);
+        Assert.Equal(TimeSpan.FromSeconds(attemptSeconds), ((TimeoutStrategyOptions)strategies[4].Options!).Timeout);
+    }
+
+    [Fact]
+    public void ZeroRetries_LeavesTheRetryStrategyOut()
+    {
+        var descriptor = Describe(ResiliencePresetNames.ReadOnlyApi, o => o.Retry.MaxRetryAttempts = 0);
+
+        Assert.Equal(["RequestPreparation", "TotalTimeout", "CircuitBreaker", "AttemptTimeout"], descriptor.Strategies.Select(s => s.Options!.Name));
+    }
+
+    [Fact]
+    public void DisabledBreaker_LeavesTheBreakerOut()
+    {
+        var descriptor = Describe(ResiliencePresetNames.ReadOnlyApi, o => o.CircuitBreaker.Enabled = false);
+
+        Assert.Equal(["RequestPreparation", "TotalTimeout", "Retry", "AttemptTimeout"], descriptor.Strategies.Select(s => s.Options!.Name));
+    }
+
+    private static ResiliencePipelineDescriptor Describe(string preset, Action<ResiliencePresetOptions>? configure)
+    {
+        var services = new ServiceCollection();
+        var client = services.AddHttpClient("api");
+        if (configure is null)
+        {
+            client.AddResiliencePreset(preset);
+        }
+        else
+        {
+            client.AddResiliencePreset(preset, configure);
+        }
+
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<PresetPipelineProvider>().GetPipeline("api").GetPipelineDescriptor();
+    }
+}

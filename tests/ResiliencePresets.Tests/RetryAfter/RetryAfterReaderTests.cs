@@ -1,0 +1,284 @@
+using System.Globalization;
+using static ResiliencePresets.Tests.TestSupport.HttpMessages;
+
+namespace ResiliencePresets.Tests.RetryAfter;
+
+public sealed class RetryAfterReaderTests
+{
+    private static readonly DateTimeOffset Now = new(2025, 1, 15, 12, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData("1", 1)]
+    [InlineData("30", 30)]
+    [InlineData("120", 120)]
+    [InlineData("86400", 86_400)]
+    [InlineData("2147483647", 2_147_483_647)]
+    public void TryRead_RetryAfterDeltaSeconds_IsTheWait(string value, long seconds)
+    {
+        AssertWait(TimeSpan.FromSeconds(seconds), "Retry-After", ("Retry-After", value));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("1.5")]
+    [InlineData("30s")]
+    [InlineData("thirty")]
+    [InlineData("")]
+    [InlineData("2147483648")]
+    [InlineData("99999999999999999999")]
+    public void TryRead_RetryAfterThatIsNotAPositiveWholeNumberOrDate_IsIgnored(string value)
+    {
+        AssertNoWait(("Retry-After", value));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(90)]
+    [InlineData(3600)]
+    public void TryRead_RetryAfterFutureHttpDate_IsTheTimeUntilThatDate(int secondsAhead)
+    {
+        var date = Now.AddSeconds(secondsAhead).ToString("R", CultureInfo.InvariantCulture);
+
+        AssertWait(TimeSpan.FromSeconds(secondsAhead), "Retry-After", ("Retry-After", date));
+    }
+
+    [Fact]
+    public void TryRead_RetryAfterObsoleteRfc850Date_IsRead()
+    {
+        AssertWait(TimeSpan.FromMinutes(1), "Retry-After", ("Retry-After", "Wednesday, 15-Jan-25 12:01:00 GMT"));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(-3600)]
+    public void TryRead_RetryAfterHttpDateNowOrPast_IsIgnored(int secondsAhead)
+    {
+        AssertNoWait(("Retry-After", Now.AddSeconds(secondsAhead).ToString("R", CultureInfo.InvariantCulture)));
+    }
+
+    [Theory]
+    [InlineData("Wed, 32 Jan 2025 12:00:00 GMT")]
+    [InlineData("Wed, 15 Jan 2025 25:00:00 GMT")]
+    [InlineData("2025-01-15T12:01:00Z")]
+    [InlineData("tomorrow")]
+    public void TryRead_RetryAfterMalformedDate_IsIgnored(string value)
+    {
+        AssertNoWait(("Retry-After", value));
+    }
+
+    [Theory]
+    [InlineData("retry-after-ms", "1500", 1500.0)]
+    [InlineData("retry-after-ms", "1", 1.0)]
+    [InlineData("retry-after-ms", "1.5", 1.5)]
+    [InlineData("retry-after-ms", " 250 ", 250.0)]
+    [InlineData("x-ms-retry-after-ms", "250", 250.0)]
+    [InlineData("X-MS-Retry-After-MS", "60000", 60000.0)]
+    public void TryRead_MillisecondHeader_IsTheWait(string header, string value, double milliseconds)
+    {
+        AssertWait(TimeSpan.FromTicks((long)(milliseconds * TimeSpan.TicksPerMillisecond)), header.ToLowerInvariant(), (header, value));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-100")]
+    [InlineData("+100")]
+    [InlineData("1e3")]
+    [InlineData("0.00001")]
+    [InlineData("1,000")]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("1000000000000000000000")]
+    [InlineData("soon")]
+    public void TryRead_MillisecondHeaderThatIsNotAUsablePositiveNumber_IsIgnored(string value)
+    {
+        AssertNoWait(("retry-after-ms", value));
+        AssertNoWait(("x-ms-retry-after-ms", value));
+    }
+
+    [Theory]
+    [InlineData("\"default\";r=0;t=30", 30)]
+    [InlineData("\"default\";t=45", 45)]
+    [InlineData("\"burst\";r=0;t=5, \"daily\";r=100;t=3600", 5)]
+    [InlineData("\"burst\";r=5;t=5, \"daily\";r=0;t=3600", 3600)]
+    [InlineData("\"a\";r=0;t=10, \"b\";r=0;t=20", 20)]
+    [InlineData("limit=100, remaining=0, reset=30", 30)]
+    [InlineData("limit=100, reset=12", 12)]
+    public void TryRead_IetfRateLimitField_IsTheResetOfTheExhaustedPolicy(string value, long seconds)
+    {
+        AssertWait(TimeSpan.FromSeconds(seconds), "RateLimit", ("RateLimit", value));
+    }
+
+    [Theory]
+    [InlineData("\"default\";r=1;t=30")]
+    [InlineData("limit=100, remaining=7, reset=30")]
+    [InlineData("\"default\";r=0;t=0")]
+    [InlineData("\"default\";r=0;t=-5")]
+    [InlineData("\"default\";r=0")]
+    [InlineData("\"default\";r=0;t=soon")]
+    [InlineData("garbage")]
+    public void TryRead_IetfRateLimitFieldWithQuotaLeftOrNoUsableReset_IsIgnored(string value)
+    {
+        AssertNoWait(("RateLimit", value));
+    }
+
+    [Theory]
+    [InlineData(null, 20)]
+    [InlineData("0", 20)]
+    [InlineData("unknown", 20)]
+    public void TryRead_RateLimitResetWithQuotaExhaustedOrUnstated_IsTheWaitInSeconds(string? remaining, long seconds)
+    {
+        (string, string)[] headers = remaining is null
+            ? [("RateLimit-Reset", "20")]
+            : [("RateLimit-Reset", "20"), ("RateLimit-Remaining", remaining)];
+
+        AssertWait(TimeSpan.FromSeconds(seconds), "RateLimit-Reset", headers);
+    }
+
+    [Theory]
+    [InlineData("RateLimit-Reset", "RateLimit-Remaining")]
+    [InlineData("X-RateLimit-Reset", "X-RateLimit-Remaining")]
+    public void TryRead_ResetHeaderWhileQuotaIsLeft_IsIgnored(string reset, string remaining)
+    {
+        AssertNoWait((reset, "20"), (remaining, "3"));
+    }
+
+    [Fact]
+    public void TryRead_RateLimitResetAsAnEpochTime_IsNotReadAsAnEpoch()
+    {
+        var epoch = Now.AddSeconds(60).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+        AssertWait(TimeSpan.FromSeconds(Now.AddSeconds(60).ToUnixTimeSeconds()), "RateLimit-Reset", ("RateLimit-Reset", epoch));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(60)]
+    [InlineData(3600)]
+    public void TryRead_XRateLimitResetEpochSeconds_IsTheTimeUntilThen(int secondsAhead)
+    {
+        var epoch = Now.AddSeconds(secondsAhead).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+        AssertWait(TimeSpan.FromSeconds(secondsAhead), "X-RateLimit-Reset", ("X-RateLimit-Reset", epoch), ("X-RateLimit-Remaining", "0"));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-60)]
+    public void TryRead_XRateLimitResetEpochNowOrPast_IsIgnored(int secondsAhead)
+    {
+        AssertNoWait(("X-RateLimit-Reset", Now.AddSeconds(secondsAhead).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
+    }
+
+    [Theory]
+    [InlineData("45", 45)]
+    [InlineData("1", 1)]
+    [InlineData("1000000000", 1_000_000_000)]
+    public void TryRead_XRateLimitResetUpToOneBillion_IsDeltaSeconds(string value, long seconds)
+    {
+        AssertWait(TimeSpan.FromSeconds(seconds), "X-RateLimit-Reset", ("X-RateLimit-Reset", value));
+    }
+
+    [Theory]
+    [InlineData("X-RateLimit-Reset", "0")]
+    [InlineData("X-RateLimit-Reset", "-30")]
+    [InlineData("X-RateLimit-Reset", "30.5")]
+    [InlineData("X-RateLimit-Reset", "9223372036854775807")]
+    [InlineData("X-RateLimit-Reset", "99999999999999999999")]
+    [InlineData("RateLimit-Reset", "0")]
+    [InlineData("RateLimit-Reset", "1.5")]
+    [InlineData("RateLimit-Reset", "9223372036854775807")]
+    public void TryRead_ResetHeaderThatIsNotAUsableWait_IsIgnored(string header, string value)
+    {
+        AssertNoWait((header, value));
+    }
+
+    public static TheoryData<string, string, double, string[]> Precedence => new()
+    {
+        { "ms before everything", "retry-after-ms", 500, ["retry-after-ms", "500", "x-ms-retry-after-ms", "700", "Retry-After", "10", "RateLimit", "\"d\";r=0;t=60", "RateLimit-Reset", "30", "X-RateLimit-Reset", "45"] },
+        { "OpenAI ms before Azure ms", "retry-after-ms", 100, ["x-ms-retry-after-ms", "700", "retry-after-ms", "100"] },
+        { "Azure ms before Retry-After", "x-ms-retry-after-ms", 700, ["Retry-After", "10", "x-ms-retry-after-ms", "700"] },
+        { "Retry-After before RateLimit", "Retry-After", 10_000, ["RateLimit", "\"d\";r=0;t=60", "Retry-After", "10"] },
+        { "Retry-After before the reset headers", "Retry-After", 10_000, ["X-RateLimit-Reset", "45", "RateLimit-Reset", "30", "Retry-After", "10"] },
+        { "RateLimit before RateLimit-Reset", "RateLimit", 60_000, ["RateLimit-Reset", "30", "RateLimit", "\"d\";r=0;t=60"] },
+        { "RateLimit-Reset before X-RateLimit-Reset", "RateLimit-Reset", 30_000, ["X-RateLimit-Reset", "45", "RateLimit-Reset", "30"] },
+        { "unusable ms falls through", "Retry-After", 10_000, ["retry-after-ms", "0", "Retry-After", "10"] },
+        { "past date falls through", "X-RateLimit-Reset", 45_000, ["Retry-After", "Wed, 15 Jan 2025 11:00:00 GMT", "X-RateLimit-Reset", "45"] },
+        { "RateLimit with quota falls through", "RateLimit-Reset", 30_000, ["RateLimit", "\"d\";r=9;t=60", "RateLimit-Reset", "30"] },
+        { "shorter ms still wins over a longer Retry-After", "retry-after-ms", 1, ["Retry-After", "3600", "retry-after-ms", "1"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Precedence))]
+    public void TryRead_SeveralHeaders_TheFirstUsableInTheDocumentedOrderWins(string scenario, string expectedHeader, double expectedMs, string[] headers)
+    {
+        var pairs = headers.Chunk(2).Select(p => (p[0], p[1])).ToArray();
+        using var response = Response(503, pairs);
+
+        Assert.True(RetryAfterReader.TryRead(response, Now, out var value), scenario);
+        Assert.Equal(expectedHeader, value.HeaderName);
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), value.Delay);
+    }
+
+    [Theory]
+    [InlineData("Retry-After", new[] { "5", "20" }, 20_000)]
+    [InlineData("Retry-After", new[] { "20", "5" }, 20_000)]
+    [InlineData("Retry-After", new[] { "soon", "7" }, 7_000)]
+    [InlineData("Retry-After", new[] { "0", "-1", "3" }, 3_000)]
+    [InlineData("retry-after-ms", new[] { "100", "300" }, 300)]
+    [InlineData("retry-after-ms", new[] { "300", "x", "100" }, 300)]
+    [InlineData("x-ms-retry-after-ms", new[] { "0", "40" }, 40)]
+    [InlineData("X-RateLimit-Reset", new[] { "30", "60" }, 30_000)]
+    [InlineData("RateLimit-Reset", new[] { "60", "30" }, 60_000)]
+    [InlineData("RateLimit", new[] { "\"a\";r=0;t=10", "\"b\";r=0;t=40" }, 40_000)]
+    public void TryRead_RepeatedHeader_TakesTheLongestWaitExceptTheResetHeadersWhichTakeTheFirst(string header, string[] values, double expectedMs)
+    {
+        using var response = Response(429, values.Select(v => (header, v)).ToArray());
+
+        Assert.True(RetryAfterReader.TryRead(response, Now, out var value));
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), value.Delay);
+    }
+
+    [Fact]
+    public void TryRead_NoWaitHeader_ReturnsFalseAndDefault()
+    {
+        using var response = Response(503, ("X-RateLimit-Remaining", "0"), ("RateLimit-Remaining", "0"), ("Cache-Control", "no-store"));
+
+        Assert.False(RetryAfterReader.TryRead(response, Now, out var value));
+        Assert.Equal(default, value);
+    }
+
+    [Fact]
+    public void TryRead_HeaderReadThroughTheTypedAccessorFirst_IsStillRead()
+    {
+        using var response = Response(503, ("Retry-After", "12"));
+        Assert.Equal(TimeSpan.FromSeconds(12), response.Headers.RetryAfter?.Delta);
+
+        AssertWait(TimeSpan.FromSeconds(12), "Retry-After", response);
+    }
+
+    [Fact]
+    public void TryRead_NullResponse_Throws()
+    {
+        Assert.Throws<ArgumentNullException>(() => RetryAfterReader.TryRead(null!, Now, out _));
+    }
+
+    private static void AssertWait(TimeSpan expected, string expectedHeader, params (string Name, string Value)[] headers)
+    {
+        using var response = Response(503, headers);
+        AssertWait(expected, expectedHeader, response);
+    }
+
+    private static void AssertWait(TimeSpan expected, string expectedHeader, HttpResponseMessage response)
+    {
+        Assert.True(RetryAfterReader.TryRead(response, Now, out var value));
+        Assert.Equal(new RetryAfterValue(expected, expectedHeader), value);
+    }
+
+    private static void AssertNoWait(params (string Name, string Value)[] headers)
+    {
+        using var response = Response(503, headers);
+        Assert.False(RetryAfterReader.TryRead(response, Now, out var value), $"Read {value.Delay} from {value.HeaderName}.");
+    }
+}
