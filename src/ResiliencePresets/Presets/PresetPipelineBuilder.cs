@@ -38,7 +38,7 @@ internal static class PresetPipelineBuilder
                 MinimumThroughput = policy.MinimumThroughput,
                 SamplingDuration = policy.SamplingDuration,
                 BreakDuration = policy.BreakDuration,
-                ShouldHandle = args => new ValueTask<bool>(BreakerFailure.IsFailure(args.Outcome, policy, timeProvider.GetUtcNow())),
+                ShouldHandle = args => new ValueTask<bool>(BreakerFailure.IsFailure(args.Outcome, policy, timeProvider)),
             });
         }
 

@@ -31,13 +31,15 @@ internal sealed class RetryDecider
 
     public RetryDecision Decide(Outcome<HttpResponseMessage> outcome, HttpRequestMessage request, RetryState state, int retryIndex)
     {
-        var remaining = _policy.TotalTimeout - _timeProvider.GetElapsedTime(state.StartTimestamp);
         return outcome.Exception is Exception exception
-            ? DecideForException(exception, request, remaining, retryIndex)
-            : DecideForResponse(outcome.Result!, request, state, remaining, retryIndex);
+            ? DecideForException(exception, request, state, retryIndex)
+            : DecideForResponse(outcome.Result!, request, state, retryIndex);
     }
 
-    private RetryDecision DecideForException(Exception exception, HttpRequestMessage request, TimeSpan remaining, int retryIndex)
+    // Read only once an attempt is known to be retryable: most attempts succeed and never need the clock.
+    private TimeSpan Remaining(RetryState state) => _policy.TotalTimeout - _timeProvider.GetElapsedTime(state.StartTimestamp);
+
+    private RetryDecision DecideForException(Exception exception, HttpRequestMessage request, RetryState state, int retryIndex)
     {
         var cause = exception.GetType().Name;
         var kind = TransportFailure.Classify(exception);
@@ -51,10 +53,10 @@ internal sealed class RetryDecider
             return RetryDecision.No(cause, declinedBecause: MethodDeclined(request));
         }
 
-        return WithBackoff(cause, null, remaining, retryIndex);
+        return WithBackoff(cause, null, Remaining(state), retryIndex);
     }
 
-    private RetryDecision DecideForResponse(HttpResponseMessage response, HttpRequestMessage request, RetryState state, TimeSpan remaining, int retryIndex)
+    private RetryDecision DecideForResponse(HttpResponseMessage response, HttpRequestMessage request, RetryState state, int retryIndex)
     {
         var statusCode = StatusCodeClassifier.EffectiveStatusCode(response);
         var cause = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -74,6 +76,7 @@ internal sealed class RetryDecider
             return RetryDecision.No(cause, statusCode, MethodDeclined(request));
         }
 
+        var remaining = Remaining(state);
         if (!RetryAfterReader.TryRead(response, _timeProvider.GetUtcNow(), out var serverWait))
         {
             return WithBackoff(cause, statusCode, remaining, retryIndex);
