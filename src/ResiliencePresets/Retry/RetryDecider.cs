@@ -1,3 +1,4 @@
+using System.Globalization;
 using Polly;
 
 namespace ResiliencePresets;
@@ -18,6 +19,9 @@ internal sealed class RetryDecider
     private const double ServerJitterShare = 0.1;
     private static readonly TimeSpan MaxServerJitter = TimeSpan.FromSeconds(1);
 
+    // The text of each status code seen, kept so that a failed attempt does not format its code again.
+    private static readonly string?[] StatusCodeTexts = new string?[600];
+
     private readonly PresetPolicy _policy;
     private readonly TimeProvider _timeProvider;
     private readonly Func<double> _random;
@@ -35,6 +39,10 @@ internal sealed class RetryDecider
             ? DecideForException(exception, request, state, retryIndex)
             : DecideForResponse(outcome.Result!, request, state, retryIndex);
     }
+
+    private static string StatusCodeText(int statusCode) => statusCode is >= 0 and < 600
+        ? StatusCodeTexts[statusCode] ??= statusCode.ToString(CultureInfo.InvariantCulture)
+        : statusCode.ToString(CultureInfo.InvariantCulture);
 
     // Read only once an attempt is known to be retryable: most attempts succeed and never need the clock.
     private TimeSpan Remaining(RetryState state) => _policy.TotalTimeout - _timeProvider.GetElapsedTime(state.StartTimestamp);
@@ -59,7 +67,7 @@ internal sealed class RetryDecider
     private RetryDecision DecideForResponse(HttpResponseMessage response, HttpRequestMessage request, RetryState state, int retryIndex)
     {
         var statusCode = StatusCodeClassifier.EffectiveStatusCode(response);
-        var cause = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var cause = StatusCodeText((int)response.StatusCode);
         var rule = _policy.Classifier.Classify(response);
         if (!rule.IsRetry)
         {
