@@ -8,7 +8,7 @@ namespace ResiliencePresets;
 /// </summary>
 internal static class BreakerFailure
 {
-    public static bool IsFailure(Outcome<HttpResponseMessage> outcome, PresetPolicy policy, DateTimeOffset now)
+    public static bool IsFailure(Outcome<HttpResponseMessage> outcome, PresetPolicy policy, TimeProvider timeProvider)
     {
         if (outcome.Exception is Exception exception)
         {
@@ -23,7 +23,7 @@ internal static class BreakerFailure
         }
 
         // A server that says exactly when to come back is shedding load in an orderly way.
-        var hasUsableWait = RetryAfterReader.TryRead(response, now, out var wait) && wait.Delay <= policy.MaxRetryAfter;
+        var hasUsableWait = RetryAfterReader.TryRead(response, timeProvider.GetUtcNow(), out var wait) && wait.Delay <= policy.MaxRetryAfter;
         return !hasUsableWait;
     }
 }

@@ -8,11 +8,18 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// </summary>
 public static class ResiliencePresetHttpClientBuilderExtensions
 {
+    // HttpClient.Timeout when nobody set it.
+    private static readonly TimeSpan DefaultHttpClientTimeout = TimeSpan.FromSeconds(100);
+
     /// <summary>
     /// Sends the client's requests through the named preset: retries, timeouts and circuit breaker as the preset,
     /// the configuration (<c>ResiliencePresets:Presets</c> and <c>ResiliencePresets:Clients:&lt;client name&gt;</c>) and
     /// nothing else decide. Works without <c>AddResiliencePresets</c>, with the built-in defaults.
     /// </summary>
+    /// <remarks>
+    /// The preset's <c>TotalTimeout</c> is the request's timeout: the client's <see cref="HttpClient.Timeout"/> is turned
+    /// off unless it was set to something other than its default of 100 seconds.
+    /// </remarks>
     /// <param name="builder">The client's builder; from <c>ConfigureHttpClientDefaults</c> it sets the preset of every
     /// client that is not given its own.</param>
     /// <param name="presetName">A name from <see cref="ResiliencePresetNames"/> or a preset defined in configuration.</param>
@@ -58,14 +65,30 @@ public static class ResiliencePresetHttpClientBuilderExtensions
         registrations.Select(builder.Name, new PresetSelection(presetName, configure));
         if (builder.Name is null)
         {
-            builder.Services.ConfigureAll<HttpClientFactoryOptions>(options => options.HttpMessageHandlerBuilderActions.Add(AddHandlerOnce));
+            builder.Services.ConfigureAll<HttpClientFactoryOptions>(AddPresetActions);
         }
         else
         {
-            builder.Services.Configure<HttpClientFactoryOptions>(builder.Name, options => options.HttpMessageHandlerBuilderActions.Add(AddHandlerOnce));
+            builder.Services.Configure<HttpClientFactoryOptions>(builder.Name, AddPresetActions);
         }
 
         return builder;
+    }
+
+    private static void AddPresetActions(HttpClientFactoryOptions options)
+    {
+        options.HttpMessageHandlerBuilderActions.Add(AddHandlerOnce);
+        options.HttpClientActions.Add(LeaveTimeoutToPreset);
+    }
+
+    // HttpClient's default timeout would cut off a longer TotalTimeout (PaymentWithIdempotencyKey's is 2 minutes), and it
+    // costs every request a timer and a linked cancellation source. A timeout the caller chose is kept.
+    private static void LeaveTimeoutToPreset(HttpClient client)
+    {
+        if (client.Timeout == DefaultHttpClientTimeout)
+        {
+            client.Timeout = Timeout.InfiniteTimeSpan;
+        }
     }
 
     // Runs for every handler chain the factory builds. A client configured twice (by default and by name, or twice by

@@ -61,7 +61,7 @@ internal static class PresetPipelineBuilder
                 MinimumThroughput = policy.MinimumThroughput,
                 SamplingDuration = policy.SamplingDuration,
                 BreakDuration = policy.BreakDuration,
-                ShouldHandle = args => new ValueTask<bool>(BreakerFailure.IsFailure(args.Outcome, policy, timeProvider.GetUtcNow())),
+                ShouldHandle = args => new ValueTask<bool>(BreakerFailure.IsFailure(args.Outcome, policy, timeProvider)),
                 OnOpened = _ => Transition(metrics, policy, "open"),
                 OnHalfOpened = _ => Transition(metrics, policy, "half_open"),
                 OnClosed = _ => Transition(metrics, policy, "closed"),

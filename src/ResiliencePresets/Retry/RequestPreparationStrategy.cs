@@ -3,9 +3,10 @@ using Polly;
 namespace ResiliencePresets;
 
 /// <summary>
-/// The outermost strategy of every preset: runs once per logical request, before the first attempt. It starts the
-/// request's retry state, stamps the idempotency key, keeps the handler from resending what may not be sent twice, and
-/// makes the body repeatable, so every attempt sends the same key and the same bytes.
+/// The outermost strategy of every preset: runs once per logical request, around all its attempts. It starts the
+/// request's retry state (and returns it to its pool at the end), stamps the idempotency key, keeps the handler from
+/// resending what may not be sent twice, and makes the body repeatable, so every attempt sends the same key and the
+/// same bytes.
 /// </summary>
 internal sealed class RequestPreparationStrategy : ResilienceStrategy<HttpResponseMessage>
 {
@@ -27,34 +28,43 @@ internal sealed class RequestPreparationStrategy : ResilienceStrategy<HttpRespon
         ResilienceContext context,
         TState state)
     {
-        context.Properties.Set(RetryState.Key, new RetryState(_timeProvider.GetTimestamp()));
+        var retryState = RetryState.Rent(_timeProvider.GetTimestamp());
+        context.Properties.Set(RetryState.Key, retryState);
         _budget?.RecordRequest();
         _metrics?.Request(_policy);
-
-        if (context.GetRequestMessage() is HttpRequestMessage request)
+        try
         {
-            if (_policy.AddMissingIdempotencyKey)
+            if (context.GetRequestMessage() is HttpRequestMessage request)
             {
-                IdempotencyKeyStamp.Apply(request, _policy.IdempotencyHeader);
-            }
-
-            HandlerResendGuard.Apply(request, _policy.Methods);
-
-            if (_policy.MaxRetryAttempts > 0 && _policy.Methods.MayRetry(request))
-            {
-                try
+                if (_policy.AddMissingIdempotencyKey)
                 {
-                    await RequestBodyBuffer.EnsureRepeatableAsync(request, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+                    IdempotencyKeyStamp.Apply(request, _policy.IdempotencyHeader);
                 }
+
+                HandlerResendGuard.Apply(request, _policy.Methods);
+
+                if (_policy.MaxRetryAttempts > 0 && _policy.Methods.MayRetry(request))
+                {
+                    try
+                    {
+                        await RequestBodyBuffer.EnsureRepeatableAsync(request, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+                    }
 #pragma warning disable CA1031 // The body's own failure is the request's outcome, as it would be without the preset.
-                catch (Exception e)
+                    catch (Exception e)
 #pragma warning restore CA1031
-                {
-                    return Outcome.FromException<HttpResponseMessage>(e);
+                    {
+                        return Outcome.FromException<HttpResponseMessage>(e);
+                    }
                 }
             }
-        }
 
-        return await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+            return await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+        finally
+        {
+            // Every attempt has ended by now (a timeout waits for the attempt it cancels), so nothing reads the state again.
+            context.Properties.Set(RetryState.Key, null!);
+            RetryState.Return(retryState);
+        }
     }
 }

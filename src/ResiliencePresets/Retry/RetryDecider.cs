@@ -1,3 +1,4 @@
+using System.Globalization;
 using Polly;
 
 namespace ResiliencePresets;
@@ -18,6 +19,9 @@ internal sealed class RetryDecider
     private const double ServerJitterShare = 0.1;
     private static readonly TimeSpan MaxServerJitter = TimeSpan.FromSeconds(1);
 
+    // The text of each status code seen, kept so that a failed attempt does not format its code again.
+    private static readonly string?[] StatusCodeTexts = new string?[600];
+
     private readonly PresetPolicy _policy;
     private readonly TimeProvider _timeProvider;
     private readonly Func<double> _random;
@@ -33,10 +37,9 @@ internal sealed class RetryDecider
 
     public RetryDecision Decide(Outcome<HttpResponseMessage> outcome, HttpRequestMessage request, RetryState state, int retryIndex)
     {
-        var remaining = _policy.TotalTimeout - _timeProvider.GetElapsedTime(state.StartTimestamp);
         var decision = outcome.Exception is Exception exception
-            ? DecideForException(exception, request, remaining, retryIndex)
-            : DecideForResponse(outcome.Result!, request, state, remaining, retryIndex);
+            ? DecideForException(exception, request, state, retryIndex)
+            : DecideForResponse(outcome.Result!, request, state, retryIndex);
 
         // The budget is asked last, and only for a retry that will happen, so that a refusal always has a reason.
         if (decision.ShouldRetry && retryIndex < _policy.MaxRetryAttempts && _budget is not null &&
@@ -49,7 +52,14 @@ internal sealed class RetryDecider
         return decision;
     }
 
-    private RetryDecision DecideForException(Exception exception, HttpRequestMessage request, TimeSpan remaining, int retryIndex)
+    private static string StatusCodeText(int statusCode) => statusCode is >= 0 and < 600
+        ? StatusCodeTexts[statusCode] ??= statusCode.ToString(CultureInfo.InvariantCulture)
+        : statusCode.ToString(CultureInfo.InvariantCulture);
+
+    // Read only once an attempt is known to be retryable: most attempts succeed and never need the clock.
+    private TimeSpan Remaining(RetryState state) => _policy.TotalTimeout - _timeProvider.GetElapsedTime(state.StartTimestamp);
+
+    private RetryDecision DecideForException(Exception exception, HttpRequestMessage request, RetryState state, int retryIndex)
     {
         var cause = exception.GetType().Name;
         var kind = TransportFailure.Classify(exception);
@@ -63,13 +73,13 @@ internal sealed class RetryDecider
             return RetryDecision.No(cause, declinedBecause: MethodDeclined(request));
         }
 
-        return WithBackoff(cause, null, remaining, retryIndex);
+        return WithBackoff(cause, null, Remaining(state), retryIndex);
     }
 
-    private RetryDecision DecideForResponse(HttpResponseMessage response, HttpRequestMessage request, RetryState state, TimeSpan remaining, int retryIndex)
+    private RetryDecision DecideForResponse(HttpResponseMessage response, HttpRequestMessage request, RetryState state, int retryIndex)
     {
         var statusCode = StatusCodeClassifier.EffectiveStatusCode(response);
-        var cause = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var cause = StatusCodeText((int)response.StatusCode);
         var rule = _policy.Classifier.Classify(response);
         if (!rule.IsRetry)
         {
@@ -86,6 +96,7 @@ internal sealed class RetryDecider
             return RetryDecision.No(cause, statusCode, MethodDeclined(request));
         }
 
+        var remaining = Remaining(state);
         if (!RetryAfterReader.TryRead(response, _timeProvider.GetUtcNow(), out var serverWait))
         {
             return WithBackoff(cause, statusCode, remaining, retryIndex);

@@ -40,6 +40,11 @@ public static class RetryAfterReader
     {
         ArgumentNullException.ThrowIfNull(response);
         var headers = response.Headers.NonValidated;
+        if (!HasWaitHeader(headers))
+        {
+            value = default;
+            return false;
+        }
 
         var delay = ReadMilliseconds(headers, RetryAfterMs) is { } ms ? (ms, RetryAfterMs)
             : ReadMilliseconds(headers, XMsRetryAfterMs) is { } xms ? (xms, XMsRetryAfterMs)
@@ -58,6 +63,32 @@ public static class RetryAfterReader
         value = default;
         return false;
     }
+
+    // Most responses carry none of the headers read here: one pass over the names they do carry is cheaper than a
+    // lookup for each header the reader knows.
+    private static bool HasWaitHeader(HttpHeadersNonValidated headers)
+    {
+        foreach (var header in headers)
+        {
+            if (IsWaitHeader(header.Key))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsWaitHeader(string name) => name.Length switch
+    {
+        9 => name.Equals(RateLimitHeaders.RateLimit, StringComparison.OrdinalIgnoreCase),
+        11 => name.Equals(RetryAfter, StringComparison.OrdinalIgnoreCase),
+        14 => name.Equals(RetryAfterMs, StringComparison.OrdinalIgnoreCase),
+        15 => name.Equals(RateLimitHeaders.RateLimitReset, StringComparison.OrdinalIgnoreCase),
+        17 => name.Equals(RateLimitHeaders.XRateLimitReset, StringComparison.OrdinalIgnoreCase),
+        19 => name.Equals(XMsRetryAfterMs, StringComparison.OrdinalIgnoreCase),
+        _ => false,
+    };
 
     private static TimeSpan? ReadMilliseconds(HttpHeadersNonValidated headers, string name)
     {
