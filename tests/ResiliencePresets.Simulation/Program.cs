@@ -1,28 +1,45 @@
-using System.Globalization;
 using ResiliencePresets.Simulation.Clients;
+using ResiliencePresets.Simulation.Report;
 using ResiliencePresets.Simulation.Scenarios;
 
+if (args.Any(a => a is not ("--quick" or "--no-doc")))
+{
+    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/ResiliencePresets.Simulation [-- --quick] [--no-doc]");
+    Console.Error.WriteLine("  --quick   300 requests per setup and a shorter amplification timeline; docs/performance.md is left as it is");
+    Console.Error.WriteLine("  --no-doc  print the results without writing docs/performance.md");
+    return 2;
+}
+
 var quick = args.Contains("--quick");
-var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
-var settings = quick ? new ContentionSettings { Requests = 300 } : new ContentionSettings();
+var contention = quick ? new ContentionSettings { Requests = 300 } : new ContentionSettings();
+var amplification = quick
+    ? new AmplificationSettings { WarmUp = TimeSpan.FromSeconds(2), Failing = TimeSpan.FromSeconds(4), Recovery = TimeSpan.FromSeconds(1) }
+    : new AmplificationSettings();
 using var counters = new PresetCounters();
-foreach (var (setup, headers) in ContentionSetups.All(settings.ServerRate).Select(s => (s, false)).Concat(ContentionSetups.WithQuotaHeaders(settings.ServerRate).Select(s => (s, true))))
-{
-    if (only is not null && !setup.Name.Contains(only, StringComparison.OrdinalIgnoreCase))
-    {
-        continue;
-    }
 
-    var r = await ContentionScenario.RunAsync(setup, headers, settings, counters);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Setup,-55} h={headers} calls={r.Calls} wasted={r.Wasted} ({r.WastedShare:P1}) time={r.CompletionRatio:F2}x fail={r.Failures} retries={r.Library.Retries} refused={r.Library.BudgetRefusals} pauses={r.Library.Pauses} throttled={r.Library.Throttled}"));
+// The contention runs go one at a time: their completion times are what they measure.
+var runs = ContentionSetups.All(contention.ServerRate).Select(s => (Setup: s, Headers: false))
+    .Concat(ContentionSetups.WithQuotaHeaders(contention.ServerRate).Select(s => (Setup: s, Headers: true)));
+var contentionResults = new List<ContentionResult>();
+foreach (var (setup, headers) in runs)
+{
+    Console.WriteLine($"contention: {setup.Name}{(headers ? ", server sends quota headers" : string.Empty)}");
+    contentionResults.Add(await ContentionScenario.RunAsync(setup, headers, contention, counters));
 }
 
-if (args.Contains("--amp"))
+// The amplification runs count requests, which timing barely moves, so they share the machine.
+Console.WriteLine("amplification: every setup at once");
+var amplificationResults = await Task.WhenAll(AmplificationSetups.All.Select(s => AmplificationScenario.RunAsync(s, amplification, counters)));
+
+var report = new SimulationReport(quick, contention, contentionResults, amplification, amplificationResults, MachineInfo.Current());
+var markdown = MarkdownReport.Write(report);
+Console.WriteLine();
+Console.WriteLine(markdown);
+
+if (!quick && !args.Contains("--no-doc") && PerformanceDocument.Locate() is string path)
 {
-    var amp = quick ? new AmplificationSettings { WarmUp = TimeSpan.FromSeconds(2), Failing = TimeSpan.FromSeconds(4), Recovery = TimeSpan.FromSeconds(1) } : new AmplificationSettings();
-    var results = await Task.WhenAll(AmplificationSetups.All.Select(s => AmplificationScenario.RunAsync(s, amp, counters)));
-    foreach (var r in results)
-    {
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Setup,-55} A={r.OfferedToA} B={r.ReachedB} ({r.AtB:F2}x) C={r.ReachedC} ({r.AtC:F2}x) failedA={r.FailedAtA} toB={r.ToB} toC={r.ToC}"));
-    }
+    File.WriteAllText(path, PerformanceDocument.Update(File.Exists(path) ? File.ReadAllText(path) : null, markdown));
+    Console.WriteLine($"written to {path}");
 }
+
+return 0;

@@ -6,6 +6,7 @@ namespace ResiliencePresets.Simulation.Scenarios;
 /// <param name="Requests">Logical requests the workers made.</param>
 /// <param name="Calls">Requests that reached the server, retries included.</param>
 /// <param name="Wasted">Calls the server answered 429.</param>
+/// <param name="WastedBursts">Runs of 429s (separated by a quarter second without one).</param>
 /// <param name="Failures">Requests whose caller got an error status or an exception.</param>
 /// <param name="Elapsed">From the first request to the last answer.</param>
 /// <param name="Floor">Requests ÷ the server's rate.</param>
@@ -16,6 +17,7 @@ public sealed record ContentionResult(
     int Requests,
     int Calls,
     int Wasted,
+    int WastedBursts,
     int Failures,
     TimeSpan Elapsed,
     TimeSpan Floor,

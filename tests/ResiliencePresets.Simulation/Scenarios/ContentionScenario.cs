@@ -44,7 +44,7 @@ public static class ContentionScenario
             counters.Get(clientName, PresetCounters.BudgetRefusals),
             counters.Get(clientName, PresetCounters.Pauses),
             counters.Get(clientName, PresetCounters.Throttled));
-        return new ContentionResult(setup.Name, quotaHeaders, settings.Requests, api.Attempts, api.Rejected, failures, elapsed, settings.Floor, library);
+        return new ContentionResult(setup.Name, quotaHeaders, settings.Requests, api.Attempts, api.Rejected, api.RejectionBursts, failures, elapsed, settings.Floor, library);
     }
 
     private static async Task<bool> SucceedsAsync(HttpClient client, int n)

@@ -22,6 +22,8 @@ public sealed class RateLimitedApi : IAsyncDisposable
     private readonly bool _quotaHeaders;
     private int _attempts;
     private int _rejected;
+    private int _bursts;
+    private long _lastRejectedTimestamp = long.MinValue;
 
     private RateLimitedApi(WebApplication app, ServerTokenBucket bucket, bool quotaHeaders)
     {
@@ -37,6 +39,12 @@ public sealed class RateLimitedApi : IAsyncDisposable
 
     /// <summary>Gets the requests answered 429.</summary>
     public int Rejected => Volatile.Read(ref _rejected);
+
+    /// <summary>Gets the runs of 429s: a 429 more than <see cref="BurstGap"/> after the previous one starts a new run.</summary>
+    public int RejectionBursts => Volatile.Read(ref _bursts);
+
+    /// <summary>Gets the quiet time that separates two runs of 429s.</summary>
+    public static TimeSpan BurstGap { get; } = TimeSpan.FromMilliseconds(250);
 
     public static async Task<RateLimitedApi> StartAsync(double ratePerSecond, double capacity, bool quotaHeaders)
     {
@@ -74,6 +82,13 @@ public sealed class RateLimitedApi : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _rejected);
+        var now = TimeProvider.System.GetTimestamp();
+        var previous = Interlocked.Exchange(ref _lastRejectedTimestamp, now);
+        if (previous == long.MinValue || TimeProvider.System.GetElapsedTime(previous, now) > BurstGap)
+        {
+            Interlocked.Increment(ref _bursts);
+        }
+
         headers.RetryAfter = Seconds(admission.UntilNextToken > TimeSpan.Zero ? admission.UntilNextToken : TimeSpan.FromSeconds(1));
         return Results.StatusCode(StatusCodes.Status429TooManyRequests);
     }
