@@ -21,7 +21,7 @@ public static class MarkdownReport
         {
             var library = r.Library;
             var own = r.Setup.StartsWith("ReadOnlyApi", StringComparison.Ordinal);
-            Line(text, $"| {r.Setup} | {(r.QuotaHeaders ? "yes" : "no")} | {Format.Count(r.Calls)} | {Format.Count(r.Wasted)} | {Format.Count(r.WastedBursts)} | {Format.Percent(r.WastedShare)} | {Format.Ratio(r.CompletionRatio)} | {Format.Count(r.Failures)} | " +
+            Line(text, $"| {r.Setup} | {(r.QuotaHeaders ? "yes" : "no")} | {Format.Count(r.Calls)} | {Format.Count(r.Wasted)} | {Format.Count(r.WastedBursts)} | {Format.Percent(r.WastedShare)} | {Format.Ratio(r.CompletionRatio)} | {Failures(r)} | " +
                 $"{(own ? Format.Count(library.Retries) : "–")} | {(own ? Format.Count(library.BudgetRefusals) : "–")} | {(own ? Format.Count(library.Pauses) : "–")} | {(own ? Format.Count(library.Throttled) : "–")} |");
         }
 
@@ -49,6 +49,10 @@ public static class MarkdownReport
 
         return text.ToString();
     }
+
+    private static string Failures(Scenarios.ContentionResult r) => r.Failures == 0
+        ? "0"
+        : $"{Format.Count(r.Failures)} ({string.Join(", ", r.FailureCauses.OrderByDescending(c => c.Value).Select(c => $"{Format.Count(c.Value)} {c.Key}"))})";
 
     private static void Line(StringBuilder text, string line = "") => text.Append(CultureInfo.InvariantCulture, $"{line}\n");
 }

@@ -8,6 +8,7 @@ namespace ResiliencePresets.Simulation.Scenarios;
 /// <param name="Wasted">Calls the server answered 429.</param>
 /// <param name="WastedBursts">Runs of 429s (separated by a quarter second without one).</param>
 /// <param name="Failures">Requests whose caller got an error status or an exception.</param>
+/// <param name="FailureCauses">The failures by what the caller got: a status code or an exception's type.</param>
 /// <param name="Elapsed">From the first request to the last answer.</param>
 /// <param name="Floor">Requests ÷ the server's rate.</param>
 /// <param name="Library">The library's own counters for the client; zero for other setups.</param>
@@ -19,6 +20,7 @@ public sealed record ContentionResult(
     int Wasted,
     int WastedBursts,
     int Failures,
+    IReadOnlyDictionary<string, int> FailureCauses,
     TimeSpan Elapsed,
     TimeSpan Floor,
     LibraryCounts Library)

@@ -22,7 +22,7 @@ public static class ContentionScenario
         var client = host.Client();
 
         var next = 0;
-        var failures = 0;
+        var failures = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, settings.Workers).Select(async _ =>
         {
@@ -30,9 +30,9 @@ public static class ContentionScenario
             int n;
             while ((n = Interlocked.Increment(ref next)) <= settings.Requests)
             {
-                if (!await SucceedsAsync(client, n))
+                if (await FailureAsync(client, n) is string failure)
                 {
-                    Interlocked.Increment(ref failures);
+                    failures.AddOrUpdate(failure, 1, (_, count) => count + 1);
                 }
             }
         });
@@ -44,21 +44,22 @@ public static class ContentionScenario
             counters.Get(clientName, PresetCounters.BudgetRefusals),
             counters.Get(clientName, PresetCounters.Pauses),
             counters.Get(clientName, PresetCounters.Throttled));
-        return new ContentionResult(setup.Name, quotaHeaders, settings.Requests, api.Attempts, api.Rejected, api.RejectionBursts, failures, elapsed, settings.Floor, library);
+        return new ContentionResult(setup.Name, quotaHeaders, settings.Requests, api.Attempts, api.Rejected, api.RejectionBursts, failures.Values.Sum(), failures.ToDictionary(), elapsed, settings.Floor, library);
     }
 
-    private static async Task<bool> SucceedsAsync(HttpClient client, int n)
+    // Returns what the caller got when it was not a success: the status code, or the exception's type.
+    private static async Task<string?> FailureAsync(HttpClient client, int n)
     {
         try
         {
             using var response = await client.GetAsync(new Uri($"{RateLimitedApi.ItemsPath}/{n}", UriKind.Relative));
-            return response.IsSuccessStatusCode;
+            return response.IsSuccessStatusCode ? null : ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 #pragma warning disable CA1031 // Whatever the setup throws (rejection, broken circuit, timeout) is a failure returned to the caller.
-        catch (Exception)
+        catch (Exception e)
 #pragma warning restore CA1031
         {
-            return false;
+            return e.GetType().Name;
         }
     }
 }
