@@ -7,7 +7,9 @@ namespace ResiliencePresets;
 /// <remarks>
 /// Within the last <see cref="Window"/>, a retry is allowed while the client's retries stay below
 /// <see cref="MinRetries"/> or below <see cref="MaxRetryRatio"/> × its requests, whichever is more. Over budget, the
-/// failure goes back to the caller at once.
+/// failure goes back to the caller at once. A retry of a 429 that named its wait (<c>Retry-After</c> or a rate-limit
+/// reset) is not counted: the server is metering the client, not failing, and the client already holds every request
+/// until the named time.
 /// </remarks>
 public sealed class ResiliencePresetRetryBudgetOptions
 {

@@ -41,8 +41,10 @@ internal sealed class RetryDecider
             ? DecideForException(exception, request, state, retryIndex)
             : DecideForResponse(outcome.Result!, request, state, retryIndex);
 
-        // The budget is asked last, and only for a retry that will happen, so that a refusal always has a reason.
-        if (decision.ShouldRetry && retryIndex < _policy.MaxRetryAttempts && _budget is not null &&
+        // The budget is asked last, and only for a retry that will happen, so that a refusal always has a reason. A 429
+        // that named its wait is a healthy server metering this client, not a failing one: the client pause already
+        // holds every request until then, and refusing the retry would only turn the server's invitation into an error.
+        if (decision.ShouldRetry && retryIndex < _policy.MaxRetryAttempts && _budget is not null && !IsMeteredWait(decision) &&
             !_budget.TryAcquireRetry(out var retries, out var requests))
         {
             return RetryDecision.No(decision.Cause, decision.StatusCode,
@@ -51,6 +53,8 @@ internal sealed class RetryDecider
 
         return decision;
     }
+
+    private static bool IsMeteredWait(in RetryDecision decision) => decision is { StatusCode: 429, Source: RetryDelaySource.ServerHeader };
 
     private static string StatusCodeText(int statusCode) => statusCode is >= 0 and < 600
         ? StatusCodeTexts[statusCode] ??= statusCode.ToString(CultureInfo.InvariantCulture)

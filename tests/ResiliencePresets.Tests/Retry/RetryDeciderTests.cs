@@ -382,7 +382,49 @@ public sealed class RetryDeciderTests
         Assert.Equal("the backoff of 00:00:00.9000000 would outlast the 00:00:00.5000000 left of TotalTimeout", decision.DeclinedBecause);
     }
 
+    [Fact]
+    public void Decide_429WithRetryAfterOnceBudgetIsSpent_IsStillRetriedAfterTheNamedWait()
+    {
+        var decider = DeciderWithSpentBudget();
+        using var request = Request("GET");
+        using var response = Response(429, ("Retry-After", "1"));
+
+        var decision = decider.Decide(Outcome.FromResult(response), request, NewState(), 0);
+
+        Assert.True(decision.ShouldRetry, decision.DeclinedBecause);
+        Assert.False(decision.OverBudget);
+        Assert.Equal(RetryDelaySource.ServerHeader, decision.Source);
+        Assert.True(decision.Delay >= TimeSpan.FromSeconds(1));
+    }
+
+    [Theory]
+    [InlineData(429, null)]
+    [InlineData(503, "1")]
+    [InlineData(503, null)]
+    public void Decide_FailureWithoutAMeteredWaitOnceBudgetIsSpent_IsReturnedAtOnce(int status, string? retryAfter)
+    {
+        var decider = DeciderWithSpentBudget();
+        using var request = Request("GET");
+        using var response = retryAfter is null ? Response(status) : Response(status, ("Retry-After", retryAfter));
+
+        var decision = decider.Decide(Outcome.FromResult(response), request, NewState(), 0);
+
+        Assert.False(decision.ShouldRetry);
+        Assert.True(decision.OverBudget);
+        Assert.Equal("the retry budget is spent: 1 retries for 1 requests in the last 00:00:10 (RetryBudget)", decision.DeclinedBecause);
+    }
+
     private RetryState NewState() => new(_time.GetTimestamp());
+
+    // A budget of one retry (MinRetries 1, no ratio), already taken.
+    private RetryDecider DeciderWithSpentBudget()
+    {
+        var budget = new ResiliencePresets.RetryBudget(maxRetryRatio: 0, minRetries: 1, TimeSpan.FromSeconds(10), _time);
+        budget.RecordRequest();
+        Assert.True(budget.TryAcquireRetry(out _, out _));
+        var options = BuiltInPresets.Create(ResiliencePresetNames.ReadOnlyApi);
+        return new RetryDecider(new PresetPolicy(ResiliencePresetNames.ReadOnlyApi, "client", options), _time, () => 0.5, budget);
+    }
 
     private RetryDecider Decider(string preset, double random = 0.5, Action<ResiliencePresetOptions>? configure = null)
     {

@@ -1,0 +1,11 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ResiliencePresets.Simulation.Clients;
+
+/// <summary>
+/// One way of building the client under test: what the table calls it, and how its named client is set up.
+/// </summary>
+/// <param name="Name">The row's name in the results table.</param>
+/// <param name="Configure">Adds the handlers to the named client.</param>
+/// <param name="Settings">Configuration for <c>ResiliencePresets:Clients:{client}</c>, keyed below that section.</param>
+public sealed record ClientSetup(string Name, Action<IHttpClientBuilder> Configure, IReadOnlyDictionary<string, string?>? Settings = null);

@@ -1,0 +1,45 @@
+using ResiliencePresets.Simulation.Clients;
+using ResiliencePresets.Simulation.Report;
+using ResiliencePresets.Simulation.Scenarios;
+
+if (args.Any(a => a is not ("--quick" or "--no-doc")))
+{
+    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/ResiliencePresets.Simulation [-- --quick] [--no-doc]");
+    Console.Error.WriteLine("  --quick   300 requests per setup and a shorter amplification timeline; docs/performance.md is left as it is");
+    Console.Error.WriteLine("  --no-doc  print the results without writing docs/performance.md");
+    return 2;
+}
+
+var quick = args.Contains("--quick");
+var contention = quick ? new ContentionSettings { Requests = 300 } : new ContentionSettings();
+var amplification = quick
+    ? new AmplificationSettings { WarmUp = TimeSpan.FromSeconds(2), Failing = TimeSpan.FromSeconds(4), Recovery = TimeSpan.FromSeconds(1) }
+    : new AmplificationSettings();
+using var counters = new PresetCounters();
+
+// The contention runs go one at a time: their completion times are what they measure.
+var runs = ContentionSetups.All(contention.ServerRate).Select(s => (Setup: s, Headers: false))
+    .Concat(ContentionSetups.WithQuotaHeaders(contention.ServerRate).Select(s => (Setup: s, Headers: true)));
+var contentionResults = new List<ContentionResult>();
+foreach (var (setup, headers) in runs)
+{
+    Console.WriteLine($"contention: {setup.Name}{(headers ? ", server sends quota headers" : string.Empty)}");
+    contentionResults.Add(await ContentionScenario.RunAsync(setup, headers, contention, counters));
+}
+
+// The amplification runs count requests, which timing barely moves, so they share the machine.
+Console.WriteLine("amplification: every setup at once");
+var amplificationResults = await Task.WhenAll(AmplificationSetups.All.Select(s => AmplificationScenario.RunAsync(s, amplification, counters)));
+
+var report = new SimulationReport(quick, contention, contentionResults, amplification, amplificationResults, MachineInfo.Current());
+var markdown = MarkdownReport.Write(report);
+Console.WriteLine();
+Console.WriteLine(markdown);
+
+if (!quick && !args.Contains("--no-doc") && PerformanceDocument.Locate() is string path)
+{
+    File.WriteAllText(path, PerformanceDocument.Update(File.Exists(path) ? File.ReadAllText(path) : null, markdown));
+    Console.WriteLine($"written to {path}");
+}
+
+return 0;

@@ -1,0 +1,40 @@
+using ResiliencePresets.Simulation.Clients;
+using ResiliencePresets.Simulation.Scenarios;
+
+namespace ResiliencePresets.Simulation.Report;
+
+/// <summary>The targets the simulation reports against, each checked from the measured results.</summary>
+public static class Targets
+{
+    public const double ConfiguredRateMaxWasted = 0.02;
+    public const double ConfiguredRateMaxCompletion = 1.10;
+    public const double DefaultsMaxWasted = 0.10;
+    public const double BudgetMaxAmplification = 1.2;
+
+    public static IEnumerable<(string Target, string Measured, bool Met)> Check(SimulationReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        foreach (var r in report.ContentionResults.Where(r => r.Setup == ContentionSetups.ReadOnlyRate))
+        {
+            yield return ($"{Headers(r)}: configured rate, wasted ≤ {ConfiguredRateMaxWasted:P0}", Format.Percent(r.WastedShare), r.WastedShare <= ConfiguredRateMaxWasted);
+            yield return ($"{Headers(r)}: configured rate, completion ≤ {ConfiguredRateMaxCompletion:F2}× floor", Format.Ratio(r.CompletionRatio), r.CompletionRatio <= ConfiguredRateMaxCompletion);
+        }
+
+        foreach (var r in report.ContentionResults.Where(r => r.Setup == ContentionSetups.ReadOnlyDefaults))
+        {
+            yield return ($"{Headers(r)}: ReadOnlyApi defaults, wasted ≤ {DefaultsMaxWasted:P0}", Format.Percent(r.WastedShare), r.WastedShare <= DefaultsMaxWasted);
+        }
+
+        foreach (var r in report.AmplificationResults.Where(r => r.Setup == AmplificationSetups.Defaults))
+        {
+            yield return ($"Amplification: ReadOnlyApi defaults (budget on), load at C ≤ {BudgetMaxAmplification:F1}× A", Format.Ratio(r.AtC), r.AtC <= BudgetMaxAmplification);
+        }
+
+        foreach (var r in report.AmplificationResults.Where(r => r.Setup == AmplificationSetups.NoBreaker))
+        {
+            yield return ($"Amplification: budget alone (breaker off), load at C ≤ {BudgetMaxAmplification:F1}× A", Format.Ratio(r.AtC), r.AtC <= BudgetMaxAmplification);
+        }
+    }
+
+    private static string Headers(ContentionResult r) => r.QuotaHeaders ? "Contention with quota headers" : "Contention";
+}
