@@ -83,7 +83,11 @@ internal sealed class PresetResolver
             selection.Configure?.Invoke(options);
             foreach (var problem in ResiliencePresetOptionsValidator.Validate(options))
             {
-                failures.Add(problem.Describe(Locate(problem.Key, layers, clientName, selection)));
+                // A conflict with a default is reported at the setting the configuration changed.
+                var reported = problem.Counterpart is { } other && SettingLayer(problem.Key, layers) is null && SettingLayer(other.Key, layers) is not null
+                    ? other
+                    : problem;
+                failures.Add(reported.Describe(Locate(reported.Key, layers, clientName, selection)));
             }
         }
 
@@ -158,17 +162,28 @@ internal sealed class PresetResolver
     // A problem is reported where the value was set: the last configuration layer that sets it, or else the code override.
     private static string Locate(string key, List<IConfigurationSection> layers, string? clientName, PresetSelection selection)
     {
-        for (var i = layers.Count - 1; i >= 0; i--)
+        if (SettingLayer(key, layers) is { } layer)
         {
-            if (layers[i].GetSection(key).Value is not null)
-            {
-                return $"{layers[i].Path}:{key}";
-            }
+            return $"{layer.Path}:{key}";
         }
 
         return selection.Configure is not null
             ? $"{key} (set in code by AddResiliencePreset for the HttpClient '{clientName}')"
             : $"{key} of the preset {selection.PresetName}";
+    }
+
+    // The last configuration layer that sets a key, if any.
+    private static IConfigurationSection? SettingLayer(string key, List<IConfigurationSection> layers)
+    {
+        for (var i = layers.Count - 1; i >= 0; i--)
+        {
+            if (layers[i].GetSection(key).Value is not null)
+            {
+                return layers[i];
+            }
+        }
+
+        return null;
     }
 
     private IConfigurationSection? PresetSection(string name)

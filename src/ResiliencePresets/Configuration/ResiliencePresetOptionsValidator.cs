@@ -27,14 +27,16 @@ internal static class ResiliencePresetOptionsValidator
         var maxDelayOk = CheckRange(problems, "Retry:MaxDelay", retry.MaxDelay, TimeSpan.Zero, OneHour);
         if (CheckRange(problems, "Retry:BaseDelay", retry.BaseDelay, TimeSpan.Zero, OneHour) && maxDelayOk && retry.BaseDelay > retry.MaxDelay)
         {
-            problems.Add(new("Retry:BaseDelay", Text(retry.BaseDelay), $"at most Retry:MaxDelay ({Text(retry.MaxDelay)})"));
+            problems.Add(new("Retry:BaseDelay", Text(retry.BaseDelay), $"at most Retry:MaxDelay ({Text(retry.MaxDelay)})",
+                new("Retry:MaxDelay", Text(retry.MaxDelay), $"at least Retry:BaseDelay ({Text(retry.BaseDelay)})")));
         }
 
         CheckRange(problems, "Retry:MaxRetryAfter", retry.MaxRetryAfter, TimeSpan.Zero, OneDay);
         var attemptOk = CheckRange(problems, "AttemptTimeout", options.AttemptTimeout, MinTimeout, OneDay);
         if (CheckRange(problems, "TotalTimeout", options.TotalTimeout, MinTimeout, OneDay) && attemptOk && options.TotalTimeout < options.AttemptTimeout)
         {
-            problems.Add(new("TotalTimeout", Text(options.TotalTimeout), $"at least AttemptTimeout ({Text(options.AttemptTimeout)})"));
+            problems.Add(new("TotalTimeout", Text(options.TotalTimeout), $"at least AttemptTimeout ({Text(options.AttemptTimeout)})",
+                new("AttemptTimeout", Text(options.AttemptTimeout), $"at most TotalTimeout ({Text(options.TotalTimeout)})")));
         }
 
         var breaker = options.CircuitBreaker;

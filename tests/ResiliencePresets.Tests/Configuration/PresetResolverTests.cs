@@ -145,7 +145,8 @@ public sealed class PresetResolverTests
     [InlineData("Presets:ReadOnlyApi:Retry:MaxRetryAttempts", "20", "ResiliencePresets:Presets:ReadOnlyApi:Retry:MaxRetryAttempts is 20; it must be between 0 and 10.")]
     [InlineData("Clients:github:circuitbreaker:failureratio", "2", "ResiliencePresets:Clients:github:CircuitBreaker:FailureRatio is 2; it must be more than 0 and at most 1.")]
     [InlineData("Clients:github:Idempotency:HeaderName", "Idem Key", "ResiliencePresets:Clients:github:Idempotency:HeaderName is 'Idem Key'; it must be an HTTP header name, such as Idempotency-Key.")]
-    [InlineData("Clients:github:AttemptTimeout", "00:05:00", "TotalTimeout of the preset ReadOnlyApi is 00:01:00; it must be at least AttemptTimeout (00:05:00).")]
+    [InlineData("Clients:github:AttemptTimeout", "00:05:00", "ResiliencePresets:Clients:github:AttemptTimeout is 00:05:00; it must be at most TotalTimeout (00:01:00).")]
+    [InlineData("Clients:github:Retry:MaxDelay", "00:00:00.500", "ResiliencePresets:Clients:github:Retry:MaxDelay is 00:00:00.5000000; it must be at least Retry:BaseDelay (00:00:01).")]
     public void Resolve_OutOfRangeValue_IsReportedAtTheConfigurationPathThatSetIt(string key, string value, string expected)
     {
         var configuration = ConfigurationSections.Build((key, value));
@@ -243,6 +244,18 @@ public sealed class PresetResolverTests
                 "ResiliencePresets:Clients:orphan:TotalTimeout is 00:00:00; it must be between 00:00:00.0100000 and 1.00:00:00.",
             ],
             failures);
+    }
+
+    // Regression: a setting that conflicted with a default of the preset (MaxDelay below the default BaseDelay) was
+    // reported as "Retry:BaseDelay of the preset ReadOnlyApi is 00:00:01", naming neither the client nor the path set.
+    [Fact]
+    public void ValidateAll_UnregisteredClientSettingBelowADefault_IsReportedAtThePathThatSetItNotAtTheDefault()
+    {
+        var configuration = ConfigurationSections.Build(("Clients:other:Retry:MaxDelay", "00:00:00.500"), ("Clients:github:Retry:MaxRetryAttempts", "1"));
+
+        var failures = Resolver(configuration, ("github", ResiliencePresetNames.ReadOnlyApi, null)).ValidateAll();
+
+        Assert.Equal(["ResiliencePresets:Clients:other:Retry:MaxDelay is 00:00:00.5000000; it must be at least Retry:BaseDelay (00:00:01)."], failures);
     }
 
     [Fact]

@@ -34,7 +34,8 @@ public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            var values = state as IReadOnlyList<KeyValuePair<string, object?>> ?? [];
+            // Copied now: a logger message's state may be reused once Log returns.
+            IReadOnlyList<KeyValuePair<string, object?>> values = (state as IEnumerable<KeyValuePair<string, object?>>)?.ToList() ?? [];
             var text = new System.Text.StringBuilder(formatter(state, exception));
             foreach (var (key, value) in values)
             {
