@@ -64,7 +64,8 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
             pause += TimeSpan.FromTicks((long)jitter) + ServerWaitPadding.Padding;
         }
 
-        var slot = _state.Pacer.Reserve(now);
+        // Pacing never holds an attempt longer than a server's wait would be honored.
+        var slot = Capped(_state.Pacer.Reserve(now));
         return pause > slot ? pause : slot;
     }
 

@@ -110,6 +110,23 @@ public sealed class LoadProtectionTests : IClassFixture<FlakyServer>
     }
 
     [Fact]
+    public async Task QuotaPacing_NeverHoldsAnAttemptLongerThanMaxRetryAfter()
+    {
+        var path = _server.Respond("/load/quota-cap", Status(200, ("RateLimit-Remaining", "1"), ("RateLimit-Reset", "3600")));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o => o.Retry.MaxRetryAfter = TimeSpan.FromMilliseconds(300));
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await api.Client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // One request an hour is what the quota asks; the cap lets each attempt wait 0.3 s at most.
+        Assert.Equal(3, _server.Calls(path));
+        Assert.True(_server.Gaps(path)[1] >= TimeSpan.FromMilliseconds(300), $"gaps {string.Join(", ", _server.Gaps(path))}");
+    }
+
+    [Fact]
     public async Task SpentRetryBudget_ReturnsTheFailureAtOnceAndSaysWhy()
     {
         var path = _server.Respond("/load/budget", Status(503));
