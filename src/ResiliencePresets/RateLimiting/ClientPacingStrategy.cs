@@ -33,7 +33,7 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         ResilienceContext context,
         TState state)
     {
-        var wait = HoldFor(_timeProvider.GetUtcNow());
+        var wait = _state.Pause.IsSet || _state.Pacer.IsPacing ? HoldFor(_timeProvider.GetUtcNow()) : TimeSpan.Zero;
         if (wait > TimeSpan.Zero)
         {
             try
@@ -47,7 +47,9 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         }
 
         var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
-        if (outcome.Result is HttpResponseMessage response)
+
+        // Every wait and quota form has a reset or wait header: a response with none teaches nothing.
+        if (outcome.Result is HttpResponseMessage response && RetryAfterReader.HasWaitHeader(response.Headers.NonValidated))
         {
             Learn(response, _timeProvider.GetUtcNow());
         }

@@ -7,6 +7,9 @@ internal sealed class ClientPause
 {
     private long _untilUtcTicks;
 
+    /// <summary>Gets a value indicating whether a pause was ever set, so that a client never paused skips the clock.</summary>
+    public bool IsSet => Volatile.Read(ref _untilUtcTicks) != 0;
+
     /// <summary>Returns how long a request starting now must wait; zero when the client is not paused.</summary>
     public TimeSpan Remaining(DateTimeOffset now)
     {

@@ -15,6 +15,9 @@ internal sealed class QuotaPacer
     private long _windowEndUtcTicks;
     private long _nextSlotUtcTicks;
 
+    /// <summary>Gets a value indicating whether a server ever reported a quota, so that an unpaced client skips the lock.</summary>
+    public bool IsPacing => Volatile.Read(ref _intervalTicks) != 0;
+
     public void Observe(long remaining, TimeSpan resetIn, DateTimeOffset now)
     {
         if (remaining <= 0 || resetIn <= TimeSpan.Zero)

@@ -66,7 +66,7 @@ public static class RetryAfterReader
 
     // Most responses carry none of the headers read here: one pass over the names they do carry is cheaper than a
     // lookup for each header the reader knows.
-    private static bool HasWaitHeader(HttpHeadersNonValidated headers)
+    internal static bool HasWaitHeader(HttpHeadersNonValidated headers)
     {
         foreach (var header in headers)
         {

@@ -42,7 +42,13 @@ internal sealed class PresetMetrics : IDisposable
         _breakerTransitions = _meter.CreateCounter<long>("resiliencepresets.circuit_breaker.transitions", "{transition}", "Circuit breaker state changes, by new state.");
     }
 
-    public void Request(PresetPolicy policy) => _requests.Add(1, Tags(policy));
+    public void Request(PresetPolicy policy)
+    {
+        if (_requests.Enabled)
+        {
+            _requests.Add(1, Tags(policy));
+        }
+    }
 
     public void Retry(PresetPolicy policy, in RetryDecision planned, TimeSpan delay)
     {

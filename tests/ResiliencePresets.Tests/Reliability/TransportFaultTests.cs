@@ -143,7 +143,11 @@ public sealed class TransportFaultTests
 
             var error = await Assert.ThrowsAsync<HttpRequestException>(() => api.Client.SendAsync(Request(request)));
 
-            Assert.Equal((expected, 1, 1), (error.HttpRequestError, attempts.Attempts, server.Requests));
+            // Counted at the server: on a busy machine the raw test server now and then drops a connection before
+            // reading its request, which the preset may retry by its rules; what never happens is a second request
+            // after the broken body.
+            Assert.Equal((expected, 1), (error.HttpRequestError, server.Requests));
+            Assert.True(attempts.Attempts >= 1);
         }
     }
 
