@@ -17,6 +17,9 @@ internal static class TransportFailure
         // An open breaker fails fast on purpose; retrying it would defeat it.
         BrokenCircuitException => TransportFailureKind.NotTransient,
 
+        // The server paused the client for longer than the request has left; a retry could only wait out the timeout.
+        ClientPausedException => TransportFailureKind.NotTransient,
+
         HttpRequestException http => http.HttpRequestError switch
         {
             HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError => TransportFailureKind.NeverReachedServer,

@@ -15,10 +15,16 @@ internal static class PresetConfigurationReader
     /// <summary>
     /// Applies <paramref name="section"/> onto <paramref name="target"/>; every problem found is added to <paramref name="failures"/>.
     /// </summary>
-    public static void Apply(IConfigurationSection section, ResiliencePresetOptions target, bool allowBasedOn, List<string> failures)
-        => ApplyObject(section, target, allowBasedOn, failures);
+    /// <param name="section">One layer: a preset's or a client's section.</param>
+    /// <param name="target">The options the layer is applied onto.</param>
+    /// <param name="allowBasedOn">Whether <c>BasedOn</c> is a valid key (presets only).</param>
+    /// <param name="failures">Receives a message for every problem.</param>
+    /// <param name="rejectedKeys">Receives the key, relative to the preset (such as <c>Retry:BaseDelay</c>), of every value
+    /// that was rejected, so that no later rule reports the value left in its place.</param>
+    public static void Apply(IConfigurationSection section, ResiliencePresetOptions target, bool allowBasedOn, List<string> failures, ISet<string>? rejectedKeys = null)
+        => ApplyObject(section, section.Path.Length + 1, target, allowBasedOn, failures, rejectedKeys ?? new HashSet<string>());
 
-    private static void ApplyObject(IConfigurationSection section, object target, bool allowBasedOn, List<string> failures)
+    private static void ApplyObject(IConfigurationSection section, int layerPathLength, object target, bool allowBasedOn, List<string> failures, ISet<string> rejectedKeys)
     {
         var properties = target.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => allowBasedOn || p.Name != BasedOnKey)
@@ -47,7 +53,7 @@ internal static class PresetConfigurationReader
                 case ResiliencePresetRetryOptions or ResiliencePresetCircuitBreakerOptions or IdempotencyKeyOptions or ResiliencePresetRetryBudgetOptions or ResiliencePresetRateLimitOptions:
                     if (IsSection(child, failures, property.Name))
                     {
-                        ApplyObject(child, value, allowBasedOn: false, failures);
+                        ApplyObject(child, layerPathLength, value, allowBasedOn: false, failures, rejectedKeys);
                     }
 
                     break;
@@ -55,6 +61,7 @@ internal static class PresetConfigurationReader
                     if (child.Value is null)
                     {
                         failures.Add($"{child.Path} is a section; it must be a single value ({Describe(property.PropertyType)}).");
+                        rejectedKeys.Add(child.Path[layerPathLength..]);
                     }
                     else if (TryConvert(child.Value, property.PropertyType, out var converted))
                     {
@@ -63,6 +70,7 @@ internal static class PresetConfigurationReader
                     else
                     {
                         failures.Add($"{child.Path} is '{child.Value}'; it must be {Describe(property.PropertyType)}.");
+                        rejectedKeys.Add(child.Path[layerPathLength..]);
                     }
 
                     break;

@@ -37,6 +37,6 @@ internal sealed class PresetPipelineProvider
         {
             var (policy, changed) = _store.Get(clientName);
             context.AddReloadToken(changed);
-            PresetPipelineBuilder.Build(builder, policy, new PresetRuntime(_clients.For(clientName), _timeProvider, _logger, _metrics, Random.Shared.NextDouble));
+            PresetPipelineBuilder.Build(builder, policy, new PresetRuntime(_clients.For(clientName), _timeProvider, _logger, _metrics, Random.Shared.NextDouble, context.OnPipelineDisposed));
         });
 }

@@ -7,20 +7,29 @@ namespace ResiliencePresets;
 
 /// <summary>
 /// Holds each client's current preset and swaps it when the configuration changes. A change that fails validation is
-/// logged and ignored, so the last good settings stay in force until a later change fixes it.
+/// logged and ignored, so the last good settings stay in force until a later change fixes it, for every client: those
+/// that have sent requests, those registered but not created yet, and those that get their preset from
+/// <c>ConfigureHttpClientDefaults</c>.
 /// </summary>
+/// <remarks>
+/// Settings are resolved from frozen copies of the configuration. A client that has not been created yet is resolved
+/// from the current copy when it is valid for it, and otherwise from the last copy that was valid as a whole.
+/// </remarks>
 internal sealed class PresetPolicyStore : IDisposable
 {
-    private readonly PresetResolver _resolver;
+    private readonly PresetRegistrations _registrations;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly IDisposable? _subscription;
     private readonly object _reloadLock = new();
+    private PresetResolver _current;
+    private PresetResolver _lastValid;
 
-    public PresetPolicyStore(PresetResolver resolver, PresetRegistrations registrations, ILoggerFactory loggerFactory)
+    public PresetPolicyStore(PresetRegistrations registrations, ILoggerFactory loggerFactory)
     {
-        _resolver = resolver;
+        _registrations = registrations;
         _logger = loggerFactory.CreateLogger("ResiliencePresets");
+        _current = _lastValid = new PresetResolver(registrations, ConfigurationSnapshot.Freeze(registrations.Configuration));
         if (registrations.Configuration is { } configuration)
         {
             _subscription = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
@@ -30,10 +39,10 @@ internal sealed class PresetPolicyStore : IDisposable
     /// <summary>
     /// Returns the client's current preset and a token that is cancelled when it is replaced.
     /// </summary>
-    /// <exception cref="OptionsValidationException">The client's preset is invalid.</exception>
+    /// <exception cref="OptionsValidationException">The client's preset is invalid, and was never valid since start.</exception>
     public (PresetPolicy Policy, CancellationToken Changed) Get(string clientName)
     {
-        var entry = _entries.GetOrAdd(clientName, name => new Entry(_resolver.Resolve(name)));
+        var entry = _entries.GetOrAdd(clientName, name => new Entry(ResolveNew(name)));
         return (entry.Preset.Policy, entry.Changed.Token);
     }
 
@@ -46,16 +55,46 @@ internal sealed class PresetPolicyStore : IDisposable
         }
     }
 
+    private ResolvedPreset ResolveNew(string clientName)
+    {
+        var (current, lastValid) = (Volatile.Read(ref _current), Volatile.Read(ref _lastValid));
+        try
+        {
+            return current.Resolve(clientName);
+        }
+        catch (OptionsValidationException e) when (!ReferenceEquals(current, lastValid))
+        {
+            Log.ConfigurationRejected(_logger, clientName, e.Message);
+            return lastValid.Resolve(clientName);
+        }
+    }
+
     private void Reload()
     {
         lock (_reloadLock)
         {
+            var previous = _current;
+            var next = new PresetResolver(_registrations, ConfigurationSnapshot.Freeze(_registrations.Configuration));
+
+            // A registered client that has not been created yet keeps what was in force for it until now.
+            foreach (var clientName in _registrations.ClientNames.Where(name => !_entries.ContainsKey(name)))
+            {
+                try
+                {
+                    _entries.TryAdd(clientName, new Entry(previous.Resolve(clientName)));
+                }
+                catch (OptionsValidationException)
+                {
+                    // Never valid: it is resolved, and rejected, when it is first created.
+                }
+            }
+
             foreach (var (clientName, current) in _entries)
             {
                 ResolvedPreset resolved;
                 try
                 {
-                    resolved = _resolver.Resolve(clientName);
+                    resolved = next.Resolve(clientName);
                 }
                 catch (OptionsValidationException e)
                 {
@@ -63,7 +102,7 @@ internal sealed class PresetPolicyStore : IDisposable
                     continue;
                 }
 
-                if (resolved.Fingerprint == current.Preset.Fingerprint)
+                if (resolved.EffectiveSettings == current.Preset.EffectiveSettings)
                 {
                     continue;
                 }
@@ -71,6 +110,18 @@ internal sealed class PresetPolicyStore : IDisposable
                 _entries[clientName] = new Entry(resolved);
                 current.Changed.Cancel();
                 Log.ConfigurationApplied(_logger, clientName);
+            }
+
+            if (next.ValidateLayout() is { Count: > 0 } layout)
+            {
+                Log.ConfigurationLayoutRejected(_logger, string.Join(" ", layout));
+            }
+
+            var failures = next.ValidateAll();
+            Volatile.Write(ref _current, next);
+            if (failures.Count == 0)
+            {
+                Volatile.Write(ref _lastValid, next);
             }
         }
     }

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -10,14 +9,26 @@ namespace ResiliencePresets;
 /// </summary>
 internal sealed class PresetResolver
 {
-    private const string PresetsKey = "Presets";
-    private const string ClientsKey = "Clients";
+    private const string PresetsKey = ConfigurationLayout.PresetsKey;
+    private const string ClientsKey = ConfigurationLayout.ClientsKey;
 
     private readonly PresetRegistrations _registrations;
 
-    public PresetResolver(PresetRegistrations registrations) => _registrations = registrations;
+    /// <summary>Resolves against the live configuration section registered by <c>AddResiliencePresets</c>.</summary>
+    public PresetResolver(PresetRegistrations registrations)
+        : this(registrations, registrations.Configuration)
+    {
+    }
 
-    private IConfiguration? Configuration => _registrations.Configuration;
+    /// <summary>Resolves against <paramref name="configuration"/>, such as a frozen copy of the section.</summary>
+    public PresetResolver(PresetRegistrations registrations, IConfiguration? configuration)
+    {
+        _registrations = registrations;
+        Configuration = configuration;
+    }
+
+    /// <summary>Gets the <c>ResiliencePresets</c> section this resolver reads; <see langword="null"/> without one.</summary>
+    public IConfiguration? Configuration { get; }
 
     /// <summary>
     /// Resolves a registered client's preset.
@@ -35,24 +46,42 @@ internal sealed class PresetResolver
     /// </summary>
     public List<string> ValidateAll()
     {
-        var failures = new List<string>();
+        var failures = ValidateLayout();
         foreach (var clientName in _registrations.ClientNames)
         {
             Collect(failures, () => Resolve(clientName));
         }
 
-        foreach (var preset in PresetSections())
+        foreach (var preset in PresetSections().Where(ConfigurationLayout.IsSection))
         {
             Collect(failures, () => Resolve(clientName: null, new PresetSelection(preset.Key, null), clientSection: null));
         }
 
-        foreach (var client in ClientSections().Where(c => !_registrations.ClientNames.Contains(c.Key)))
+        // With ConfigureHttpClientDefaults every client has a preset, whatever its name.
+        if (_registrations.Default is { } selection)
         {
-            var selection = _registrations.Default ?? new PresetSelection(ResiliencePresetNames.ReadOnlyApi, null);
-            Collect(failures, () => Resolve(client.Key, selection, client));
+            foreach (var client in UnmatchedClientSections())
+            {
+                Collect(failures, () => Resolve(client.Key, selection, client));
+            }
         }
 
         return failures.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// Returns the problems no single client's settings show: misplaced sections and values, and client sections that
+    /// match no client with a preset.
+    /// </summary>
+    public List<string> ValidateLayout()
+    {
+        var failures = ConfigurationLayout.Check(Configuration, RootPath);
+        if (_registrations.Default is null)
+        {
+            failures.AddRange(UnmatchedClientSections().Select(UnmatchedClientMessage));
+        }
+
+        return failures;
     }
 
     /// <summary>
@@ -70,19 +99,27 @@ internal sealed class PresetResolver
     private ResolvedPreset Resolve(string? clientName, PresetSelection selection, IConfigurationSection? clientSection)
     {
         var failures = new List<string>();
+        var rejectedKeys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var layers = new List<IConfigurationSection>();
-        var options = BuildPreset(selection.PresetName, layers, failures);
+        var options = BuildPreset(selection.PresetName, layers, failures, rejectedKeys);
         if (options is not null)
         {
             if (clientSection is not null)
             {
-                PresetConfigurationReader.Apply(clientSection, options, allowBasedOn: false, failures);
+                PresetConfigurationReader.Apply(clientSection, options, allowBasedOn: false, failures, rejectedKeys);
                 layers.Add(clientSection);
             }
 
             selection.Configure?.Invoke(options);
             foreach (var problem in ResiliencePresetOptionsValidator.Validate(options))
             {
+                // A value the configuration wrote but that could not be read is reported once, as unreadable; the
+                // value left in its place is not the user's and is not reported again.
+                if (rejectedKeys.Contains(problem.Key) || (problem.Counterpart is { } counterpart && rejectedKeys.Contains(counterpart.Key)))
+                {
+                    continue;
+                }
+
                 // A conflict with a default is reported at the setting the configuration changed.
                 var reported = problem.Counterpart is { } other && SettingLayer(problem.Key, layers) is null && SettingLayer(other.Key, layers) is not null
                     ? other
@@ -93,13 +130,13 @@ internal sealed class PresetResolver
 
         if (failures.Count > 0)
         {
-            throw new OptionsValidationException(clientName ?? selection.PresetName, typeof(ResiliencePresetOptions), failures);
+            throw new PresetValidationException(clientName ?? selection.PresetName, failures);
         }
 
-        return new ResolvedPreset(new PresetPolicy(selection.PresetName, clientName ?? string.Empty, options!), Fingerprint(layers));
+        return new ResolvedPreset(new PresetPolicy(selection.PresetName, clientName ?? string.Empty, options!), EffectiveSettings.Describe(selection.PresetName, options!));
     }
 
-    private ResiliencePresetOptions? BuildPreset(string presetName, List<IConfigurationSection> layers, List<string> failures)
+    private ResiliencePresetOptions? BuildPreset(string presetName, List<IConfigurationSection> layers, List<string> failures, ISet<string> rejectedKeys)
     {
         var chain = new List<IConfigurationSection>();
         var visited = new List<string>();
@@ -147,7 +184,7 @@ internal sealed class PresetResolver
         var options = BuiltInPresets.Create(name);
         for (var i = chain.Count - 1; i >= 0; i--)
         {
-            PresetConfigurationReader.Apply(chain[i], options, allowBasedOn: true, failures);
+            PresetConfigurationReader.Apply(chain[i], options, allowBasedOn: true, failures, rejectedKeys);
             layers.Add(chain[i]);
         }
 
@@ -196,20 +233,16 @@ internal sealed class PresetResolver
         => Configuration?.GetSection(ClientsKey).GetChildren() ?? [];
 
     private IConfigurationSection? ClientSection(string clientName)
-        => Configuration?.GetSection(ClientsKey).GetChildren().FirstOrDefault(s => string.Equals(s.Key, clientName, StringComparison.OrdinalIgnoreCase));
+        => ClientSections().FirstOrDefault(s => ClientNames.Match(clientName, s.Key) && ConfigurationLayout.IsSection(s));
 
-    private static string Fingerprint(List<IConfigurationSection> layers)
+    private IEnumerable<IConfigurationSection> UnmatchedClientSections()
+        => ClientSections().Where(ConfigurationLayout.IsSection).Where(c => !_registrations.ClientNames.Any(name => ClientNames.Match(name, c.Key)));
+
+    private string UnmatchedClientMessage(IConfigurationSection client)
     {
-        var text = new StringBuilder();
-        foreach (var layer in layers)
-        {
-            foreach (var (key, value) in layer.AsEnumerable().OrderBy(p => p.Key, StringComparer.Ordinal))
-            {
-                text.Append(key).Append('=').Append(value).Append('\n');
-            }
-        }
-
-        return text.ToString();
+        var names = _registrations.ClientNames.Order(StringComparer.Ordinal).ToList();
+        var known = names.Count == 0 ? "no HttpClient has a preset yet" : $"the clients with a preset are {string.Join(", ", names)}";
+        return $"{client.Path} names no HttpClient that has a resilience preset; {known}. A client's name is the name given to AddHttpClient, or a typed client's type name without namespace.";
     }
 
     private static void Collect(List<string> failures, Action resolve)

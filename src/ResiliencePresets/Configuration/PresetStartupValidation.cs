@@ -10,7 +10,9 @@ internal sealed class PresetStartupValidation(PresetResolver resolver) : IValida
     public ValidateOptionsResult Validate(string? name, Marker options)
     {
         var failures = resolver.ValidateAll();
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+
+        // Thrown rather than returned, so that the host's error reads as sentences (see PresetValidationException).
+        return failures.Count == 0 ? ValidateOptionsResult.Success : throw new PresetValidationException("ResiliencePresets", failures);
     }
 
     /// <summary>The options type whose validation on start runs the check.</summary>

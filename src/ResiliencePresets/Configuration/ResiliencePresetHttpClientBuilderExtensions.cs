@@ -17,8 +17,9 @@ public static class ResiliencePresetHttpClientBuilderExtensions
     /// nothing else decide. Works without <c>AddResiliencePresets</c>, with the built-in defaults.
     /// </summary>
     /// <remarks>
-    /// The preset's <c>TotalTimeout</c> is the request's timeout: the client's <see cref="HttpClient.Timeout"/> is turned
-    /// off unless it was set to something other than its default of 100 seconds.
+    /// The preset's <c>TotalTimeout</c> is the request's timeout, response body included for buffered reads: unless the
+    /// caller sets <see cref="HttpClient.Timeout"/> (to any value, 100 seconds included), it becomes <c>TotalTimeout</c>
+    /// plus one second, so that HttpClient also stops a body that stalls after the headers.
     /// </remarks>
     /// <param name="builder">The client's builder; from <c>ConfigureHttpClientDefaults</c> it sets the preset of every
     /// client that is not given its own.</param>
@@ -75,21 +76,8 @@ public static class ResiliencePresetHttpClientBuilderExtensions
         return builder;
     }
 
-    private static void AddPresetActions(HttpClientFactoryOptions options)
-    {
-        options.HttpMessageHandlerBuilderActions.Add(AddHandlerOnce);
-        options.HttpClientActions.Add(LeaveTimeoutToPreset);
-    }
-
-    // HttpClient's default timeout would cut off a longer TotalTimeout (PaymentWithIdempotencyKey's is 2 minutes), and it
-    // costs every request a timer and a linked cancellation source. A timeout the caller chose is kept.
-    private static void LeaveTimeoutToPreset(HttpClient client)
-    {
-        if (client.Timeout == DefaultHttpClientTimeout)
-        {
-            client.Timeout = Timeout.InfiniteTimeSpan;
-        }
-    }
+    // The client's HttpClient.Timeout is decided by HttpClientTimeoutRule, which runs after every action registered here.
+    private static void AddPresetActions(HttpClientFactoryOptions options) => options.HttpMessageHandlerBuilderActions.Add(AddHandlerOnce);
 
     // Runs for every handler chain the factory builds. A client configured twice (by default and by name, or twice by
     // name) still gets one preset handler; which preset it runs is decided by the registrations.

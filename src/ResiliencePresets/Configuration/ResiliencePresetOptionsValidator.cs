@@ -10,6 +10,11 @@ internal static class ResiliencePresetOptionsValidator
 {
     public const int MaxRetryAttemptsLimit = 10;
 
+    // A slower rate would need a refill timer longer than a .NET timer can be set (about 49 days); one permit every
+    // 1,000 seconds is far below any API's limit.
+    private const double MinPermitsPerSecond = 0.001;
+    private const double MaxPermitsPerSecond = 100_000;
+
     private static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan MinBreakerTime = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan OneHour = TimeSpan.FromHours(1);
@@ -59,8 +64,8 @@ internal static class ResiliencePresetOptionsValidator
         CheckRange(problems, "RetryBudget:Window", budget.Window, TimeSpan.FromSeconds(1), OneHour);
 
         var rate = options.RateLimit;
-        var perSecondOk = CheckRange(problems, "RateLimit:PermitsPerSecond", rate.PermitsPerSecond, 0, 100_000);
-        if (CheckRange(problems, "RateLimit:PermitsPerMinute", rate.PermitsPerMinute, 0, 6_000_000) && perSecondOk &&
+        var perSecondOk = CheckRate(problems, "RateLimit:PermitsPerSecond", rate.PermitsPerSecond, MinPermitsPerSecond, MaxPermitsPerSecond);
+        if (CheckRate(problems, "RateLimit:PermitsPerMinute", rate.PermitsPerMinute, MinPermitsPerSecond * 60, MaxPermitsPerSecond * 60) && perSecondOk &&
             rate.PermitsPerSecond > 0 && rate.PermitsPerMinute > 0)
         {
             problems.Add(new("RateLimit:PermitsPerMinute", Text(rate.PermitsPerMinute), $"0 when RateLimit:PermitsPerSecond is set ({Text(rate.PermitsPerSecond)}); set one rate"));
@@ -101,6 +106,18 @@ internal static class ResiliencePresetOptionsValidator
         }
 
         problems.Add(new(key, Text(value), $"between {Text(min)} and {Text(max)}"));
+        return false;
+    }
+
+    // 0 turns the rate off; any other value must be one the token bucket can run at.
+    private static bool CheckRate(List<OptionsProblem> problems, string key, double value, double min, double max)
+    {
+        if (value == 0 || (value >= min && value <= max))
+        {
+            return true;
+        }
+
+        problems.Add(new(key, Text(value), $"0 (off) or between {Text(min)} and {Text(max)}"));
         return false;
     }
 

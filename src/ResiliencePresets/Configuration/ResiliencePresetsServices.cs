@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using Polly;
 
@@ -19,7 +20,7 @@ internal static class ResiliencePresetsServices
         }
 
         services.AddLogging();
-        services.TryAddSingleton<PresetResolver>();
+        services.TryAddSingleton(provider => new PresetResolver(provider.GetRequiredService<PresetRegistrations>()));
         services.TryAddSingleton<PresetPolicyStore>();
         services.TryAddSingleton<PresetPipelineProvider>();
         services.TryAddSingleton<ClientStates>();
@@ -30,6 +31,7 @@ internal static class ResiliencePresetsServices
             options.InstanceNameFormatter = key => key.ClientName;
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PresetStartupValidation.Marker>, PresetStartupValidation>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<HttpClientFactoryOptions>, HttpClientTimeoutRule>());
         services.AddOptions<PresetStartupValidation.Marker>().ValidateOnStart();
         return registrations;
     }

@@ -24,10 +24,16 @@ internal static class PresetPipelineBuilder
 
     public static void Build(ResiliencePipelineBuilder<HttpResponseMessage> builder, PresetPolicy policy, PresetRuntime runtime)
     {
-        var (client, timeProvider, logger, metrics, random) = runtime;
+        var (client, timeProvider, logger, metrics, random, onPipelineDisposed) = runtime;
         var budget = client.Budget(policy, timeProvider);
+        var limiter = client.Limiter(policy);
+        if (limiter is not null)
+        {
+            (onPipelineDisposed ?? (_ => { }))(limiter.Release);
+        }
+
         builder.TimeProvider = timeProvider;
-        builder.AddStrategy(_ => new RequestPreparationStrategy(policy, timeProvider, budget, metrics), new PreparationStrategyOptions { Name = PreparationName });
+        builder.AddStrategy(_ => new RequestPreparationStrategy(policy, timeProvider, budget, metrics, limiter), new PreparationStrategyOptions { Name = PreparationName });
         builder.AddTimeout(new TimeoutStrategyOptions { Name = TotalTimeoutName, Timeout = policy.TotalTimeout });
 
         if (policy.MaxRetryAttempts > 0)
@@ -37,12 +43,12 @@ internal static class PresetPipelineBuilder
 
         builder.AddStrategy(_ => new ClientPacingStrategy(policy, client, timeProvider, metrics, random), new PreparationStrategyOptions { Name = PacingName });
 
-        if (client.Limiter(policy) is { } limiter)
+        if (limiter is not null)
         {
             builder.AddRateLimiter(new RateLimiterStrategyOptions
             {
                 Name = RateLimiterName,
-                RateLimiter = args => Acquire(limiter, policy, metrics, args.Context.CancellationToken),
+                RateLimiter = args => Acquire(limiter.Limiter, policy, metrics, args.Context.CancellationToken),
                 OnRejected = _ =>
                 {
                     metrics.Rejected(policy);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace ResiliencePresets;
 
 /// <summary>
-/// What a pipeline needs besides its preset: the client's shared state, time, logging, metrics and randomness.
+/// What a pipeline needs besides its preset: the client's shared state, time, logging, metrics, randomness, and a way to
+/// run cleanup when Polly disposes the pipeline (after a reload, once its executions have finished).
 /// </summary>
-internal readonly record struct PresetRuntime(ClientState Client, TimeProvider TimeProvider, ILogger Logger, PresetMetrics Metrics, Func<double> Random);
+internal readonly record struct PresetRuntime(ClientState Client, TimeProvider TimeProvider, ILogger Logger, PresetMetrics Metrics, Func<double> Random, Action<Action>? OnPipelineDisposed = null);

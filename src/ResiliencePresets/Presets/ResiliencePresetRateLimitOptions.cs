@@ -14,13 +14,13 @@ public sealed class ResiliencePresetRateLimitOptions
 {
     /// <summary>
     /// Gets or sets the sustained rate in permits per second; 0 means not set. Set this or <see cref="PermitsPerMinute"/>,
-    /// not both. Valid: 0 to 100000.
+    /// not both. Valid: 0 (off), or 0.001 to 100000.
     /// </summary>
     /// <value>Default: 0.</value>
     public double PermitsPerSecond { get; set; }
 
     /// <summary>
-    /// Gets or sets the sustained rate in permits per minute; 0 means not set. Valid: 0 to 6000000.
+    /// Gets or sets the sustained rate in permits per minute; 0 means not set. Valid: 0 (off), or 0.06 to 6000000.
     /// </summary>
     /// <value>Default: 0.</value>
     public double PermitsPerMinute { get; set; }

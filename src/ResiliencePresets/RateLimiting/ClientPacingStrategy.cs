@@ -33,7 +33,21 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         ResilienceContext context,
         TState state)
     {
-        var wait = _state.Pause.IsSet || _state.Pacer.IsPacing ? HoldFor(_timeProvider.GetUtcNow()) : TimeSpan.Zero;
+        var wait = TimeSpan.Zero;
+        if (_state.Pause.IsSet || _state.Pacer.IsPacing)
+        {
+            var now = _timeProvider.GetUtcNow();
+            var timeLeft = TimeLeft(context);
+            var pause = _state.Pause.Remaining(now);
+            if (pause >= timeLeft)
+            {
+                // Waiting could only end in the total timeout: say at once why the request is not sent.
+                return Outcome.FromException<HttpResponseMessage>(Refusal(pause, timeLeft, now));
+            }
+
+            wait = HoldFor(now, pause, timeLeft);
+        }
+
         if (wait > TimeSpan.Zero)
         {
             try
@@ -57,13 +71,25 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         return outcome;
     }
 
-    private TimeSpan HoldFor(DateTimeOffset now)
+    private TimeSpan TimeLeft(ResilienceContext context)
+        => context.Properties.GetValue(RetryState.Key, null!) is { } request
+            ? _policy.TotalTimeout - _timeProvider.GetElapsedTime(request.StartTimestamp)
+            : _policy.TotalTimeout;
+
+    private ClientPausedException Refusal(TimeSpan pause, TimeSpan timeLeft, DateTimeOffset now)
     {
-        var pause = _state.Pause.Remaining(now);
+        var reason = _state.Pause.Reason ?? new ClientPauseReason(0, "(unknown)", "(unknown)", "(unknown)");
+        return ClientPausedException.For(_policy.ClientName, reason, now + pause, pause, timeLeft < TimeSpan.Zero ? TimeSpan.Zero : timeLeft);
+    }
+
+    // The pause, jittered and padded within the time left, or the pacing slot, whichever is later.
+    private TimeSpan HoldFor(DateTimeOffset now, TimeSpan pause, TimeSpan timeLeft)
+    {
         if (pause > TimeSpan.Zero)
         {
-            var jitter = Math.Min(pause.Ticks * PauseJitterShare, MaxPauseJitter.Ticks) * _random();
-            pause += TimeSpan.FromTicks((long)jitter) + ServerWaitPadding.Padding;
+            var room = (timeLeft - pause).Ticks;
+            var jitter = Math.Min(Math.Min(pause.Ticks * PauseJitterShare, MaxPauseJitter.Ticks) * _random(), Math.Max(0, room - ServerWaitPadding.Padding.Ticks));
+            pause += TimeSpan.FromTicks((long)jitter) + TimeSpan.FromTicks(Math.Min(ServerWaitPadding.Padding.Ticks, room));
         }
 
         // Pacing never holds an attempt longer than a server's wait would be honored.
@@ -81,22 +107,30 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
             }
             else
             {
-                PauseUntil(now + Capped(resetIn), response);
+                PauseUntil(now + Capped(resetIn), response, QuotaResetHeader(response));
             }
         }
 
         var status = StatusCodeClassifier.EffectiveStatusCode(response);
         if (status is 429 or 503 && RetryAfterReader.TryRead(response, now, out var serverWait))
         {
-            PauseUntil(now + Capped(serverWait.Delay), response);
+            PauseUntil(now + Capped(serverWait.Delay), response, serverWait.HeaderName);
         }
+    }
+
+    private static string QuotaResetHeader(HttpResponseMessage response)
+    {
+        var headers = response.Headers.NonValidated;
+        return headers.Contains(RateLimitHeaders.RateLimit) ? RateLimitHeaders.RateLimit
+            : headers.Contains(RateLimitHeaders.RateLimitReset) ? RateLimitHeaders.RateLimitReset
+            : RateLimitHeaders.XRateLimitReset;
     }
 
     private TimeSpan Capped(TimeSpan wait) => wait < _policy.MaxRetryAfter ? wait : _policy.MaxRetryAfter;
 
-    private void PauseUntil(DateTimeOffset until, HttpResponseMessage response)
+    private void PauseUntil(DateTimeOffset until, HttpResponseMessage response, string headerName)
     {
-        if (_state.Pause.Extend(until))
+        if (_state.Pause.Extend(until, ClientPauseReason.From(response, headerName)))
         {
             _metrics.Pause(_policy, (int)response.StatusCode);
         }

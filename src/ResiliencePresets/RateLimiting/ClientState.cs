@@ -1,5 +1,3 @@
-using System.Threading.RateLimiting;
-
 namespace ResiliencePresets;
 
 /// <summary>
@@ -11,8 +9,7 @@ internal sealed class ClientState : IDisposable
 {
     private readonly object _lock = new();
     private RetryBudget? _budget;
-    private TokenBucketRateLimiter? _limiter;
-    private (double PermitsPerSecond, int Burst, int QueueLimit) _limiterSettings;
+    private ClientRateLimiter? _limiter;
 
     public ClientPause Pause { get; } = new();
 
@@ -36,7 +33,12 @@ internal sealed class ClientState : IDisposable
         }
     }
 
-    public RateLimiter? Limiter(PresetPolicy policy)
+    /// <summary>
+    /// Returns the client's token bucket for the preset's rate, retained once for the pipeline that asks (release it
+    /// when that pipeline is disposed); <see langword="null"/> when the preset sets no rate. A bucket whose settings
+    /// changed is retired and lives on until its last holder releases it.
+    /// </summary>
+    public ClientRateLimiter? Limiter(PresetPolicy policy)
     {
         if (policy.PermitsPerSecond <= 0)
         {
@@ -46,13 +48,13 @@ internal sealed class ClientState : IDisposable
         lock (_lock)
         {
             var settings = (policy.PermitsPerSecond, policy.Burst, policy.QueueLimit);
-            if (_limiter is null || _limiterSettings != settings)
+            if (_limiter is null || _limiter.Settings != settings)
             {
-                _limiter?.Dispose();
-                _limiter = new TokenBucketRateLimiter(TokenBucket.Options(policy.PermitsPerSecond, policy.Burst, policy.QueueLimit));
-                _limiterSettings = settings;
+                _limiter?.Retire();
+                _limiter = new ClientRateLimiter(policy.PermitsPerSecond, policy.Burst, policy.QueueLimit);
             }
 
+            _limiter.Retain();
             return _limiter;
         }
     }
@@ -61,7 +63,7 @@ internal sealed class ClientState : IDisposable
     {
         lock (_lock)
         {
-            _limiter?.Dispose();
+            _limiter?.Retire();
         }
     }
 }

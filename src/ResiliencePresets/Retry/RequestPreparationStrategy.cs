@@ -6,7 +6,8 @@ namespace ResiliencePresets;
 /// The outermost strategy of every preset: runs once per logical request, around all its attempts. It starts the
 /// request's retry state (and returns it to its pool at the end), stamps the idempotency key, keeps the handler from
 /// resending what may not be sent twice, and makes the body repeatable, so every attempt sends the same key and the
-/// same bytes.
+/// same bytes. It also holds the client's token bucket for the whole request, so that a reload that replaces the
+/// bucket lets this request finish with the one it started with.
 /// </summary>
 internal sealed class RequestPreparationStrategy : ResilienceStrategy<HttpResponseMessage>
 {
@@ -14,13 +15,15 @@ internal sealed class RequestPreparationStrategy : ResilienceStrategy<HttpRespon
     private readonly TimeProvider _timeProvider;
     private readonly RetryBudget? _budget;
     private readonly PresetMetrics? _metrics;
+    private readonly ClientRateLimiter? _limiter;
 
-    public RequestPreparationStrategy(PresetPolicy policy, TimeProvider timeProvider, RetryBudget? budget = null, PresetMetrics? metrics = null)
+    public RequestPreparationStrategy(PresetPolicy policy, TimeProvider timeProvider, RetryBudget? budget = null, PresetMetrics? metrics = null, ClientRateLimiter? limiter = null)
     {
         _policy = policy;
         _timeProvider = timeProvider;
         _budget = budget;
         _metrics = metrics;
+        _limiter = limiter;
     }
 
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
@@ -32,6 +35,7 @@ internal sealed class RequestPreparationStrategy : ResilienceStrategy<HttpRespon
         context.Properties.Set(RetryState.Key, retryState);
         _budget?.RecordRequest();
         _metrics?.Request(_policy);
+        _limiter?.Retain();
         try
         {
             if (context.GetRequestMessage() is HttpRequestMessage request)
@@ -65,6 +69,7 @@ internal sealed class RequestPreparationStrategy : ResilienceStrategy<HttpRespon
             // Every attempt has ended by now (a timeout waits for the attempt it cancels), so nothing reads the state again.
             context.Properties.Set(RetryState.Key, null!);
             RetryState.Return(retryState);
+            _limiter?.Release();
         }
     }
 }

@@ -42,6 +42,10 @@ internal static partial class Log
         Message = "A change to the ResiliencePresets configuration was rejected for client {ClientName}; its last good settings stay in force. {Errors}")]
     public static partial void ConfigurationRejected(ILogger logger, string clientName, string errors);
 
+    [LoggerMessage(EventId = 6, EventName = "ConfigurationLayoutRejected", Level = LogLevel.Error,
+        Message = "A change to the ResiliencePresets configuration has problems outside any client's settings; those parts are ignored. {Errors}")]
+    public static partial void ConfigurationLayoutRejected(ILogger logger, string errors);
+
     [LoggerMessage(EventId = 4, EventName = "ConfigurationApplied", Level = LogLevel.Information,
         Message = "A change to the ResiliencePresets configuration was applied to client {ClientName}.")]
     public static partial void ConfigurationApplied(ILogger logger, string clientName);

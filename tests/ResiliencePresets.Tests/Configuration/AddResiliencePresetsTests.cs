@@ -132,7 +132,7 @@ public sealed class AddResiliencePresetsTests : IClassFixture<FlakyServer>
         builder.Services.AddHttpClient("github").AddResiliencePreset(ResiliencePresetNames.ReadOnlyApi);
         using var host = builder.Build();
 
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Contains("ResiliencePresets:Clients:github:Retry:MaxRetryAttempts is -1; it must be between 0 and 10.", error.Failures);
         Assert.Contains("ResiliencePresets:Clients:github:StatusCodes:404 is 'Sometimes'; it must be Retry, Never or Retry(N) with N at least 1.", error.Failures);

@@ -7,12 +7,22 @@ public sealed class HttpClientTimeoutTests
 {
     private const string Url = "http://localhost/";
 
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
+
     [Fact]
     public void PaymentWithIdempotencyKey_TotalTimeoutOfTwoMinutes_IsNotCutAtHttpClientsDefault100Seconds()
     {
         using var api = PresetClient.Create(ResiliencePresetNames.PaymentWithIdempotencyKey, Url);
 
-        Assert.Equal(Timeout.InfiniteTimeSpan, api.Client.Timeout);
+        Assert.Equal(TimeSpan.FromMinutes(2) + Grace, api.Client.Timeout);
+    }
+
+    [Fact]
+    public void AddResiliencePreset_TimeoutNotSet_BecomesTheTotalTimeoutPlusOneSecond()
+    {
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, Url, configure: o => o.TotalTimeout = TimeSpan.FromSeconds(20));
+
+        Assert.Equal(TimeSpan.FromSeconds(21), api.Client.Timeout);
     }
 
     [Fact]
@@ -28,21 +38,57 @@ public sealed class HttpClientTimeoutTests
     public void AddResiliencePreset_TimeoutSetByTheCallerAfter_IsKept()
     {
         using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, Url, client: c =>
+            c.ConfigureHttpClient(client => client.Timeout = TimeSpan.FromSeconds(9)));
+
+        Assert.Equal(TimeSpan.FromSeconds(9), api.Client.Timeout);
+    }
+
+    // Regression: a caller's explicit 100 s was indistinguishable from HttpClient's default and was dropped.
+    [Fact]
+    public void AddResiliencePreset_TimeoutOf100SecondsSetByTheCallerBeforeThePreset_IsKept()
+    {
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, Url, services: s =>
+            s.ConfigureHttpClientDefaults(c => c.ConfigureHttpClient(client => client.Timeout = TimeSpan.FromSeconds(100))));
+
+        Assert.Equal(TimeSpan.FromSeconds(100), api.Client.Timeout);
+    }
+
+    [Fact]
+    public void AddResiliencePreset_TimeoutOf100SecondsSetByTheCallerAfterThePreset_IsKept()
+    {
+        using var api = PresetClient.Create(ResiliencePresetNames.PaymentWithIdempotencyKey, Url, client: c =>
             c.ConfigureHttpClient(client => client.Timeout = TimeSpan.FromSeconds(100)));
 
         Assert.Equal(TimeSpan.FromSeconds(100), api.Client.Timeout);
     }
 
     [Fact]
-    public void AddResiliencePreset_ForEveryClient_TurnsOffTheDefaultTimeoutOfEach()
+    public void AddResiliencePreset_ForEveryClient_BoundsEachByItsTotalTimeout()
     {
         var services = new ServiceCollection();
         services.ConfigureHttpClientDefaults(c => c.AddResiliencePreset(ResiliencePresetNames.ReadOnlyApi));
         services.AddHttpClient("github");
+        services.AddHttpClient("payments").AddResiliencePreset(ResiliencePresetNames.PaymentWithIdempotencyKey);
+        using var provider = services.BuildServiceProvider();
+        var factory = provider.GetRequiredService<IHttpClientFactory>();
+
+        using var github = factory.CreateClient("github");
+        using var payments = factory.CreateClient("payments");
+
+        Assert.Equal(TimeSpan.FromMinutes(1) + Grace, github.Timeout);
+        Assert.Equal(TimeSpan.FromMinutes(2) + Grace, payments.Timeout);
+    }
+
+    [Fact]
+    public void ClientWithoutAPreset_KeepsHttpClientsDefault()
+    {
+        var services = new ServiceCollection();
+        services.AddHttpClient("plain");
+        services.AddHttpClient("api").AddResiliencePreset(ResiliencePresetNames.ReadOnlyApi);
         using var provider = services.BuildServiceProvider();
 
-        using var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("github");
+        using var plain = provider.GetRequiredService<IHttpClientFactory>().CreateClient("plain");
 
-        Assert.Equal(Timeout.InfiniteTimeSpan, client.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(100), plain.Timeout);
     }
 }

@@ -184,7 +184,7 @@ public sealed class PresetResolverTests
             ("Clients:github:AttemptTimeout", "10"));
         var resolver = Resolver(configuration, ("github", ResiliencePresetNames.ReadOnlyApi, null));
 
-        var error = Assert.Throws<OptionsValidationException>(() => resolver.Resolve("github"));
+        var error = Assert.ThrowsAny<OptionsValidationException>(() => resolver.Resolve("github"));
 
         Assert.Equal("github", error.OptionsName);
         Assert.Equal(typeof(ResiliencePresetOptions), error.OptionsType);
@@ -215,14 +215,31 @@ public sealed class PresetResolverTests
     }
 
     [Fact]
-    public void Resolve_SameConfigurationTwice_HasTheSameFingerprintAndAChangedValueChangesIt()
+    public void Resolve_SameConfigurationTwice_HasTheSameEffectiveSettingsAndAChangedValueChangesThem()
     {
         var first = Resolver(ConfigurationSections.Build(("Clients:github:Retry:MaxRetryAttempts", "1")), ("github", ResiliencePresetNames.ReadOnlyApi, null)).Resolve("github");
         var same = Resolver(ConfigurationSections.Build(("Clients:github:Retry:MaxRetryAttempts", "1")), ("github", ResiliencePresetNames.ReadOnlyApi, null)).Resolve("github");
         var changed = Resolver(ConfigurationSections.Build(("Clients:github:Retry:MaxRetryAttempts", "2")), ("github", ResiliencePresetNames.ReadOnlyApi, null)).Resolve("github");
 
-        Assert.Equal(first.Fingerprint, same.Fingerprint);
-        Assert.NotEqual(first.Fingerprint, changed.Fingerprint);
+        Assert.Equal(first.EffectiveSettings, same.EffectiveSettings);
+        Assert.NotEqual(first.EffectiveSettings, changed.EffectiveSettings);
+    }
+
+    // Regression: the comparison was of configuration text, so an edit that changed nothing a client runs with rebuilt
+    // its pipeline and closed its open breaker.
+    [Theory]
+    [InlineData("Clients:github:TotalTimeout", "01:00:00", "1:00:00")]
+    [InlineData("Clients:github:TotalTimeout", "00:01:00", "00:01:00.000")]
+    [InlineData("Presets:ReadOnlyApi:Retry:MaxRetryAttempts", "2", "3")]
+    [InlineData("Clients:github:CircuitBreaker:FailureRatio", "0.5", "0.50")]
+    [InlineData("Clients:github:StatusCodes:404", "Never", "never")]
+    public void Resolve_EditThatChangesNoEffectiveSetting_KeepsTheEffectiveSettings(string key, string before, string after)
+    {
+        static ResolvedPreset Resolve(string key, string value) => Resolver(
+            ConfigurationSections.Build(("Clients:github:Retry:MaxRetryAttempts", "1"), (key, value)),
+            ("github", ResiliencePresetNames.ReadOnlyApi, null)).Resolve("github");
+
+        Assert.Equal(Resolve(key, before).EffectiveSettings, Resolve(key, after).EffectiveSettings);
     }
 
     [Fact]
@@ -239,9 +256,9 @@ public sealed class PresetResolverTests
 
         Assert.Equal(
             [
+                "ResiliencePresets:Clients:orphan names no HttpClient that has a resilience preset; the clients with a preset are a, b. A client's name is the name given to AddHttpClient, or a typed client's type name without namespace.",
                 "ResiliencePresets:Presets:Shared:Retry:MaxRetryAttempts is 99; it must be between 0 and 10.",
                 $"ResiliencePresets:Presets:Unused:BasedOn is 'Nowhere'; it must name a known preset: {Builtins}, Shared, Unused.",
-                "ResiliencePresets:Clients:orphan:TotalTimeout is 00:00:00; it must be between 00:00:00.0100000 and 1.00:00:00.",
             ],
             failures);
     }
@@ -252,8 +269,11 @@ public sealed class PresetResolverTests
     public void ValidateAll_UnregisteredClientSettingBelowADefault_IsReportedAtThePathThatSetItNotAtTheDefault()
     {
         var configuration = ConfigurationSections.Build(("Clients:other:Retry:MaxDelay", "00:00:00.500"), ("Clients:github:Retry:MaxRetryAttempts", "1"));
+        var registrations = new PresetRegistrations { Configuration = configuration };
+        registrations.Select(null, new PresetSelection(ResiliencePresetNames.ReadOnlyApi, null));
+        registrations.Select("github", new PresetSelection(ResiliencePresetNames.ReadOnlyApi, null));
 
-        var failures = Resolver(configuration, ("github", ResiliencePresetNames.ReadOnlyApi, null)).ValidateAll();
+        var failures = new PresetResolver(registrations).ValidateAll();
 
         Assert.Equal(["ResiliencePresets:Clients:other:Retry:MaxDelay is 00:00:00.5000000; it must be at least Retry:BaseDelay (00:00:01)."], failures);
     }
@@ -293,5 +313,5 @@ public sealed class PresetResolverTests
     }
 
     private static List<string> Failures(PresetResolver resolver, string client)
-        => Assert.Throws<OptionsValidationException>(() => resolver.Resolve(client)).Failures.ToList();
+        => Assert.ThrowsAny<OptionsValidationException>(() => resolver.Resolve(client)).Failures.ToList();
 }

@@ -36,8 +36,10 @@ public sealed class ResiliencePresetOptionsValidatorTests
     [InlineData("MaxRetryRatio", "-0.1", "RetryBudget:MaxRetryRatio is -0.1; it must be between 0 and 10.")]
     [InlineData("MinRetries", "-1", "RetryBudget:MinRetries is -1; it must be between 0 and 100000.")]
     [InlineData("Window", "00:00:00.5", "RetryBudget:Window is 00:00:00.5000000; it must be between 00:00:01 and 01:00:00.")]
-    [InlineData("PermitsPerSecond", "-1", "RateLimit:PermitsPerSecond is -1; it must be between 0 and 100000.")]
-    [InlineData("PermitsPerMinute", "6000001", "RateLimit:PermitsPerMinute is 6000001; it must be between 0 and 6000000.")]
+    [InlineData("PermitsPerSecond", "-1", "RateLimit:PermitsPerSecond is -1; it must be 0 (off) or between 0.001 and 100000.")]
+    [InlineData("PermitsPerMinute", "6000001", "RateLimit:PermitsPerMinute is 6000001; it must be 0 (off) or between 0.06 and 6000000.")]
+    [InlineData("PermitsPerSecond", "0.0000001", "RateLimit:PermitsPerSecond is 1E-07; it must be 0 (off) or between 0.001 and 100000.")]
+    [InlineData("PermitsPerMinute", "0.05", "RateLimit:PermitsPerMinute is 0.05; it must be 0 (off) or between 0.06 and 6000000.")]
     [InlineData("Burst", "-1", "RateLimit:Burst is -1; it must be between 0 and 100000.")]
     [InlineData("QueueLimit", "100001", "RateLimit:QueueLimit is 100001; it must be between 0 and 100000.")]
     public void Validate_BadValue_NamesTheSettingTheValueAndWhatIsValid(string setting, string value, string expected)
