@@ -23,14 +23,15 @@ internal sealed class MethodGate
     public bool MayRetry(HttpRequestMessage request) => RuleFor(request.Method) != MethodRetryRule.Never;
 
     /// <summary>
-    /// Returns whether the request may be retried after a failure.
+    /// Returns whether the request may be retried after a failure. A request has a key when <see cref="IdempotencyKey"/>
+    /// finds exactly one value that is not blank.
     /// </summary>
     /// <param name="request">The request.</param>
     /// <param name="mayHaveReachedServer"><see langword="false"/> only when the failure proves the server never saw the request.</param>
     public bool MayRetry(HttpRequestMessage request, bool mayHaveReachedServer) => RuleFor(request.Method) switch
     {
         MethodRetryRule.Retry => true,
-        MethodRetryRule.WithIdempotencyKey => !mayHaveReachedServer || request.Headers.NonValidated.Contains(_idempotencyHeader),
+        MethodRetryRule.WithIdempotencyKey => !mayHaveReachedServer || IdempotencyKey.TryRead(request, _idempotencyHeader, out _),
         _ => false,
     };
 }

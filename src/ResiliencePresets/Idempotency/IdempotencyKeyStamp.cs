@@ -7,16 +7,22 @@ internal static class IdempotencyKeyStamp
 {
     /// <summary>
     /// Adds a new UUID under <paramref name="headerName"/> when the request's method is not safe and the request has no
-    /// such header. A key the caller set is left as it is.
+    /// key (<see cref="IdempotencyKey"/>: no value, or only blank ones, in its headers or its content's). Blank values are
+    /// removed first, so that the one key is the only value on the wire. A key the caller set is left as it is, where it
+    /// is; a request with several keys gets no other one.
     /// </summary>
     public static void Apply(HttpRequestMessage request, string headerName)
     {
-        if (IsSafe(request.Method) || request.Headers.NonValidated.Contains(headerName))
+        if (IsSafe(request.Method))
         {
             return;
         }
 
-        request.Headers.TryAddWithoutValidation(headerName, Guid.NewGuid().ToString("D"));
+        IdempotencyKey.RemoveBlankValues(request, headerName);
+        if (IdempotencyKey.Read(request, headerName, out _) == IdempotencyKeyPresence.None)
+        {
+            request.Headers.TryAddWithoutValidation(headerName, Guid.NewGuid().ToString("D"));
+        }
     }
 
     // RFC 9110 §9.2.1.

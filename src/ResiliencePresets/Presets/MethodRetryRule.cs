@@ -16,8 +16,9 @@ public enum MethodRetryRule
     Retry,
 
     /// <summary>
-    /// Retried after any transient failure when the request carries the preset's idempotency key header; without the
-    /// key, retried only when the failure proves the request never reached the server (connection refused, DNS failure).
+    /// Retried after any transient failure when the request carries the preset's idempotency key header with exactly one
+    /// value that is not blank (in the request's headers or its content's); without such a key, retried only when the
+    /// failure proves the request never reached the server (connection refused, DNS failure).
     /// </summary>
     WithIdempotencyKey,
 }

@@ -131,7 +131,7 @@ internal sealed class RetryDecider
 
     private string MethodDeclined(HttpRequestMessage request) => _policy.Methods.RuleFor(request.Method) switch
     {
-        MethodRetryRule.WithIdempotencyKey => $"{request.Method} is retried only with an {_policy.IdempotencyHeader} header, or when the request never reached the server",
+        MethodRetryRule.WithIdempotencyKey => $"{request.Method} is retried only with one non-blank {_policy.IdempotencyHeader} value, or when the request never reached the server",
         _ => $"{request.Method} is never retried by this preset",
     };
 }

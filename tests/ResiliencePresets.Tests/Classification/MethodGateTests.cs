@@ -118,6 +118,42 @@ public sealed class MethodGateTests
         Assert.True(GateFor(ResiliencePresetNames.IdempotentWrite).MayRetry(request, mayHaveReachedServer: true));
     }
 
+    // Regression: a blank key counted as a key, so a POST under IdempotentWrite was retried after it may have reached the server.
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("\t")]
+    public void MayRetry_BlankKey_IsNoKey(string blank)
+    {
+        using var request = Request("POST", (Key, blank));
+
+        Assert.False(GateFor(ResiliencePresetNames.IdempotentWrite).MayRetry(request, mayHaveReachedServer: true));
+        Assert.True(GateFor(ResiliencePresetNames.IdempotentWrite).MayRetry(request, mayHaveReachedServer: false));
+    }
+
+    // Regression: a key on request.Content.Headers was not seen.
+    [Fact]
+    public void MayRetry_KeyOnTheContent_CountsAsTheKey()
+    {
+        using var request = Request("PATCH");
+        request.Content = new StringContent("{}");
+        request.Content.Headers.TryAddWithoutValidation(Key, "k-1");
+
+        Assert.True(GateFor(ResiliencePresetNames.IdempotentWrite).MayRetry(request, mayHaveReachedServer: true));
+    }
+
+    [Theory]
+    [InlineData("k-1", "k-2")]
+    [InlineData("k-1", "k-1")]
+    public void MayRetry_SeveralKeys_IsNoKey(string inHeaders, string inContent)
+    {
+        using var request = Request("POST", (Key, inHeaders));
+        request.Content = new StringContent("{}");
+        request.Content.Headers.TryAddWithoutValidation(Key, inContent);
+
+        Assert.False(GateFor(ResiliencePresetNames.PaymentWithIdempotencyKey).MayRetry(request, mayHaveReachedServer: true));
+    }
+
     [Fact]
     public void Constructor_RulesKeyedInAnyCase_MatchMethodsInAnyCase()
     {

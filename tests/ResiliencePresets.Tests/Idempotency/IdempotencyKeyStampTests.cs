@@ -76,6 +76,80 @@ public sealed class IdempotencyKeyStampTests
         Assert.Equal(value, Assert.Single(request.Headers.GetValues(Key)));
     }
 
+    // Regression: a blank caller key counted as a key, so nothing was stamped and a payment was retried with a blank key.
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("\t ")]
+    public void Apply_BlankCallersKey_IsReplacedByOneNewUuid(string blank)
+    {
+        using var request = Request("POST", (Key, blank));
+
+        IdempotencyKeyStamp.Apply(request, Key);
+
+        Assert.True(Guid.TryParseExact(Assert.Single(request.Headers.NonValidated[Key]), "D", out _));
+    }
+
+    [Fact]
+    public void Apply_BlankKeyOnTheContent_IsRemovedAndOneNewUuidStamped()
+    {
+        using var request = Request("POST");
+        request.Content = new StringContent("{}");
+        request.Content.Headers.TryAddWithoutValidation(Key, " ");
+
+        IdempotencyKeyStamp.Apply(request, Key);
+
+        Assert.False(request.Content.Headers.NonValidated.Contains(Key));
+        Assert.True(Guid.TryParseExact(Assert.Single(request.Headers.NonValidated[Key]), "D", out _));
+    }
+
+    // Regression: a key on request.Content.Headers was not seen, so a second one was stamped and both went on the wire.
+    [Fact]
+    public void Apply_CallersKeyOnTheContent_IsKeptThereAndNothingIsStamped()
+    {
+        using var request = Request("POST");
+        request.Content = new StringContent("{}");
+        request.Content.Headers.TryAddWithoutValidation(Key, "order-42");
+
+        IdempotencyKeyStamp.Apply(request, Key);
+
+        Assert.False(request.Headers.NonValidated.Contains(Key));
+        Assert.Equal(["order-42"], request.Content.Headers.NonValidated[Key]);
+    }
+
+    [Fact]
+    public void Apply_BlankValuesBesideTheCallersKey_AreRemovedAndTheKeyKept()
+    {
+        using var request = Request("POST", (Key, ""), (Key, "order-42"), (Key, " "));
+
+        IdempotencyKeyStamp.Apply(request, Key);
+
+        Assert.Equal(["order-42"], request.Headers.NonValidated[Key]);
+    }
+
+    [Fact]
+    public void Apply_SeveralCallersKeys_StampsNoOtherKey()
+    {
+        using var request = Request("POST", (Key, "order-42"));
+        request.Content = new StringContent("{}");
+        request.Content.Headers.TryAddWithoutValidation(Key, "order-43");
+
+        IdempotencyKeyStamp.Apply(request, Key);
+
+        Assert.Equal(["order-42"], request.Headers.NonValidated[Key]);
+        Assert.Equal(["order-43"], request.Content.Headers.NonValidated[Key]);
+    }
+
+    [Fact]
+    public void Apply_SafeMethodWithABlankKey_LeavesTheRequestAsItIs()
+    {
+        using var request = Request("GET", (Key, " "));
+
+        IdempotencyKeyStamp.Apply(request, Key);
+
+        Assert.Equal([" "], request.Headers.NonValidated[Key]);
+    }
+
     [Fact]
     public void Apply_CustomHeaderName_StampsThatHeaderOnly()
     {

@@ -53,6 +53,90 @@ public sealed class PaymentWithIdempotencyKeyTests : IClassFixture<FlakyServer>
         Assert.Equal(2, _server.Calls(path));
     }
 
+    // Regression: a blank caller key counted as a key, so nothing was stamped and the payment was retried with the blank key.
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task Post_BlankCallersKey_IsReplacedByOneStampedKeySentOnEveryAttempt(string blank)
+    {
+        using var server = new ClosingServer();
+        using var api = PresetClient.Create(ResiliencePresetNames.PaymentWithIdempotencyKey, server.Url);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/charges") { Content = new StringContent("{\"amount\":100}") };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", blank);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => api.Client.SendAsync(request));
+
+        // The server closes after each request: four attempts, each with exactly one key line on the wire.
+        var keys = server.Requests.Select(head => Assert.Single(ClosingServer.HeaderValues(head, "Idempotency-Key"))).ToList();
+        Assert.Equal(4, keys.Count);
+        Assert.True(Guid.TryParseExact(keys[0], "D", out _), $"'{keys[0]}' is not a UUID");
+        Assert.All(keys, key => Assert.Equal(keys[0], key));
+        Assert.Equal(keys[0], Assert.Single(request.Headers.GetValues("Idempotency-Key")));
+    }
+
+    // Regression: a key on request.Content.Headers was not seen, so a second key was stamped and both went on the wire.
+    [Fact]
+    public async Task Post_CallersKeyOnTheContent_IsTheOnlyKeySentOnEveryAttempt()
+    {
+        using var server = new ClosingServer();
+        using var api = PresetClient.Create(ResiliencePresetNames.PaymentWithIdempotencyKey, server.Url);
+        var content = new StringContent("{\"amount\":100}");
+        content.Headers.TryAddWithoutValidation("Idempotency-Key", "invoice-2026-0042");
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => api.Client.PostAsync("/charges", content));
+
+        Assert.Equal(4, server.Requests.Count);
+        Assert.All(server.Requests, head => Assert.Equal(["invoice-2026-0042"], ClosingServer.HeaderValues(head, "Idempotency-Key")));
+    }
+
+    // Regression: a key on request.Content.Headers was not seen, so a second key was stamped and both went on the wire.
+    [Fact]
+    public async Task Post_NonSeekableStreamBodyWithCallersKeyOnTheContent_IsSentByteIdenticalWithThatKeyOnEveryAttempt()
+    {
+        var path = _server.Respond("/stream-own-key", Status(502), Status(503), Status(200));
+        using var api = PresetClient.Create(ResiliencePresetNames.PaymentWithIdempotencyKey, _server.Url);
+        var payload = Enumerable.Range(0, 70_000).Select(i => (byte)(i % 251)).ToArray();
+        var content = new StreamContent(new ForwardOnlyStream(payload));
+        content.Headers.TryAddWithoutValidation("Idempotency-Key", "invoice-2026-0043");
+
+        using var response = await api.Client.PostAsync(path, content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var requests = _server.Requests(path);
+        Assert.Equal(3, requests.Count);
+        Assert.All(requests, e => Assert.Equal(payload, e.RequestMessage.BodyAsBytes));
+        Assert.All(requests, e => Assert.Equal(["invoice-2026-0043"], e.RequestMessage.Headers!["Idempotency-Key"]));
+    }
+
+    [Fact]
+    public async Task Post_CallersKeyInDefaultRequestHeaders_IsTheOnlyKeySentOnEveryAttempt()
+    {
+        using var server = new ClosingServer();
+        using var api = PresetClient.Create(ResiliencePresetNames.PaymentWithIdempotencyKey, server.Url);
+        api.Client.DefaultRequestHeaders.TryAddWithoutValidation("Idempotency-Key", "batch-2026-11");
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => api.Client.PostAsync("/charges", new StringContent("{}")));
+
+        Assert.Equal(4, server.Requests.Count);
+        Assert.All(server.Requests, head => Assert.Equal(["batch-2026-11"], ClosingServer.HeaderValues(head, "Idempotency-Key")));
+    }
+
+    // Regression: a request with two caller keys was retried although no single key could make the repeat safe.
+    [Fact]
+    public async Task Post_TwoCallersKeys_GetsNoThirdAndIsSentOnce()
+    {
+        using var server = new ClosingServer();
+        using var api = PresetClient.Create(ResiliencePresetNames.PaymentWithIdempotencyKey, server.Url);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/charges") { Content = new StringContent("{}") };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", "order-42");
+        request.Content.Headers.TryAddWithoutValidation("Idempotency-Key", "order-43");
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => api.Client.SendAsync(request));
+
+        var head = Assert.Single(server.Requests);
+        Assert.Equal(["order-42", "order-43"], ClosingServer.HeaderValues(head, "Idempotency-Key"));
+    }
+
     [Fact]
     public async Task Get_IsSafeAndGetsNoKey()
     {

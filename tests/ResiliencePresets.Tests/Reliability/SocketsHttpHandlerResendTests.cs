@@ -51,6 +51,42 @@ public sealed class SocketsHttpHandlerResendTests : IDisposable
     }
 
     [Fact]
+    public async Task PostWithBodyAndExpectContinue_ServerClosesCleanlyAfterTheHead_IsSentFourTimesByTheHandler()
+    {
+        using var server = new ClosingServer(beforeBody: true);
+        using var client = _factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{server.Url}/charges") { Content = new StringContent("{\"amount\":100}") };
+        request.Headers.ExpectContinue = true;
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.SendAsync(request));
+
+        Assert.Equal(HttpRequestError.ResponseEnded, error.HttpRequestError);
+        Assert.Equal(4, server.Requests.Count);
+        Assert.All(server.Requests, head => Assert.Equal(["100-continue"], ClosingServer.HeaderValues(head, "Expect")));
+    }
+
+    // The handler stops waiting for 100 Continue after Expect100ContinueTimeout and sends the body; once it has started
+    // to, a close before the response is no longer resent.
+    [Fact]
+    public async Task PostWithExpectContinue_ServerReadsTheBodyAfterTheContinueTimeoutThenCloses_IsSentOnce()
+    {
+        using var services = new ServiceCollection()
+            .AddHttpClient("short-continue")
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromMilliseconds(50) })
+            .Services.BuildServiceProvider();
+        using var server = new ClosingServer();
+        using var client = services.GetRequiredService<IHttpClientFactory>().CreateClient("short-continue");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{server.Url}/charges") { Content = new StringContent("{\"amount\":100}") };
+        request.Headers.ExpectContinue = true;
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.SendAsync(request));
+
+        Assert.Equal(HttpRequestError.ResponseEnded, error.HttpRequestError);
+        Assert.Single(server.Requests);
+        Assert.Equal(1, server.CompleteRequests);
+    }
+
+    [Fact]
     public async Task BodilessPost_ServerResetsConnectionBeforeResponding_IsSentOnce()
     {
         using var server = new ClosingServer(reset: true);

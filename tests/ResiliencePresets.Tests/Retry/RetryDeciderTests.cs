@@ -11,7 +11,7 @@ public sealed class RetryDeciderTests
 {
     private const string KeyHeader = IdempotencyKeyOptions.DefaultHeaderName;
     private const string NeverReason = "{0} is never retried by this preset";
-    private const string KeyReason = "{0} is retried only with an Idempotency-Key header, or when the request never reached the server";
+    private const string KeyReason = "{0} is retried only with one non-blank Idempotency-Key value, or when the request never reached the server";
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 1, 15, 12, 0, 0, TimeSpan.Zero));
 

@@ -31,6 +31,9 @@ public abstract class RawHttpServer : IDisposable
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>Gets a value indicating whether the server waits for the body before answering; when false it answers as soon as the head arrived.</summary>
+    protected virtual bool WaitsForBody => true;
+
     /// <summary>Answers one request; <paramref name="complete"/> tells whether its whole body arrived.</summary>
     protected abstract Task RespondAsync(Socket socket, string head, bool complete);
 
@@ -77,7 +80,7 @@ public abstract class RawHttpServer : IDisposable
 
                 var head = received.ToString(0, headEnd);
                 var length = headEnd + 4 + ContentLength(head);
-                while (received.Length < length)
+                while (WaitsForBody && received.Length < length)
                 {
                     var read = await socket.ReceiveAsync(buffer, SocketFlags.None);
                     if (read == 0)
