@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using ResiliencePresets.Tests.TestSupport;
 
@@ -90,5 +91,48 @@ public sealed class HttpClientTimeoutTests
         using var plain = provider.GetRequiredService<IHttpClientFactory>().CreateClient("plain");
 
         Assert.Equal(TimeSpan.FromSeconds(100), plain.Timeout);
+    }
+
+    // Regression: TotalTimeout ended at the headers and HttpClient.Timeout was off, so a body that stalled held the
+    // caller for ever.
+    [Fact]
+    public async Task BufferedResponse_BodyStallsAfterTheHeaders_EndsOneSecondAfterTotalTimeout()
+    {
+        using var server = new FaultyServer(ServerFault.StallsInTheBody);
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, server.Url, o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromMilliseconds(200);
+            o.TotalTimeout = TimeSpan.FromMilliseconds(300);
+        });
+        var clock = Stopwatch.StartNew();
+
+        var call = api.Client.GetAsync("/stalls");
+        var finished = await Task.WhenAny(call, Task.Delay(TimeSpan.FromSeconds(30)));
+
+        Assert.Same(call, finished);
+        var error = await Assert.ThrowsAsync<TaskCanceledException>(() => call);
+        Assert.IsType<TimeoutException>(error.InnerException);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(1300), $"ended after {clock.Elapsed}");
+        Assert.Equal(1, server.Requests);
+    }
+
+    [Fact]
+    public async Task StreamedResponse_IsReturnedAtTheHeadersAndItsBodyIsTheCallersToBound()
+    {
+        using var server = new FaultyServer(ServerFault.StallsInTheBody);
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, server.Url, o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromMilliseconds(200);
+            o.TotalTimeout = TimeSpan.FromMilliseconds(300);
+        });
+
+        using var response = await api.Client.GetAsync("/stalls", HttpCompletionOption.ResponseHeadersRead);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var buffer = new byte[100];
+        await body.ReadExactlyAsync(buffer.AsMemory(0, 10), deadline.Token);
+
+        Assert.Equal("0123456789", System.Text.Encoding.ASCII.GetString(buffer, 0, 10));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await body.ReadExactlyAsync(buffer.AsMemory(10, 90), deadline.Token));
     }
 }

@@ -36,6 +36,10 @@ public sealed class FaultyServer(ServerFault fault) : RawHttpServer
             case ServerFault.NeverAnswers:
                 await Task.Delay(Timeout.Infinite, Stopping);
                 break;
+            case ServerFault.StallsInTheBody:
+                await SendAsync(socket, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789");
+                await Task.Delay(Timeout.Infinite, Stopping);
+                break;
         }
 
         socket.Shutdown(SocketShutdown.Both);

@@ -16,4 +16,7 @@ public enum ServerFault
 
     /// <summary>Reads the request and never answers; the connection stays open until the server is disposed.</summary>
     NeverAnswers,
+
+    /// <summary>Sends a 200 head with <c>Content-Length: 100</c> and 10 bytes of the body, then stalls with the connection open.</summary>
+    StallsInTheBody,
 }
