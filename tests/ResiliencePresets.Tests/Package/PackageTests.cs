@@ -83,7 +83,7 @@ public sealed class PackageTests
     {
         using var zip = ZipFile.OpenRead(package);
         var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
-        foreach (var framework in new[] { "net8.0", "net10.0" })
+        foreach (var framework in new[] { "net10.0" })
         {
             Assert.Contains($"lib/{framework}/ResiliencePresets.dll", entries);
             Assert.Contains($"lib/{framework}/ResiliencePresets.xml", entries);
