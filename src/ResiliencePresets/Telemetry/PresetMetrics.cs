@@ -30,6 +30,9 @@ internal sealed class PresetMetrics : IDisposable
     private readonly Counter<long> _pauses;
     private readonly Counter<long> _breakerTransitions;
 
+    // Backoff runs from milliseconds to the 30 s cap, server waits up to Retry:MaxRetryAfter; the SDK's default buckets are for milliseconds.
+    private static readonly double[] RetryDelayBuckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
     private static readonly CircuitState[] ReportedStates = [CircuitState.Closed, CircuitState.Open, CircuitState.HalfOpen];
 
     public PresetMetrics(IMeterFactory? meterFactory = null, ClientStates? clients = null, TimeProvider? timeProvider = null)
@@ -38,7 +41,8 @@ internal sealed class PresetMetrics : IDisposable
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _requests = _meter.CreateCounter<long>("resiliencepresets.requests", "{request}", "Logical requests sent through a preset (retries not included).");
         _retries = _meter.CreateCounter<long>("resiliencepresets.retries", "{retry}", "Retries scheduled, by reason: status, exception or timeout.");
-        _retryDelay = _meter.CreateHistogram<double>("resiliencepresets.retry.delay", "s", "Waits before retries, by source: header (the server asked) or backoff.");
+        _retryDelay = _meter.CreateHistogram("resiliencepresets.retry.delay", "s", "Waits before retries, by source: header (the server asked) or backoff.",
+            tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = RetryDelayBuckets });
         _budgetRefusals = _meter.CreateCounter<long>("resiliencepresets.retry_budget.refusals", "{retry}", "Retries refused because the client's retry budget was spent.");
         _throttled = _meter.CreateCounter<long>("resiliencepresets.rate_limiter.throttled", "{attempt}", "Attempts that waited for a permit of the client's rate limit.");
         _rejected = _meter.CreateCounter<long>("resiliencepresets.rate_limiter.rejections", "{attempt}", "Attempts rejected because the rate limit's queue was full.");
