@@ -13,10 +13,6 @@ internal static class RequestBodyBuffer
             return Task.CompletedTask;
         }
 
-#if NET9_0_OR_GREATER
         return request.Content.LoadIntoBufferAsync(cancellationToken);
-#else
-        return request.Content.LoadIntoBufferAsync().WaitAsync(cancellationToken);
-#endif
     }
 }

@@ -58,17 +58,25 @@ internal static class PresetPipelineBuilder
             });
         }
 
-        if (policy.BreakerEnabled)
+        // A reload builds a new breaker, so the client follows the status of the one this build makes.
+        var breaker = policy.BreakerEnabled ? new BreakerStatus() : null;
+        client.Breaker = breaker;
+        if (breaker is not null)
         {
             builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
                 Name = CircuitBreakerName,
+                StateProvider = breaker.Provider,
                 FailureRatio = policy.FailureRatio,
                 MinimumThroughput = policy.MinimumThroughput,
                 SamplingDuration = policy.SamplingDuration,
                 BreakDuration = policy.BreakDuration,
                 ShouldHandle = args => new ValueTask<bool>(BreakerFailure.IsFailure(args.Outcome, policy, timeProvider)),
-                OnOpened = _ => Transition(metrics, policy, "open"),
+                OnOpened = args =>
+                {
+                    breaker.Opened(timeProvider.GetUtcNow() + args.BreakDuration);
+                    return Transition(metrics, policy, "open");
+                },
                 OnHalfOpened = _ => Transition(metrics, policy, "half_open"),
                 OnClosed = _ => Transition(metrics, policy, "closed"),
             });
@@ -147,7 +155,7 @@ internal static class PresetPipelineBuilder
 
             var planned = state.Planned;
             state.RecordRetry(planned.StatusCode);
-            metrics.Retry(policy, planned, args.RetryDelay);
+            metrics.Retry(policy, planned, args.RetryDelay, args.Outcome.Exception);
             Log.RetryScheduled(logger, policy.ClientName, request, planned, args.AttemptNumber + 1, args.RetryDelay);
             return default;
         },

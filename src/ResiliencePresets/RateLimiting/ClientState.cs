@@ -10,10 +10,14 @@ internal sealed class ClientState : IDisposable
     private readonly object _lock = new();
     private RetryBudget? _budget;
     private ClientRateLimiter? _limiter;
+    private volatile BreakerStatus? _breaker;
 
     public ClientPause Pause { get; } = new();
 
     public QuotaPacer Pacer { get; } = new();
+
+    /// <summary>Gets or sets the breaker of the client's live pipeline: each build sets its own, or none without a breaker.</summary>
+    public BreakerStatus? Breaker { get => _breaker; set => _breaker = value; }
 
     public RetryBudget? Budget(PresetPolicy policy, TimeProvider timeProvider)
     {

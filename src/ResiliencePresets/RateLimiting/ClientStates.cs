@@ -11,6 +11,9 @@ internal sealed class ClientStates : IDisposable
 
     public ClientState For(string clientName) => _states.GetOrAdd(clientName, _ => new ClientState());
 
+    /// <summary>Gets every client that has sent through a preset, with its state.</summary>
+    public IEnumerable<KeyValuePair<string, ClientState>> All => _states;
+
     public void Dispose()
     {
         foreach (var state in _states.Values)

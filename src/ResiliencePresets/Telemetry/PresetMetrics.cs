@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Polly.CircuitBreaker;
 
 namespace ResiliencePresets;
 
 /// <summary>
-/// The library's counters, on one <see cref="Meter"/> named <c>ResiliencePresets</c>. Every measurement is tagged with the
-/// client name and the preset; none carries a header value or a URL.
+/// The library's instruments, on one <see cref="Meter"/> named <c>ResiliencePresets</c>. Every counter and histogram
+/// measurement is tagged with the client name and the preset, the gauges with the client name; none carries a header
+/// value or a URL.
 /// </summary>
 internal sealed class PresetMetrics : IDisposable
 {
@@ -28,18 +30,32 @@ internal sealed class PresetMetrics : IDisposable
     private readonly Counter<long> _pauses;
     private readonly Counter<long> _breakerTransitions;
 
-    public PresetMetrics(IMeterFactory? meterFactory = null)
+    // Backoff runs from milliseconds to the 30 s cap, server waits up to Retry:MaxRetryAfter; the SDK's default buckets are for milliseconds.
+    private static readonly double[] RetryDelayBuckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+    private static readonly CircuitState[] ReportedStates = [CircuitState.Closed, CircuitState.Open, CircuitState.HalfOpen];
+
+    public PresetMetrics(IMeterFactory? meterFactory = null, ClientStates? clients = null, TimeProvider? timeProvider = null)
     {
         _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _requests = _meter.CreateCounter<long>("resiliencepresets.requests", "{request}", "Logical requests sent through a preset (retries not included).");
         _retries = _meter.CreateCounter<long>("resiliencepresets.retries", "{retry}", "Retries scheduled, by reason: status, exception or timeout.");
-        _retryDelay = _meter.CreateHistogram<double>("resiliencepresets.retry.delay", "s", "Waits before retries, by source: header (the server asked) or backoff.");
+        _retryDelay = _meter.CreateHistogram("resiliencepresets.retry.delay", "s", "Waits before retries, by source: header (the server asked) or backoff.",
+            tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = RetryDelayBuckets });
         _budgetRefusals = _meter.CreateCounter<long>("resiliencepresets.retry_budget.refusals", "{retry}", "Retries refused because the client's retry budget was spent.");
         _throttled = _meter.CreateCounter<long>("resiliencepresets.rate_limiter.throttled", "{attempt}", "Attempts that waited for a permit of the client's rate limit.");
         _rejected = _meter.CreateCounter<long>("resiliencepresets.rate_limiter.rejections", "{attempt}", "Attempts rejected because the rate limit's queue was full.");
         _pauses = _meter.CreateCounter<long>("resiliencepresets.client.pauses", "{pause}", "Times a server's wait paused every request of a client.");
         _breakerTransitions = _meter.CreateCounter<long>("resiliencepresets.circuit_breaker.transitions", "{transition}", "Circuit breaker state changes, by new state.");
+        if (clients is not null)
+        {
+            var time = timeProvider ?? TimeProvider.System;
+            _meter.CreateObservableGauge("resiliencepresets.circuit_breaker.state", () => BreakerStates(clients, time), "{state}",
+                "1 for the state each client's breaker is in (closed, open, half_open), 0 for the others.");
+            _meter.CreateObservableGauge("resiliencepresets.client.pause.remaining", () => PausesRemaining(clients, time), "s",
+                "Time left before each client's server-imposed pause is over; 0 when the client is not paused.");
+        }
     }
 
     public void Request(PresetPolicy policy)
@@ -50,7 +66,7 @@ internal sealed class PresetMetrics : IDisposable
         }
     }
 
-    public void Retry(PresetPolicy policy, in RetryDecision planned, TimeSpan delay)
+    public void Retry(PresetPolicy policy, in RetryDecision planned, TimeSpan delay, Exception? exception)
     {
         var tags = Tags(policy);
         tags.Add(ReasonTag, planned.StatusCode is not null ? "status" : planned.Cause == "TimeoutRejectedException" ? "timeout" : "exception");
@@ -58,6 +74,8 @@ internal sealed class PresetMetrics : IDisposable
         {
             tags.Add(StatusTag, status);
         }
+
+        tags.Add(ErrorType.TagName, exception is null ? planned.Cause : ErrorType.Of(exception));
 
         _retries.Add(1, tags);
         var delayTags = Tags(policy);
@@ -90,6 +108,32 @@ internal sealed class PresetMetrics : IDisposable
         if (_ownsMeter)
         {
             _meter.Dispose();
+        }
+    }
+
+    private static IEnumerable<Measurement<int>> BreakerStates(ClientStates clients, TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        foreach (var (name, client) in clients.All)
+        {
+            if (ClientAvailability.Read(name, client, now).Breaker is not { } current)
+            {
+                continue;
+            }
+
+            foreach (var state in ReportedStates)
+            {
+                yield return new Measurement<int>(state == current ? 1 : 0, new(ClientTag, name), new(StateTag, ClientAvailability.StateName(state)));
+            }
+        }
+    }
+
+    private static IEnumerable<Measurement<double>> PausesRemaining(ClientStates clients, TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        foreach (var (name, client) in clients.All)
+        {
+            yield return new Measurement<double>(client.Pause.Remaining(now).TotalSeconds, new KeyValuePair<string, object?>(ClientTag, name));
         }
     }
 

@@ -1,26 +1,42 @@
 using System.IO.Compression;
+using System.Reflection.Metadata;
+using System.Text.Json;
 using System.Xml.Linq;
 using ResiliencePresets.Tests.TestSupport;
 
 namespace ResiliencePresets.Tests.Package;
 
 /// <summary>
-/// Packs the library as a release would and uses the package from a new project, so that a broken package cannot land.
+/// Packs every packable project under src/ as a release would, from a git clone hosted on GitHub, checks each package's
+/// README, license, XML docs, symbols and SourceLink, and uses the packages from a new project, so that a broken package
+/// cannot land. A project added under src/ with <c>IsPackable</c> set is covered without changing this test.
 /// </summary>
 public sealed class PackageTests
 {
+    // A GitHub remote, as a release clone has; SourceLink derives the source URLs from it.
+    private const string Remote = "https://github.com/resiliencepresets/ResiliencePresets.git";
+    private const string RawSources = "https://raw.githubusercontent.com/resiliencepresets/ResiliencePresets";
+
+    // The portable PDB records: https://github.com/dotnet/runtime/blob/main/docs/design/specs/PortablePdb-Metadata.md
+    private static readonly Guid SourceLinkRecord = new("CC110556-A091-4D38-9FEC-25AB9A351A6A");
+    private static readonly Guid EmbeddedSourceRecord = new("0E8A571B-6926-466E-B4AD-8AB04611F5FE");
+
     private const string ConsumerProgram = """
         using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Diagnostics.HealthChecks;
         using ResiliencePresets;
 
         var attempts = 0;
         var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddHealthChecks().AddResiliencePresets();
         services.AddHttpClient("api", c => c.BaseAddress = new Uri("http://consumer.test"))
             .AddResiliencePreset(ResiliencePresetNames.ReadOnlyApi, o => o.Retry.BaseDelay = TimeSpan.FromMilliseconds(1))
             .ConfigurePrimaryHttpMessageHandler(() => new Canned(() => ++attempts == 1 ? 503 : 200));
         using var provider = services.BuildServiceProvider();
         using var response = await provider.GetRequiredService<IHttpClientFactory>().CreateClient("api").GetAsync("/");
-        Console.WriteLine($"status={(int)response.StatusCode} attempts={attempts}");
+        var health = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        Console.WriteLine($"status={(int)response.StatusCode} attempts={attempts} health={health.Status}");
 
         sealed class Canned(Func<int> status) : HttpMessageHandler
         {
@@ -30,72 +46,181 @@ public sealed class PackageTests
         """;
 
     [Fact]
-    public async Task Pack_ProducesAPackageANewProjectCanRestoreAndUse()
+    public async Task Pack_EveryPackageHasItsReadmeLicenseDocsSymbolsAndSourceLink_AndANewProjectCanUseThem()
     {
-        var root = DotnetCli.RepositoryRoot();
         var work = Directory.CreateTempSubdirectory("resiliencepresets-pack-");
         var version = $"0.0.0-check.{Guid.NewGuid():N}";
+        var projects = new List<PackableProject>();
         try
         {
+            var (clone, commit) = await CloneWorkingTree(DotnetCli.RepositoryRoot(), Path.Combine(work.FullName, "clone"));
+            projects.AddRange(await PackableProjects(clone));
+            Assert.Contains(projects, p => p.PackageId == "ResiliencePresets");
+
             var feed = Path.Combine(work.FullName, "feed");
-            await DotnetCli.Run(root, "pack", "src/ResiliencePresets/ResiliencePresets.csproj", "-c", "Release", "-o", feed, $"-p:PackageVersion={version}");
+            foreach (var project in projects)
+            {
+                await DotnetCli.Run(clone, "pack", project.Path, "-c", "Release", "-o", feed, $"-p:PackageVersion={version}", "-p:ContinuousIntegrationBuild=true");
+                AssertPackage(Path.Combine(feed, $"{project.PackageId}.{version}.nupkg"), project, commit);
+                AssertSymbols(Path.Combine(feed, $"{project.PackageId}.{version}.snupkg"), project, commit);
+            }
 
-            AssertPackageContents(Path.Combine(feed, $"ResiliencePresets.{version}.nupkg"));
-            Assert.True(File.Exists(Path.Combine(feed, $"ResiliencePresets.{version}.snupkg")), "The symbols package is missing.");
+            var output = await RunConsumer(Path.Combine(work.FullName, "consumer"), feed, projects.Select(p => p.PackageId), version);
 
-            var consumer = Path.Combine(work.FullName, "consumer");
-            Directory.CreateDirectory(consumer);
-            await File.WriteAllTextAsync(Path.Combine(consumer, "nuget.config"), $"""
-                <configuration><packageSources><add key="checked-package" value="{feed}" /></packageSources></configuration>
-                """);
-            await File.WriteAllTextAsync(Path.Combine(consumer, "Consumer.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <OutputType>Exe</OutputType>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <ImplicitUsings>enable</ImplicitUsings>
-                    <Nullable>enable</Nullable>
-                    <NoWarn>$(NoWarn);NU1603</NoWarn>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <PackageReference Include="ResiliencePresets" Version="{version}" />
-                  </ItemGroup>
-                </Project>
-                """);
-            await File.WriteAllTextAsync(Path.Combine(consumer, "Program.cs"), ConsumerProgram);
-
-            var output = await DotnetCli.Run(consumer, "run");
-
-            Assert.Contains("status=200 attempts=2", output, StringComparison.Ordinal);
+            Assert.Contains("status=200 attempts=2 health=Healthy", output, StringComparison.Ordinal);
         }
         finally
         {
             work.Delete(recursive: true);
-            var cached = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages", "resiliencepresets", version);
-            if (Directory.Exists(cached))
+            foreach (var project in projects)
             {
-                Directory.Delete(cached, recursive: true);
+                var cached = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages", project.PackageId.ToLowerInvariant(), version);
+                if (Directory.Exists(cached))
+                {
+                    Directory.Delete(cached, recursive: true);
+                }
             }
         }
     }
 
-    private static void AssertPackageContents(string package)
+    // The working tree as it is (changes not yet committed included), committed into a new repository with a GitHub remote.
+    private static async Task<(string Clone, string Commit)> CloneWorkingTree(string root, string clone)
     {
-        using var zip = ZipFile.OpenRead(package);
-        var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
-        foreach (var framework in new[] { "net8.0", "net10.0" })
+        var files = await Git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard");
+        foreach (var file in files.Split('\0', StringSplitOptions.RemoveEmptyEntries).Where(f => File.Exists(Path.Combine(root, f))))
         {
-            Assert.Contains($"lib/{framework}/ResiliencePresets.dll", entries);
-            Assert.Contains($"lib/{framework}/ResiliencePresets.xml", entries);
+            var target = Path.Combine(clone, file);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(Path.Combine(root, file), target);
         }
 
-        Assert.Contains("README.md", entries);
+        await Git(clone, "init", "--quiet", "--initial-branch=main");
+        await Git(clone, "add", "--all");
+        await Git(clone, "-c", "user.name=Package check", "-c", "user.email=package-check@invalid", "commit", "--quiet", "--no-gpg-sign", "-m", "Package check");
+        await Git(clone, "remote", "add", "origin", Remote);
+        return (clone, (await Git(clone, "rev-parse", "HEAD")).Trim());
+    }
+
+    private static async Task<List<PackableProject>> PackableProjects(string clone)
+    {
+        var projects = new List<PackableProject>();
+        foreach (var path in Directory.GetFiles(Path.Combine(clone, "src"), "*.csproj", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var json = await DotnetCli.Run(clone, "msbuild", path, "-getProperty:IsPackable", "-getProperty:PackageId", "-getProperty:AssemblyName",
+                "-getProperty:TargetFramework", "-getProperty:TargetFrameworks");
+            var properties = JsonDocument.Parse(json[json.IndexOf('{', StringComparison.Ordinal)..]).RootElement.GetProperty("Properties");
+            string Property(string name) => properties.GetProperty(name).GetString() ?? string.Empty;
+            if (Property("IsPackable") == "true")
+            {
+                var frameworks = (Property("TargetFrameworks") is { Length: > 0 } many ? many : Property("TargetFramework"))
+                    .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                projects.Add(new PackableProject(path, Property("PackageId"), Property("AssemblyName"), frameworks));
+            }
+        }
+
+        return projects;
+    }
+
+    private static void AssertPackage(string package, PackableProject project, string commit)
+    {
+        using var zip = ZipFile.OpenRead(package);
+        var entries = zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+        foreach (var framework in project.Frameworks)
+        {
+            Assert.Contains($"lib/{framework}/{project.AssemblyName}.dll", entries);
+            using var docs = zip.GetEntry($"lib/{framework}/{project.AssemblyName}.xml")?.Open();
+            Assert.True(docs is not null, $"{project.PackageId} has no XML docs for {framework}.");
+            Assert.NotEmpty(XDocument.Load(docs).Root!.Element("members")!.Elements("member"));
+        }
+
         using var nuspecStream = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
         var metadata = XDocument.Load(nuspecStream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
-        string? Value(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value;
-        Assert.Equal("MIT", Value("license"));
-        Assert.Equal("README.md", Value("readme"));
-        Assert.Contains("polly", Value("tags"), StringComparison.Ordinal);
-        Assert.False(string.IsNullOrWhiteSpace(Value("description")));
+        XElement? Element(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name);
+
+        var license = Element("license");
+        Assert.True(license is not null, $"{project.PackageId} has no license.");
+        Assert.True(license.Attribute("type")?.Value == "expression" || entries.Contains(license.Value), $"{project.PackageId}'s license {license.Value} is neither an expression nor a file in the package.");
+        var readme = Element("readme")?.Value;
+        Assert.True(readme is not null && entries.Contains(readme), $"{project.PackageId} has no README in the package.");
+        Assert.False(string.IsNullOrWhiteSpace(Element("description")?.Value), $"{project.PackageId} has no description.");
+        var repository = Element("repository");
+        Assert.Equal(Remote, repository?.Attribute("url")?.Value);
+        Assert.Equal(commit, repository?.Attribute("commit")?.Value);
     }
+
+    private static void AssertSymbols(string symbols, PackableProject project, string commit)
+    {
+        Assert.True(File.Exists(symbols), $"{project.PackageId} has no symbols package.");
+        using var zip = ZipFile.OpenRead(symbols);
+        foreach (var framework in project.Frameworks)
+        {
+            var entry = zip.GetEntry($"lib/{framework}/{project.AssemblyName}.pdb");
+            Assert.True(entry is not null, $"{project.PackageId}'s symbols package has no PDB for {framework}.");
+            using var pdb = new MemoryStream();
+            using (var stream = entry.Open())
+            {
+                stream.CopyTo(pdb);
+            }
+
+            pdb.Position = 0;
+            using var provider = MetadataReaderProvider.FromPortablePdbStream(pdb);
+            var reader = provider.GetMetadataReader();
+            var sourceLink = Record(reader, EntityHandle.ModuleDefinition, SourceLinkRecord);
+            Assert.True(sourceLink is not null, $"{project.PackageId}'s PDB for {framework} has no SourceLink.");
+            var map = JsonDocument.Parse(sourceLink).RootElement.GetProperty("documents").EnumerateObject()
+                .ToDictionary(p => p.Name.TrimEnd('*'), p => p.Value.GetString()!.TrimEnd('*'), StringComparer.Ordinal);
+            Assert.Contains($"{RawSources}/{commit}/", map.Values);
+
+            // Every source file can be fetched through SourceLink, or is in the PDB (generated files are embedded).
+            foreach (var handle in reader.Documents)
+            {
+                var name = reader.GetString(reader.GetDocument(handle).Name);
+                var linked = map.Keys.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
+                Assert.True(linked || Record(reader, handle, EmbeddedSourceRecord) is not null, $"{project.PackageId}: {name} is neither linked nor embedded.");
+            }
+        }
+    }
+
+    private static byte[]? Record(MetadataReader reader, EntityHandle parent, Guid kind)
+    {
+        foreach (var handle in reader.GetCustomDebugInformation(parent))
+        {
+            var record = reader.GetCustomDebugInformation(handle);
+            if (reader.GetGuid(record.Kind) == kind)
+            {
+                return reader.GetBlobBytes(record.Value);
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<string> RunConsumer(string consumer, string feed, IEnumerable<string> packages, string version)
+    {
+        Directory.CreateDirectory(consumer);
+        await File.WriteAllTextAsync(Path.Combine(consumer, "nuget.config"), $"""
+            <configuration><packageSources><add key="checked-package" value="{feed}" /></packageSources></configuration>
+            """);
+        var references = string.Join("\n", packages.Select(p => $"""    <PackageReference Include="{p}" Version="{version}" />"""));
+        await File.WriteAllTextAsync(Path.Combine(consumer, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+                <NoWarn>$(NoWarn);NU1603</NoWarn>
+              </PropertyGroup>
+              <ItemGroup>
+            {references}
+              </ItemGroup>
+            </Project>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(consumer, "Program.cs"), ConsumerProgram);
+        return await DotnetCli.Run(consumer, "run");
+    }
+
+    private static Task<string> Git(string directory, params string[] arguments) => DotnetCli.RunProgram("git", directory, arguments);
+
+    private sealed record PackableProject(string Path, string PackageId, string AssemblyName, string[] Frameworks);
 }

@@ -43,7 +43,9 @@ public sealed class PresetMetricsTests : IClassFixture<FlakyServer>
 
         await Assert.ThrowsAsync<HttpRequestException>(() => api.Client.GetAsync("/"));
 
-        Assert.Equal("exception", Assert.Single(metrics.For("resiliencepresets.retries", Client)).Tag("resiliencepresets.reason"));
+        var retry = Assert.Single(metrics.For("resiliencepresets.retries", Client));
+        Assert.Equal("exception", retry.Tag("resiliencepresets.reason"));
+        Assert.Equal("connection_error", retry.Tag("error.type"));
     }
 
     [Fact]

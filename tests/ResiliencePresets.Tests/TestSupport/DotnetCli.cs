@@ -4,15 +4,18 @@ using System.Text;
 namespace ResiliencePresets.Tests.TestSupport;
 
 /// <summary>
-/// Runs the <c>dotnet</c> command line and returns its output; fails with that output when it exits with an error.
+/// Runs the <c>dotnet</c> command line (or another program, such as <c>git</c>) and returns its output; fails with that
+/// output when it exits with an error.
 /// </summary>
 public static class DotnetCli
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
 
-    public static async Task<string> Run(string workingDirectory, params string[] arguments)
+    public static Task<string> Run(string workingDirectory, params string[] arguments) => RunProgram("dotnet", workingDirectory, arguments);
+
+    public static async Task<string> RunProgram(string program, string workingDirectory, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -38,13 +41,13 @@ public static class DotnetCli
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish within {Limit}.");
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish within {Limit}.");
         }
 
         output.Append(await stdout).Append(await stderr);
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"dotnet {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{output}");
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{output}");
         }
 
         return output.ToString();
