@@ -1,12 +1,20 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Registry;
+using Polly.Telemetry;
 
 namespace ResiliencePresets;
 
 /// <summary>
 /// Gives each named client its pipeline from Polly's registry, rebuilt when the client's preset changes.
 /// </summary>
+/// <remarks>
+/// One layer speaks in the logs: this library writes one readable line per retry, declined retry and configuration
+/// change (category <c>ResiliencePresets</c>, Information and above). Polly's own events about the same pipelines
+/// (retries, breaker transitions, execution attempts) are written at Debug, so a retry is not logged twice; Polly's
+/// metrics are unchanged.
+/// </remarks>
 internal sealed class PresetPipelineProvider
 {
     private readonly ResiliencePipelineRegistry<PresetPipelineKey> _registry;
@@ -15,6 +23,7 @@ internal sealed class PresetPipelineProvider
     private readonly ILogger _logger;
     private readonly ClientStates _clients;
     private readonly PresetMetrics _metrics;
+    private readonly TelemetryOptions _telemetry;
 
     public PresetPipelineProvider(
         ResiliencePipelineRegistry<PresetPipelineKey> registry,
@@ -22,6 +31,7 @@ internal sealed class PresetPipelineProvider
         ILoggerFactory loggerFactory,
         ClientStates clients,
         PresetMetrics metrics,
+        IOptions<TelemetryOptions> telemetry,
         TimeProvider? timeProvider = null)
     {
         _registry = registry;
@@ -30,6 +40,13 @@ internal sealed class PresetPipelineProvider
         _logger = loggerFactory.CreateLogger("ResiliencePresets");
         _clients = clients;
         _metrics = metrics;
+
+        // The application's Polly telemetry (enrichers, listeners), with Polly's log lines lowered to Debug.
+        _telemetry = new TelemetryOptions(telemetry.Value)
+        {
+            LoggerFactory = loggerFactory,
+            SeverityProvider = _ => ResilienceEventSeverity.Debug,
+        };
     }
 
     public ResiliencePipeline<HttpResponseMessage> GetPipeline(string clientName)
@@ -37,6 +54,7 @@ internal sealed class PresetPipelineProvider
         {
             var (policy, changed) = _store.Get(clientName);
             context.AddReloadToken(changed);
+            builder.ConfigureTelemetry(_telemetry);
             PresetPipelineBuilder.Build(builder, policy, new PresetRuntime(_clients.For(clientName), _timeProvider, _logger, _metrics, Random.Shared.NextDouble, context.OnPipelineDisposed));
         });
 }

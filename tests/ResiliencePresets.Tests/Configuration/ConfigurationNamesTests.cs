@@ -67,7 +67,8 @@ public sealed class ConfigurationNamesTests : IClassFixture<FlakyServer>
     public async Task ClientSectionInAnotherCase_IsValidatedAndAppliedAsThatClient()
     {
         var path = _server.Respond("/names/case", Status(503));
-        using var host = Host($$"""{ "Clients": { "Payments": { "StatusCodes": { "503": "Never" }, "Methods": { "GET": "Never" } } } }""");
+        // An attempt timeout of 90 s is valid under PaymentWithIdempotencyKey (2-minute total), not under ReadOnlyApi (1 minute).
+        using var host = Host($$"""{ "Clients": { "Payments": { "AttemptTimeout": "00:01:30", "StatusCodes": { "503": "Never" }, "Methods": { "GET": "Never" } } } }""");
 
         await host.StartAsync();
         using var response = await host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("payments").GetAsync(new Uri(new Uri(_server.Url), path));
