@@ -116,6 +116,7 @@ public sealed class OpenAiRecipeTests
     {
         using var server = new FlakyServer();
         server.Respond(Completions, Status(429, ("retry-after-ms", "10000")));
+        await ServerWarmUp.SendAsync(server.Url);
         using var host = Host(server, RecipeSettings.ShortTotalTimeout(ClientName), ResiliencePresetNames.IdempotentWrite);
         var chat = host.Services.GetRequiredService<ChatClient>();
         var refused = await Assert.ThrowsAsync<ClientResultException>(() => chat.CompleteChatAsync([new UserChatMessage("Hi")]));

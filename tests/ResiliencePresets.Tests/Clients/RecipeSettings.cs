@@ -24,7 +24,7 @@ internal static class RecipeSettings
     public static string QuickBreaker(string clientName)
         => Client(clientName, retries: 0, """ "CircuitBreaker": { "MinimumThroughput": 2, "BreakDuration": "00:01:00" } """);
 
-    /// <summary>A total timeout short enough that a server's 10 s wait pauses the client for longer than a request may take.</summary>
+    /// <summary>No retries, and a total timeout (2 s) short enough that a server's 10 s wait pauses the client for longer than a request may take.</summary>
     public static string ShortTotalTimeout(string clientName)
-        => Client(clientName, retries: 2, """ "AttemptTimeout": "00:00:00.300", "TotalTimeout": "00:00:00.300" """);
+        => Client(clientName, retries: 0, """ "AttemptTimeout": "00:00:02", "TotalTimeout": "00:00:02" """);
 }

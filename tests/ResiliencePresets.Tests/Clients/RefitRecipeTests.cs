@@ -116,6 +116,7 @@ public sealed class RefitRecipeTests : IClassFixture<FlakyServer>
     public async Task PauseLongerThanTheTotalTimeout_ReachesTheCallerAsApiRequestExceptionAroundTimeoutRejectedException()
     {
         var path = _server.Respond("/items/paused", Status(429, ("retry-after-ms", "10000")));
+        await ServerWarmUp.SendAsync(_server.Url);
         using var host = Host(RecipeSettings.ShortTotalTimeout(ClientName), ResiliencePresetNames.ReadOnlyApi);
         var items = host.Services.GetRequiredService<IItemsApi>();
         var refused = await Assert.ThrowsAsync<ApiException>(() => items.GetItem("paused"));
