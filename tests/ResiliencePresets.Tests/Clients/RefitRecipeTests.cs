@@ -30,6 +30,18 @@ public sealed class RefitRecipeTests : IClassFixture<FlakyServer>
     }
 
     [Fact]
+    public void AddRefitClient_WithoutTheRefitReflectionPackage_FailsWhenTheClientIsResolved()
+    {
+        var services = new ServiceCollection();
+        services.AddRefitClient<IItemsApi>(new RefitSettings(), httpClientName: ClientName);
+        using var provider = services.BuildServiceProvider();
+
+        var failure = Assert.Throws<NotSupportedException>(() => provider.GetRequiredService<IItemsApi>());
+
+        Assert.Contains("Refit.Reflection", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ClientsSettingUnderTheGivenName_AppliesToTheRefitClientsRequests()
     {
         var path = _server.Respond("/items/configured", Status(503));
