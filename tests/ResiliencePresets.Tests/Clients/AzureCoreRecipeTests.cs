@@ -77,7 +77,7 @@ public sealed class AzureCoreRecipeTests : IClassFixture<FlakyServer>
     }
 
     [Fact]
-    public async Task PauseLongerThanTheTotalTimeout_ReachesTheCallerAsTimeoutRejectedException()
+    public async Task PauseLongerThanTheTotalTimeout_ReachesTheCallerAsClientPausedException()
     {
         var path = _server.Respond("/widgets/paused", Status(429, ("x-ms-retry-after-ms", "10000")));
         await ServerWarmUp.SendAsync(_server.Url);
@@ -86,7 +86,7 @@ public sealed class AzureCoreRecipeTests : IClassFixture<FlakyServer>
         var refused = await Assert.ThrowsAsync<RequestFailedException>(() => widgets.GetAsync(path));
         Assert.Equal(429, refused.Status);
 
-        await Assert.ThrowsAsync<TimeoutRejectedException>(() => widgets.GetAsync(path));
+        await Assert.ThrowsAsync<ClientPausedException>(() => widgets.GetAsync(path));
 
         Assert.Equal(1, _server.Calls(path));
     }

@@ -89,7 +89,7 @@ public sealed class KiotaRecipeTests : IClassFixture<FlakyServer>
     }
 
     [Fact]
-    public async Task PauseLongerThanTheTotalTimeout_ReachesTheCallerAsTimeoutRejectedException()
+    public async Task PauseLongerThanTheTotalTimeout_ReachesTheCallerAsClientPausedException()
     {
         var path = _server.Respond("/kiota/paused", Status(429, ("retry-after-ms", "10000")));
         await ServerWarmUp.SendAsync(_server.Url);
@@ -98,7 +98,7 @@ public sealed class KiotaRecipeTests : IClassFixture<FlakyServer>
         var refused = await Assert.ThrowsAsync<ApiException>(() => adapter.SendNoContentAsync(Get(path)));
         Assert.Equal(429, refused.ResponseStatusCode);
 
-        await Assert.ThrowsAsync<TimeoutRejectedException>(() => adapter.SendNoContentAsync(Get(path)));
+        await Assert.ThrowsAsync<ClientPausedException>(() => adapter.SendNoContentAsync(Get(path)));
 
         Assert.Equal(1, _server.Calls(path));
     }

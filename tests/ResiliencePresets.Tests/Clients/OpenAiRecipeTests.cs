@@ -112,7 +112,7 @@ public sealed class OpenAiRecipeTests
     }
 
     [Fact]
-    public async Task PauseLongerThanTheTotalTimeout_ReachesTheCallerAsTimeoutRejectedException()
+    public async Task PauseLongerThanTheTotalTimeout_ReachesTheCallerAsClientPausedException()
     {
         using var server = new FlakyServer();
         server.Respond(Completions, Status(429, ("retry-after-ms", "10000")));
@@ -122,7 +122,7 @@ public sealed class OpenAiRecipeTests
         var refused = await Assert.ThrowsAsync<ClientResultException>(() => chat.CompleteChatAsync([new UserChatMessage("Hi")]));
         Assert.Equal(429, refused.Status);
 
-        await Assert.ThrowsAsync<TimeoutRejectedException>(() => chat.CompleteChatAsync([new UserChatMessage("Hi")]));
+        await Assert.ThrowsAsync<ClientPausedException>(() => chat.CompleteChatAsync([new UserChatMessage("Hi")]));
 
         Assert.Equal(1, server.Calls(Completions));
     }

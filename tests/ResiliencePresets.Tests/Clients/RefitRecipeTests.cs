@@ -125,7 +125,7 @@ public sealed class RefitRecipeTests : IClassFixture<FlakyServer>
     }
 
     [Fact]
-    public async Task PauseLongerThanTheTotalTimeout_ReachesTheCallerAsApiRequestExceptionAroundTimeoutRejectedException()
+    public async Task PauseLongerThanTheTotalTimeout_ReachesTheCallerAsApiRequestExceptionAroundClientPausedException()
     {
         var path = _server.Respond("/items/paused", Status(429, ("retry-after-ms", "10000")));
         await ServerWarmUp.SendAsync(_server.Url);
@@ -136,7 +136,7 @@ public sealed class RefitRecipeTests : IClassFixture<FlakyServer>
 
         var failure = await Assert.ThrowsAsync<ApiRequestException>(() => items.GetItem("paused"));
 
-        Assert.IsType<TimeoutRejectedException>(failure.InnerException);
+        Assert.IsType<ClientPausedException>(failure.InnerException);
         Assert.Equal(1, _server.Calls(path));
     }
 

@@ -78,7 +78,7 @@ public sealed class TypedClientRecipeTests : IClassFixture<FlakyServer>
     }
 
     [Fact]
-    public async Task PauseLongerThanTheTotalTimeout_ReachesTheCallerAsTimeoutRejectedException()
+    public async Task PauseLongerThanTheTotalTimeout_ReachesTheCallerAsClientPausedException()
     {
         var path = _server.Respond("/orders/paused", Status(429, ("retry-after-ms", "10000")));
         await ServerWarmUp.SendAsync(_server.Url);
@@ -87,7 +87,7 @@ public sealed class TypedClientRecipeTests : IClassFixture<FlakyServer>
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => orders.GetOrderAsync("paused"));
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
 
-        await Assert.ThrowsAsync<TimeoutRejectedException>(() => orders.GetOrderAsync("paused"));
+        await Assert.ThrowsAsync<ClientPausedException>(() => orders.GetOrderAsync("paused"));
 
         Assert.Equal(1, _server.Calls(path));
     }
