@@ -81,22 +81,22 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
             }
             else
             {
-                PauseUntil(now + Capped(resetIn), response);
+                Pause(now, resetIn, response);
             }
         }
 
         var status = StatusCodeClassifier.EffectiveStatusCode(response);
         if (status is 429 or 503 && RetryAfterReader.TryRead(response, now, out var serverWait))
         {
-            PauseUntil(now + Capped(serverWait.Delay), response);
+            Pause(now, serverWait.Delay, response);
         }
     }
 
     private TimeSpan Capped(TimeSpan wait) => wait < _policy.MaxRetryAfter ? wait : _policy.MaxRetryAfter;
 
-    private void PauseUntil(DateTimeOffset until, HttpResponseMessage response)
+    private void Pause(DateTimeOffset now, TimeSpan wait, HttpResponseMessage response)
     {
-        if (_state.Pause.Extend(until))
+        if (_state.Pause.Extend(now, Capped(wait)))
         {
             _metrics.Pause(_policy, (int)response.StatusCode);
         }

@@ -19,9 +19,15 @@ internal sealed class ClientPause
 
     /// <summary>Pauses the client until <paramref name="until"/>, unless it is already paused for longer.</summary>
     /// <returns><see langword="true"/> when this call started or lengthened the pause.</returns>
-    public bool Extend(DateTimeOffset until)
+    public bool Extend(DateTimeOffset until) => Extend(until.UtcTicks);
+
+    /// <summary>Pauses the client for <paramref name="wait"/> from <paramref name="now"/>, unless it is already paused
+    /// for longer; a moment past <see cref="DateTimeOffset.MaxValue"/> is read as that value.</summary>
+    /// <returns><see langword="true"/> when this call started or lengthened the pause.</returns>
+    public bool Extend(DateTimeOffset now, TimeSpan wait) => Extend(UtcTicks.After(now, wait));
+
+    private bool Extend(long ticks)
     {
-        var ticks = until.UtcTicks;
         var current = Volatile.Read(ref _untilUtcTicks);
         while (ticks > current)
         {

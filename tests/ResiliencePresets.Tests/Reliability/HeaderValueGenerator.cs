@@ -60,6 +60,29 @@ public sealed class HeaderValueGenerator(Random random)
         };
     }
 
+    /// <summary>
+    /// A remaining quota and its reset as servers send them, with a reset of any size: from a second to past the end of
+    /// <see cref="DateTimeOffset"/>.
+    /// </summary>
+    public IEnumerable<(string Name, string Value)> PlausibleQuota()
+    {
+        var remaining = _random.Next(4) == 0 ? 0 : _random.Next(1, 100);
+        var seconds = _random.Next(4) switch
+        {
+            0 => NextLong(100_000_000_000, 922_337_203_685),
+            1 => NextLong(1, 1_000_000_000),
+            _ => (long)(Math.Pow(_random.NextDouble(), 3) * 3600) + 1,
+        };
+        var text = seconds.ToString(CultureInfo.InvariantCulture);
+        var left = remaining.ToString(CultureInfo.InvariantCulture);
+        return _random.Next(3) switch
+        {
+            0 => [("RateLimit", $"\"default\";r={left};t={text}")],
+            1 => [("RateLimit-Remaining", left), ("RateLimit-Reset", text)],
+            _ => [("X-RateLimit-Remaining", left), ("X-RateLimit-Reset", Math.Min(seconds, 1_000_000_000).ToString(CultureInfo.InvariantCulture))],
+        };
+    }
+
     /// <summary>A moment to read the headers at: usually now-ish, sometimes near the ends of <see cref="DateTimeOffset"/>.</summary>
     public DateTimeOffset Now() => _random.Next(20) switch
     {
