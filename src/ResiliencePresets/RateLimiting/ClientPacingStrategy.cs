@@ -4,8 +4,9 @@ namespace ResiliencePresets;
 
 /// <summary>
 /// Holds each attempt of a client until the client's pause is over and its pacing slot has come, then learns from the
-/// response: a 429 or 503 with a server wait pauses the whole client (at most <c>Retry:MaxRetryAfter</c>), and
-/// remaining-quota headers set the pacing.
+/// response: a 429 or 503 (or a 403 read as 429) with a server wait, or a spent quota, pauses the whole client (at most
+/// <c>Retry:MaxRetryAfter</c>; an explicit wait header decides over the quota's reset), and remaining-quota headers set
+/// the pacing.
 /// </summary>
 internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMessage>
 {
@@ -73,6 +74,8 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
 
     private void Learn(HttpResponseMessage response, DateTimeOffset now)
     {
+        // An explicit wait (Retry-After and the millisecond headers) takes precedence over a spent quota's reset.
+        var hasExplicitWait = RetryAfterReader.TryReadExplicit(response, now, out var explicitWait);
         if (RateLimitHeaders.TryReadQuota(response, now, out var remaining, out var resetIn))
         {
             if (remaining > 0)
@@ -81,7 +84,7 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
             }
             else
             {
-                Pause(now, resetIn, response);
+                Pause(now, hasExplicitWait ? explicitWait.Delay : resetIn, response);
             }
         }
 
