@@ -60,7 +60,7 @@ internal static class RetryAfterField
         var fraction = point < 0 ? [] : value[(point + 1)..];
         seconds = 0;
         if (whole.IsEmpty || (point >= 0 && fraction.IsEmpty) || !IsDigits(fraction) ||
-            !long.TryParse(whole, NumberStyles.None, CultureInfo.InvariantCulture, out seconds))
+            !long.TryParse(whole, NumberStyles.None, CultureInfo.InvariantCulture, out seconds) || seconds > MaxDeltaSeconds)
         {
             return false;
         }

@@ -42,6 +42,8 @@ public sealed class RetryAfterReaderTests
     [InlineData("2147483647.5")]
     [InlineData("99999999999999999999")]
     [InlineData("99999999999999999999.5")]
+    [InlineData("9223372036854775807.5")]
+    [InlineData("9223372036854775807.0")]
     public void TryRead_RetryAfterThatIsNotAPositiveDecimalOrDate_IsIgnored(string value)
     {
         AssertNoWait(("Retry-After", value));
