@@ -19,8 +19,8 @@ namespace ResiliencePresets;
 /// and as delta-seconds otherwise. A reset header counts only when the matching remaining-quota header is absent or
 /// zero.</para>
 /// <para>A usable wait is positive. Zero, negative, past, unparseable and unrepresentably large values are ignored, so
-/// the caller falls back to its own backoff. Of several values of one header, the longest counts. Nothing here throws
-/// for any header value.</para>
+/// the caller falls back to its own backoff. Of several values of an explicit wait header or of the <c>RateLimit</c>
+/// field, the longest counts; of a reset header, the first. Nothing here throws for any header value.</para>
 /// </remarks>
 public static class RetryAfterReader
 {
