@@ -14,7 +14,8 @@ namespace ResiliencePresets;
 /// <c>Stripe-Should-Retry: true|false</c> (Stripe) win over it for error responses (400 and above); on any other
 /// response they are ignored. A 403 that says the caller's rate limit is used up
 /// (<c>X-RateLimit-Remaining: 0</c>, <c>RateLimit-Remaining: 0</c> or a <c>RateLimit</c> field with <c>r=0</c>, as GitHub
-/// sends) is classified as a 429. Whether a request may be retried at all also depends on its method; that rule is
+/// sends), or that names a wait (<c>Retry-After</c>, <c>retry-after-ms</c> or <c>x-ms-retry-after-ms</c> with a positive
+/// value or an HTTP-date, as GitHub's secondary rate limit sends), is classified as a 429. Whether a request may be retried at all also depends on its method; that rule is
 /// applied by the preset, never overridden here.</para>
 /// </remarks>
 public sealed class StatusCodeClassifier
@@ -116,10 +117,12 @@ public sealed class StatusCodeClassifier
     }
 
     /// <summary>
-    /// Returns the status code the table is consulted with: 429 for a 403 that reports an exhausted rate limit.
+    /// Returns the status code the table is consulted with: 429 for a 403 that reports an exhausted rate limit or names
+    /// a wait (GitHub's secondary rate limit).
     /// </summary>
     internal static int EffectiveStatusCode(HttpResponseMessage response)
-        => response.StatusCode == HttpStatusCode.Forbidden && RateLimitHeaders.IsExhausted(response)
+        => response.StatusCode == HttpStatusCode.Forbidden &&
+            (RateLimitHeaders.IsExhausted(response) || RetryAfterReader.NamesExplicitWait(response.Headers.NonValidated))
             ? (int)HttpStatusCode.TooManyRequests
             : (int)response.StatusCode;
 

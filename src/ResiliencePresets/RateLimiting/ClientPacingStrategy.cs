@@ -4,8 +4,9 @@ namespace ResiliencePresets;
 
 /// <summary>
 /// Holds each attempt of a client until the client's pause is over and its pacing slot has come, then learns from the
-/// response: a 429 or 503 with a server wait pauses the whole client (at most <c>Retry:MaxRetryAfter</c>), and
-/// remaining-quota headers set the pacing.
+/// response: a 429 or 503 (or a 403 read as 429) with a server wait, or a spent quota, pauses the whole client (at most
+/// <c>Retry:MaxRetryAfter</c>; an explicit wait header decides over the quota's reset), and remaining-quota headers set
+/// the pacing.
 /// </summary>
 internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMessage>
 {
@@ -39,7 +40,7 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
             var now = _timeProvider.GetUtcNow();
             var timeLeft = TimeLeft(context);
             var pause = _state.Pause.Remaining(now);
-            if (pause >= timeLeft)
+            if (pause > TimeSpan.Zero && pause >= timeLeft)
             {
                 // Waiting could only end in the total timeout: say at once why the request is not sent.
                 return Outcome.FromException<HttpResponseMessage>(Refusal(pause, timeLeft, now));
@@ -99,6 +100,8 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
 
     private void Learn(HttpResponseMessage response, DateTimeOffset now)
     {
+        // An explicit wait (Retry-After and the millisecond headers) takes precedence over a spent quota's reset.
+        var hasExplicitWait = RetryAfterReader.TryReadExplicit(response, now, out var explicitWait);
         if (RateLimitHeaders.TryReadQuota(response, now, out var remaining, out var resetIn))
         {
             if (remaining > 0)
@@ -107,14 +110,14 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
             }
             else
             {
-                PauseUntil(now + Capped(resetIn), response, QuotaResetHeader(response));
+                Pause(now, hasExplicitWait ? explicitWait.Delay : resetIn, response, hasExplicitWait ? explicitWait.HeaderName : QuotaResetHeader(response));
             }
         }
 
         var status = StatusCodeClassifier.EffectiveStatusCode(response);
         if (status is 429 or 503 && RetryAfterReader.TryRead(response, now, out var serverWait))
         {
-            PauseUntil(now + Capped(serverWait.Delay), response, serverWait.HeaderName);
+            Pause(now, serverWait.Delay, response, serverWait.HeaderName);
         }
     }
 
@@ -128,9 +131,9 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
 
     private TimeSpan Capped(TimeSpan wait) => wait < _policy.MaxRetryAfter ? wait : _policy.MaxRetryAfter;
 
-    private void PauseUntil(DateTimeOffset until, HttpResponseMessage response, string headerName)
+    private void Pause(DateTimeOffset now, TimeSpan wait, HttpResponseMessage response, string headerName)
     {
-        if (_state.Pause.Extend(until, ClientPauseReason.From(response, headerName)))
+        if (_state.Pause.Extend(now, Capped(wait), ClientPauseReason.From(response, headerName)))
         {
             _metrics.Pause(_policy, (int)response.StatusCode);
         }

@@ -28,9 +28,15 @@ internal sealed class ClientPause
 
     /// <summary>Pauses the client until <paramref name="until"/>, unless it is already paused for longer.</summary>
     /// <returns><see langword="true"/> when this call started or lengthened the pause.</returns>
-    public bool Extend(DateTimeOffset until, ClientPauseReason? reason = null)
+    public bool Extend(DateTimeOffset until, ClientPauseReason? reason = null) => Extend(until.UtcTicks, reason);
+
+    /// <summary>Pauses the client for <paramref name="wait"/> from <paramref name="now"/>, unless it is already paused
+    /// for longer; a moment past <see cref="DateTimeOffset.MaxValue"/> is read as that value.</summary>
+    /// <returns><see langword="true"/> when this call started or lengthened the pause.</returns>
+    public bool Extend(DateTimeOffset now, TimeSpan wait, ClientPauseReason? reason = null) => Extend(UtcTicks.After(now, wait), reason);
+
+    private bool Extend(long ticks, ClientPauseReason? reason)
     {
-        var ticks = until.UtcTicks;
         if (ticks <= Volatile.Read(ref _untilUtcTicks))
         {
             return false;

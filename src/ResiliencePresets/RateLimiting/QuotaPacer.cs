@@ -7,6 +7,7 @@ namespace ResiliencePresets;
 /// <remarks>
 /// After a response says <c>remaining</c> requests are left until the window resets in <c>resetIn</c>, requests start
 /// at most one per <c>resetIn / remaining</c> until the window's end. A response without quota headers changes nothing.
+/// A window ending past <see cref="DateTimeOffset.MaxValue"/> ends at that value; nothing here overflows.
 /// </remarks>
 internal sealed class QuotaPacer
 {
@@ -29,7 +30,7 @@ internal sealed class QuotaPacer
         lock (_lock)
         {
             _intervalTicks = resetIn.Ticks / remaining;
-            _windowEndUtcTicks = (now + resetIn).UtcTicks;
+            _windowEndUtcTicks = UtcTicks.After(now, resetIn);
         }
     }
 
@@ -45,7 +46,7 @@ internal sealed class QuotaPacer
             }
 
             var slot = Math.Max(nowTicks, _nextSlotUtcTicks);
-            _nextSlotUtcTicks = slot + _intervalTicks;
+            _nextSlotUtcTicks = UtcTicks.Add(slot, _intervalTicks);
             return TimeSpan.FromTicks(Math.Min(slot, _windowEndUtcTicks) - nowTicks);
         }
     }

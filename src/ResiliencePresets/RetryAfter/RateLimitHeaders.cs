@@ -15,9 +15,6 @@ internal static class RateLimitHeaders
     internal const string XRateLimitRemaining = "X-RateLimit-Remaining";
     internal const string XRateLimitReset = "X-RateLimit-Reset";
 
-    /// <summary>
-    /// Returns whether the response says the caller has no requests left in the current window.
-    /// </summary>
     // Smaller values of X-RateLimit-Reset are delta-seconds; larger ones are Unix times (September 2001 onwards).
     private const long EpochThreshold = 1_000_000_000;
 
@@ -68,6 +65,9 @@ internal static class RateLimitHeaders
         return seconds > 0 && seconds < MaxSeconds ? TimeSpan.FromTicks(seconds * TimeSpan.TicksPerSecond) : null;
     }
 
+    /// <summary>
+    /// Returns whether the response says the caller has no requests left in the current window.
+    /// </summary>
     public static bool IsExhausted(HttpResponseMessage response)
     {
         var headers = response.Headers.NonValidated;

@@ -7,14 +7,20 @@ namespace ResiliencePresets;
 /// Finds how long a server asked the client to wait before trying again.
 /// </summary>
 /// <remarks>
-/// <para>Headers are read in this order, and the first that holds a usable wait wins:
-/// <c>retry-after-ms</c> and <c>x-ms-retry-after-ms</c> (milliseconds, sent by OpenAI and Azure);
-/// <c>Retry-After</c> as delta-seconds or as an HTTP-date (RFC 9110 §10.2.3);
-/// the IETF <c>RateLimit</c> field's <c>t=</c> parameter and <c>RateLimit-Reset</c> (delta-seconds);
-/// <c>X-RateLimit-Reset</c>, read as epoch seconds (as GitHub sends it) when larger than 1,000,000,000 and as
-/// delta-seconds otherwise. A reset header counts only when the matching remaining-quota header is absent or zero.</para>
+/// <para>Headers are read in this order, and the first that holds a usable wait wins. Explicit waits first:
+/// <c>retry-after-ms</c> and <c>x-ms-retry-after-ms</c> (milliseconds, sent by OpenAI and Azure), then
+/// <c>Retry-After</c> as delta-seconds or as an HTTP-date (RFC 9110 §10.2.3). Delta-seconds may carry a decimal fraction
+/// (<c>1.5</c>), rounded up to the next whole second. An HTTP-date may take any of the three forms of RFC 9110 §5.6.7;
+/// the two-digit year of the obsolete RFC 850 form (<c>Sunday, 06-Nov-94 08:49:37 GMT</c>) is read relative to
+/// <c>now</c>: a year that appears to be more than 50 years ahead is the most recent past year with those digits.</para>
+/// <para>Only when no explicit wait is usable, the quota resets (as the IETF RateLimit draft says, <c>Retry-After</c>
+/// takes precedence over them): the IETF <c>RateLimit</c> field's <c>t=</c> parameter and <c>RateLimit-Reset</c>
+/// (delta-seconds); <c>X-RateLimit-Reset</c>, read as epoch seconds (as GitHub sends it) when larger than 1,000,000,000
+/// and as delta-seconds otherwise. A reset header counts only when the matching remaining-quota header is absent or
+/// zero.</para>
 /// <para>A usable wait is positive. Zero, negative, past, unparseable and unrepresentably large values are ignored, so
-/// the caller falls back to its own backoff. Nothing here throws for any header value.</para>
+/// the caller falls back to its own backoff. Of several values of an explicit wait header or of the <c>RateLimit</c>
+/// field, the longest counts; of a reset header, the first. Nothing here throws for any header value.</para>
 /// </remarks>
 public static class RetryAfterReader
 {
@@ -46,21 +52,49 @@ public static class RetryAfterReader
             return false;
         }
 
-        var delay = ReadMilliseconds(headers, RetryAfterMs) is { } ms ? (ms, RetryAfterMs)
-            : ReadMilliseconds(headers, XMsRetryAfterMs) is { } xms ? (xms, XMsRetryAfterMs)
-            : ReadRetryAfter(headers, now) is { } retryAfter ? (retryAfter, RetryAfter)
-            : RateLimitHeaders.ReadFieldResetSeconds(headers) is long fieldSeconds && RateLimitHeaders.ResetDelay(fieldSeconds, allowEpoch: false, now) is { } field ? (field, RateLimitHeaders.RateLimit)
+        var delay = ReadExplicit(headers, now)
+            ?? (RateLimitHeaders.ReadFieldResetSeconds(headers) is long fieldSeconds && RateLimitHeaders.ResetDelay(fieldSeconds, allowEpoch: false, now) is { } field ? (field, RateLimitHeaders.RateLimit)
             : ReadReset(headers, RateLimitHeaders.RateLimitReset, RateLimitHeaders.RateLimitRemaining, now, allowEpoch: false) is { } reset ? (reset, RateLimitHeaders.RateLimitReset)
             : ReadReset(headers, RateLimitHeaders.XRateLimitReset, RateLimitHeaders.XRateLimitRemaining, now, allowEpoch: true) is { } xreset ? (xreset, RateLimitHeaders.XRateLimitReset)
-            : default((TimeSpan, string)?);
+            : default((TimeSpan, string)?));
 
-        if (delay is var (wait, header))
+        return Found(delay, out value);
+    }
+
+    /// <summary>
+    /// Reads only an explicit wait: <c>retry-after-ms</c>, <c>x-ms-retry-after-ms</c> or <c>Retry-After</c>, in that
+    /// order, never a quota reset.
+    /// </summary>
+    internal static bool TryReadExplicit(HttpResponseMessage response, DateTimeOffset now, out RetryAfterValue value)
+        => Found(HasWaitHeader(response.Headers.NonValidated) ? ReadExplicit(response.Headers.NonValidated, now) : null, out value);
+
+    /// <summary>
+    /// Returns whether a response carries an explicit wait header with a usable positive value, read without the clock:
+    /// any well-formed HTTP-date counts, whether or not it is still ahead.
+    /// </summary>
+    internal static bool NamesExplicitWait(HttpHeadersNonValidated headers)
+    {
+        if (!HasWaitHeader(headers))
         {
-            value = new RetryAfterValue(wait, header);
+            return false;
+        }
+
+        if (ReadMilliseconds(headers, RetryAfterMs) is not null || ReadMilliseconds(headers, XMsRetryAfterMs) is not null)
+        {
             return true;
         }
 
-        value = default;
+        if (headers.TryGetValues(RetryAfter, out var values))
+        {
+            foreach (var value in values)
+            {
+                if (RetryAfterField.NamesAWait(value))
+                {
+                    return true;
+                }
+            }
+        }
+
         return false;
     }
 
@@ -89,6 +123,19 @@ public static class RetryAfterReader
         19 => name.Equals(XMsRetryAfterMs, StringComparison.OrdinalIgnoreCase),
         _ => false,
     };
+
+    // An explicit wait decides alone: the IETF RateLimit draft gives Retry-After precedence over a quota reset.
+    private static (TimeSpan, string)? ReadExplicit(HttpHeadersNonValidated headers, DateTimeOffset now)
+        => ReadMilliseconds(headers, RetryAfterMs) is { } ms ? (ms, RetryAfterMs)
+            : ReadMilliseconds(headers, XMsRetryAfterMs) is { } xms ? (xms, XMsRetryAfterMs)
+            : ReadRetryAfter(headers, now) is { } retryAfter ? (retryAfter, RetryAfter)
+            : null;
+
+    private static bool Found((TimeSpan Wait, string Header)? delay, out RetryAfterValue value)
+    {
+        value = delay is var (wait, header) ? new RetryAfterValue(wait, header) : default;
+        return delay is not null;
+    }
 
     private static TimeSpan? ReadMilliseconds(HttpHeadersNonValidated headers, string name)
     {
@@ -120,15 +167,9 @@ public static class RetryAfterReader
         TimeSpan? longest = null;
         foreach (var value in values)
         {
-            if (!RetryConditionHeaderValue.TryParse(value, out var parsed))
+            if (RetryAfterField.TryReadWait(value, now, out var wait))
             {
-                continue;
-            }
-
-            var wait = parsed.Delta ?? (parsed.Date is DateTimeOffset date ? date - now : null);
-            if (wait > TimeSpan.Zero)
-            {
-                longest = Longest(longest, wait.Value);
+                longest = Longest(longest, wait);
             }
         }
 

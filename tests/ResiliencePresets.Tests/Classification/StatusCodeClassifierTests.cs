@@ -230,6 +230,47 @@ public sealed class StatusCodeClassifierTests
     }
 
     [Theory]
+    [InlineData("Retry-After", "60")]
+    [InlineData("retry-after", "1")]
+    [InlineData("Retry-After", "1.5")]
+    [InlineData("Retry-After", "Wed, 15 Jan 2025 12:01:00 GMT")]
+    [InlineData("Retry-After", "Wednesday, 15-Jan-25 12:01:00 GMT")]
+    [InlineData("retry-after-ms", "500")]
+    [InlineData("x-ms-retry-after-ms", "250")]
+    public void Classify_403WithAServerWaitAndQuotaLeft_IsTreatedAs429(string header, string value)
+    {
+        using var response = Response(403, (header, value), ("X-RateLimit-Remaining", "4999"));
+
+        Assert.Equal(429, StatusCodeClassifier.EffectiveStatusCode(response));
+        Assert.Equal(StatusCodeRule.Retry, StatusCodeClassifier.Default.Classify(response));
+    }
+
+    [Theory]
+    [InlineData("Retry-After", "0")]
+    [InlineData("Retry-After", "-1")]
+    [InlineData("Retry-After", "soon")]
+    [InlineData("Retry-After", "")]
+    [InlineData("retry-after-ms", "0")]
+    [InlineData("x-ms-retry-after-ms", "-5")]
+    [InlineData("RateLimit-Reset", "30")]
+    [InlineData("X-RateLimit-Reset", "30")]
+    public void Classify_403WithoutAUsableServerWait_StaysAPermanent403(string header, string value)
+    {
+        using var response = Response(403, (header, value));
+
+        Assert.Equal(403, StatusCodeClassifier.EffectiveStatusCode(response));
+        Assert.Equal(StatusCodeRule.Never, StatusCodeClassifier.Default.Classify(response));
+    }
+
+    [Fact]
+    public void Classify_403WithAServerWaitButAVerdictNotToRetry_IsNotRetried()
+    {
+        using var response = Response(403, ("Retry-After", "60"), ("x-should-retry", "false"));
+
+        Assert.Equal(StatusCodeRule.Never, StatusCodeClassifier.Default.Classify(response));
+    }
+
+    [Theory]
     [InlineData(401)]
     [InlineData(404)]
     [InlineData(400)]

@@ -247,6 +247,40 @@ public sealed class ReadOnlyApiTests : IClassFixture<FlakyServer>
         Assert.True(_server.Requests(path)[1].RequestMessage.DateTime >= DateTimeOffset.FromUnixTimeSeconds(reset).UtcDateTime);
     }
 
+    [Theory]
+    [InlineData(403, "retry-after", "1", 1000)]
+    [InlineData(403, "retry-after-ms", "800", 800)]
+    [InlineData(403, "x-ms-retry-after-ms", "800", 800)]
+    [InlineData(429, "retry-after", "1", 1000)]
+    public async Task Get_SecondaryRateLimitWithAWaitAndQuotaLeft_IsRetriedAfterTheWait(int status, string header, string value, int expectedMs)
+    {
+        // GitHub's secondary rate limit: a 403 (or 429) with retry-after while the primary quota still has requests left.
+        var reset = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var path = _server.Respond(
+            $"/github-secondary/{status}/{header}",
+            Status(status, (header, value), ("x-ratelimit-remaining", "4999"), ("x-ratelimit-reset", reset)),
+            Status(200));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url);
+
+        using var response = await api.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(Assert.Single(_server.Gaps(path)) >= TimeSpan.FromMilliseconds(expectedMs), $"gaps {string.Join(", ", _server.Gaps(path))}");
+    }
+
+    [Fact]
+    public async Task Get_DecimalRetryAfter_WaitsTheSecondsRoundedUp()
+    {
+        var path = _server.Respond("/retry-after-decimal", Status(503, ("Retry-After", "1.5")), Status(200));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url);
+
+        using var response = await api.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(Assert.Single(_server.Gaps(path)) >= TimeSpan.FromSeconds(2), $"gaps {string.Join(", ", _server.Gaps(path))}");
+        Assert.Contains(api.Logs.Entries, e => e.EventId.Name == "RetryScheduled" && e.Message.Contains("Retry-After", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Get_RetryAfterBeyondMaxRetryAfter_ReturnsTheResponseAtOnceWithItsHeaders()
     {

@@ -29,4 +29,25 @@ public sealed class ClientPauseTests
         Assert.False(pause.Extend(Now.AddSeconds(2)));
         Assert.Equal(TimeSpan.FromSeconds(5), pause.Remaining(Now));
     }
+
+    [Fact]
+    public void ExtendForAWait_HoldsThatLong()
+    {
+        var pause = new ClientPause();
+
+        Assert.True(pause.Extend(Now, TimeSpan.FromSeconds(3)));
+
+        Assert.Equal(TimeSpan.FromSeconds(3), pause.Remaining(Now));
+    }
+
+    [Fact]
+    public void ExtendForAWaitPastTheEndOfDateTimeOffset_HoldsUntilThatEndWithoutThrowing()
+    {
+        var pause = new ClientPause();
+        var late = DateTimeOffset.MaxValue.AddSeconds(-10);
+
+        Assert.True(pause.Extend(late, TimeSpan.FromDays(1)));
+
+        Assert.Equal(DateTimeOffset.MaxValue - late, pause.Remaining(late));
+    }
 }

@@ -127,6 +127,66 @@ public sealed class LoadProtectionTests : IClassFixture<FlakyServer>
         Assert.True(_server.Gaps(path)[1] >= TimeSpan.FromMilliseconds(250), $"gaps {string.Join(", ", _server.Gaps(path))}");
     }
 
+    [Theory]
+    [InlineData(1, "RateLimit-Reset", "500000000000")]
+    [InlineData(2, "RateLimit-Reset", "922337203684")]
+    [InlineData(3, "RateLimit", "\"default\";r=5;t=500000000000")]
+    [InlineData(4, "RateLimit", "\"default\";r=1;t=922337203684")]
+    public async Task HugeQuotaResetOnA200_ReturnsTheResponseAndPacesTheNextRequestsAtMostMaxRetryAfter(int row, string header, string value)
+    {
+        var path = _server.Respond($"/load/huge-reset/{row}", Status(200, (header, value), ("RateLimit-Remaining", "5")));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o => o.Retry.MaxRetryAfter = TimeSpan.FromMilliseconds(200));
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await api.Client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // The window ends thousands of years from now: each attempt waits its slot, capped at Retry:MaxRetryAfter.
+        Assert.Equal(3, _server.Calls(path));
+        Assert.True(_server.Gaps(path)[1] >= TimeSpan.FromMilliseconds(150), $"gaps {string.Join(", ", _server.Gaps(path))}");
+    }
+
+    [Theory]
+    [InlineData("X-RateLimit-Remaining", "0", "X-RateLimit-Reset", "epoch")]
+    [InlineData("RateLimit-Remaining", "0", "RateLimit-Reset", "3600")]
+    [InlineData("RateLimit", "\"default\";r=0;t=3600", null, null)]
+    public async Task ShortRetryAfterWithASpentQuotaResettingInAnHour_RetriesAfterTheRetryAfter(string quotaHeader, string quotaValue, string? resetHeader, string? resetValue)
+    {
+        (string, string)[] headers = resetHeader is null
+            ? [("Retry-After", "1"), (quotaHeader, quotaValue)]
+            : [("Retry-After", "1"), (quotaHeader, quotaValue), (resetHeader, resetValue == "epoch" ? DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) : resetValue!)];
+        var path = _server.Respond($"/load/retry-after-wins/{quotaHeader}", Status(429, headers), Status(200));
+
+        // The quota reset would hold the retry for the 30 s cap, beyond the 5 s total timeout; Retry-After asks for 1 s.
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o => o.TotalTimeout = o.AttemptTimeout = TimeSpan.FromSeconds(5));
+
+        using var response = await api.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(Assert.Single(_server.Gaps(path)) >= TimeSpan.FromSeconds(1), $"gaps {string.Join(", ", _server.Gaps(path))}");
+    }
+
+    [Fact]
+    public async Task ShortRetryAfterWithASpentQuotaResettingInAnHour_HoldsTheClientsNextRequestsOnlyForTheRetryAfter()
+    {
+        var limited = _server.Respond("/load/retry-after-pause/limited", Status(429, ("Retry-After", "1"), ("RateLimit-Remaining", "0"), ("RateLimit-Reset", "3600")));
+        var next = _server.Respond("/load/retry-after-pause/next", Status(200));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
+        {
+            NoRetries(o);
+            o.TotalTimeout = o.AttemptTimeout = TimeSpan.FromSeconds(5);
+        });
+
+        using var first = await api.Client.GetAsync(limited);
+        using var second = await api.Client.GetAsync(next);
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var gap = _server.Requests(next).Single().RequestMessage.DateTime - _server.Requests(limited).Single().RequestMessage.DateTime;
+        Assert.True(gap >= TimeSpan.FromSeconds(1), $"held {gap}");
+    }
+
     [Fact]
     public async Task SpentRetryBudget_ReturnsTheFailureAtOnceAndSaysWhy()
     {

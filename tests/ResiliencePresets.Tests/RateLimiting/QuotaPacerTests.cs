@@ -52,4 +52,31 @@ public sealed class QuotaPacerTests
 
         Assert.Equal(TimeSpan.Zero, pacer.Reserve(Now));
     }
+
+    [Theory]
+    [InlineData(5, 500_000_000_000)]
+    [InlineData(1, 922_337_203_685)]
+    public void ResetPastTheEndOfDateTimeOffset_PacesUntilThatEndWithoutThrowing(long remaining, long resetSeconds)
+    {
+        var pacer = new QuotaPacer();
+        pacer.Observe(remaining, TimeSpan.FromSeconds(resetSeconds), Now);
+
+        var waits = Enumerable.Range(0, 3).Select(_ => pacer.Reserve(Now)).ToList();
+
+        Assert.Equal(TimeSpan.Zero, waits[0]);
+        Assert.All(waits.Skip(1), w => Assert.True(w > TimeSpan.Zero && w <= DateTimeOffset.MaxValue - Now, $"waited {w}"));
+    }
+
+    [Fact]
+    public void ResetObservedNearTheEndOfDateTimeOffset_DoesNotThrow()
+    {
+        var pacer = new QuotaPacer();
+        var late = DateTimeOffset.MaxValue.AddDays(-1);
+        pacer.Observe(remaining: 2, resetIn: TimeSpan.FromDays(30), late);
+
+        // The window ends at DateTimeOffset.MaxValue, a day away, before the second 15-day slot.
+        Assert.Equal(TimeSpan.Zero, pacer.Reserve(late));
+        Assert.Equal(DateTimeOffset.MaxValue - late, pacer.Reserve(late));
+        Assert.Equal(DateTimeOffset.MaxValue - late, pacer.Reserve(late));
+    }
 }

@@ -22,7 +22,7 @@ public sealed class HeaderValueGenerator(Random random)
     [
         "", " ", "0", "-0", "00", "1", "-1", "+1", "1.5", "-1.5", ".5", "5.", "0.0001", "1e3", "1E-3", "0x10", "NaN", "Infinity",
         "-Infinity", "2147483647", "2147483648", "-2147483649", "9223372036854775807", "9223372036854775808",
-        "-9223372036854775808", "99999999999999999999999999", "922337203685.4775807", "1000000000", "1000000001",
+        "-9223372036854775808", "9223372036854775807.5", "2147483647.5", "2147483646.5", "99999999999999999999999999", "922337203685.4775807", "1000000000", "1000000001",
         "253402300799", "253402300800", "1,5", "1 2", "١٢", "５", "\t3\t", "3 ", " 3", "3;", "\"3\"", "0.000000001",
         "1.7976931348623157E+308", "4.9E-324", "10675199.02:48:05",
     ];
@@ -57,6 +57,29 @@ public sealed class HeaderValueGenerator(Random random)
             1 => ("RateLimit", $"\"default\";r=0;t={(int)seconds}"),
             2 => ("X-RateLimit-Reset", (new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds() + (long)seconds).ToString(CultureInfo.InvariantCulture)),
             _ => ("Retry-After", ((int)seconds).ToString(CultureInfo.InvariantCulture)),
+        };
+    }
+
+    /// <summary>
+    /// A remaining quota and its reset as servers send them, with a reset of any size: from a second to past the end of
+    /// <see cref="DateTimeOffset"/>.
+    /// </summary>
+    public IEnumerable<(string Name, string Value)> PlausibleQuota()
+    {
+        var remaining = _random.Next(4) == 0 ? 0 : _random.Next(1, 100);
+        var seconds = _random.Next(4) switch
+        {
+            0 => NextLong(100_000_000_000, 922_337_203_685),
+            1 => NextLong(1, 1_000_000_000),
+            _ => (long)(Math.Pow(_random.NextDouble(), 3) * 3600) + 1,
+        };
+        var text = seconds.ToString(CultureInfo.InvariantCulture);
+        var left = remaining.ToString(CultureInfo.InvariantCulture);
+        return _random.Next(3) switch
+        {
+            0 => [("RateLimit", $"\"default\";r={left};t={text}")],
+            1 => [("RateLimit-Remaining", left), ("RateLimit-Reset", text)],
+            _ => [("X-RateLimit-Remaining", left), ("X-RateLimit-Reset", Math.Min(seconds, 1_000_000_000).ToString(CultureInfo.InvariantCulture))],
         };
     }
 

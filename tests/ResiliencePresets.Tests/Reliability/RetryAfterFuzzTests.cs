@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using Polly;
+using Polly.Timeout;
 using ResiliencePresets.Tests.TestSupport;
 using Xunit.Abstractions;
 
@@ -161,6 +162,114 @@ public sealed class RetryAfterFuzzTests(ITestOutputHelper output)
         Assert.True(fromHeader >= count / 10, $"only {fromHeader} of {count} retries waited for the server");
     }
 
+    [Fact]
+    public async Task Pipeline_GeneratedHeadersOnAnyResponse_NeverThrowAndPauseOrPaceTheNextRequestsAtMostMaxRetryAfter()
+    {
+        var random = new Random(FuzzRun.Seed);
+        var generator = new HeaderValueGenerator(random);
+        var count = FuzzRun.Count(3_000, 60_000);
+        using var metrics = new PresetMetrics();
+        var failures = new List<string>();
+        var (held, returned) = (0, 0);
+
+        for (var i = 0; i < count && failures.Count < 10; i++)
+        {
+            var options = Options(random);
+            var headers = generator.Headers();
+            if (random.Next(2) == 0)
+            {
+                headers.InsertRange(random.Next(headers.Count + 1), generator.PlausibleQuota());
+            }
+
+            if (random.Next(3) == 0)
+            {
+                headers.Insert(random.Next(headers.Count + 1), generator.PlausibleWait());
+            }
+
+            var status = (int[])[200, 200, 200, 204, 429, 503, 403, 404, 500];
+            var code = status[i % status.Length];
+
+            // Sometimes near the end of DateTimeOffset, where a reset added to now has nowhere to go.
+            var start = random.Next(8) == 0 ? DateTimeOffset.MaxValue - TimeSpan.FromDays(10) : Start;
+            var describe = $"{Case(i, headers, start)} status {code}, TotalTimeout {options.TotalTimeout}, MaxRetryAfter {options.Retry.MaxRetryAfter}";
+            var time = new TimerRecordingTimeProvider(start);
+            var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
+            var policy = new PresetPolicy(ResiliencePresetNames.ReadOnlyApi, "fuzz", options);
+            PresetPipelineBuilder.Build(builder, policy, new PresetRuntime(new ClientState(), time, new CapturedLogs().CreateLogger("ResiliencePresets"), metrics, new Random(random.Next()).NextDouble));
+            var pipeline = builder.Build();
+
+            // The pause a response may start, plus its release jitter and padding: no attempt waits longer.
+            var jitter = TimeSpan.FromTicks(Math.Min(options.Retry.MaxRetryAfter.Ticks / 10, TimeSpan.TicksPerSecond));
+            var longestHold = options.Retry.MaxRetryAfter + jitter + ServerWaitPadding.Padding + Tolerance;
+
+            // The generated response first, then plain 200s: the later requests meet whatever pause or pacing it taught.
+            for (var request = 0; request < 3; request++)
+            {
+                var generated = request == 0 ? Response((HttpStatusCode)code, headers) : null;
+                var called = 0;
+                using var message = new HttpRequestMessage(HttpMethod.Get, "https://api.test/resource");
+                var context = ResilienceContextPool.Shared.Get();
+                context.SetRequestMessage(message);
+                try
+                {
+                    time.Timers.Clear();
+                    var execution = pipeline.ExecuteOutcomeAsync((_, _) => ValueTask.FromResult(Outcome.FromResult(
+                        Interlocked.Increment(ref called) == 1 && generated is not null ? generated : new HttpResponseMessage(HttpStatusCode.OK))), context, 0).AsTask();
+
+                    // Until the first attempt starts, everything runs before the first await: when it has not started,
+                    // the last timer created is its hold (after the total timeout's own timer).
+                    if (Volatile.Read(ref called) == 0 && time.Timers.Count > 1)
+                    {
+                        held++;
+                        if (time.Timers[^1] > longestHold)
+                        {
+                            failures.Add($"{describe}: request {request} held {time.Timers[^1]}, more than {longestHold}");
+                        }
+                    }
+
+                    time.Advance(options.TotalTimeout + options.Retry.MaxRetryAfter + TimeSpan.FromSeconds(2));
+                    var outcome = await execution;
+                    // One jump of the fake clock fires every timer at once, so a total timeout may end a held or
+                    // retried request, or a retry may find the client paused past its time left: those are the only
+                    // exceptions allowed, and a refused request must say which response paused the client.
+                    if (outcome.Exception is ClientPausedException { HeaderName: null or "(unknown)" } unexplained)
+                    {
+                        failures.Add($"{describe}: request {request} was refused without a reason: {unexplained.Message}");
+                    }
+                    else if (outcome.Exception is Exception e and not (TimeoutRejectedException or ClientPausedException))
+                    {
+                        failures.Add($"{describe}: request {request} failed with {e}");
+                    }
+                    else if (outcome.Result is HttpResponseMessage result)
+                    {
+                        returned++;
+                        if (generated is not null && called == 1 && !ReferenceEquals(result, generated))
+                        {
+                            failures.Add($"{describe}: request {request} lost the server's response, got {result.StatusCode}");
+                        }
+
+                        result.Dispose();
+                    }
+                }
+                catch (Exception e)
+                {
+                    failures.Add($"{describe}: request {request} threw {e}");
+                }
+                finally
+                {
+                    generated?.Dispose();
+                    ResilienceContextPool.Shared.Return(context);
+                }
+            }
+        }
+
+        output.WriteLine($"seed {FuzzRun.Seed}: {count} generated responses; {returned} requests returned a response, {held} were held first");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+
+        // The property means something only when many requests meet a pause or pacing.
+        Assert.True(held >= count / 20, $"only {held} of {count * 3} requests were held");
+    }
+
     private static ResiliencePresetOptions Options(Random random)
     {
         var options = new ResiliencePresetOptions();
@@ -192,6 +301,42 @@ public sealed class RetryAfterFuzzTests(ITestOutputHelper output)
         }
 
         return response;
+    }
+
+    /// <summary>A fake clock that also records, in order, every due time a timer is created or changed with.</summary>
+    private sealed class TimerRecordingTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
+    {
+        public List<TimeSpan> Timers { get; } = [];
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Record(dueTime);
+            return new RecordingTimer(base.CreateTimer(callback, state, dueTime, period), this);
+        }
+
+        private void Record(TimeSpan dueTime)
+        {
+            if (dueTime != Timeout.InfiniteTimeSpan)
+            {
+                lock (Timers)
+                {
+                    Timers.Add(dueTime);
+                }
+            }
+        }
+
+        private sealed class RecordingTimer(ITimer inner, TimerRecordingTimeProvider owner) : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                owner.Record(dueTime);
+                return inner.Change(dueTime, period);
+            }
+
+            public void Dispose() => inner.Dispose();
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
     }
 
     private static string Case(int index, List<(string Name, string Value)> headers, DateTimeOffset now)

@@ -231,6 +231,41 @@ public sealed class RetryDeciderTests
     }
 
     [Theory]
+    [InlineData(403, "retry-after", "7", 7_000.0)]
+    [InlineData(429, "retry-after", "7", 7_000.0)]
+    [InlineData(403, "retry-after-ms", "700", 700.0)]
+    [InlineData(403, "Retry-After", "1.5", 2_000.0)]
+    public void Decide_SecondaryRateLimitWithAWaitAndQuotaLeft_IsRetriedAs429AfterTheWait(int status, string header, string value, double expectedMs)
+    {
+        var reset = _time.GetUtcNow().AddHours(1).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        using var request = Request("GET");
+        using var response = Response(status, (header, value), ("X-RateLimit-Remaining", "4999"), ("X-RateLimit-Reset", reset));
+
+        var decision = Decider(ResiliencePresetNames.ReadOnlyApi, random: 0).Decide(Outcome.FromResult(response), request, NewState(), 0);
+
+        Assert.True(decision.ShouldRetry);
+        Assert.Equal(429, decision.StatusCode);
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), decision.Delay);
+        Assert.Equal(header.Equals("retry-after", StringComparison.OrdinalIgnoreCase) ? "Retry-After" : header, decision.SourceHeader);
+    }
+
+    [Theory]
+    [InlineData("X-RateLimit-Remaining", "0", "X-RateLimit-Reset", "3600")]
+    [InlineData("RateLimit-Remaining", "0", "RateLimit-Reset", "3600")]
+    [InlineData("RateLimit", "\"default\";r=0;t=3600", "Cache-Control", "no-store")]
+    public void Decide_ShortRetryAfterWithASpentQuotaResettingInAnHour_WaitsTheRetryAfter(string quota, string quotaValue, string reset, string resetValue)
+    {
+        using var request = Request("GET");
+        using var response = Response(429, ("Retry-After", "1"), (quota, quotaValue), (reset, resetValue));
+
+        var decision = Decider(ResiliencePresetNames.ReadOnlyApi, random: 0).Decide(Outcome.FromResult(response), request, NewState(), 0);
+
+        Assert.True(decision.ShouldRetry);
+        Assert.Equal(TimeSpan.FromSeconds(1), decision.Delay);
+        Assert.Equal("Retry-After", decision.SourceHeader);
+    }
+
+    [Theory]
     [InlineData("Retry-After", "5", 0.0, 5_000.0)]
     [InlineData("Retry-After", "5", 0.5, 5_250.0)]
     [InlineData("Retry-After", "5", 0.999, 5_499.5)]

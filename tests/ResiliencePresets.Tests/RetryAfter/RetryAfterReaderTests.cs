@@ -21,15 +21,116 @@ public sealed class RetryAfterReaderTests
     [Theory]
     [InlineData("0")]
     [InlineData("-5")]
-    [InlineData("1.5")]
+    [InlineData("0.0")]
+    [InlineData("0.000")]
+    [InlineData("-1.5")]
+    [InlineData("+1.5")]
+    [InlineData("+1")]
+    [InlineData(".5")]
+    [InlineData("5.")]
+    [InlineData("1.5.2")]
+    [InlineData("1,5")]
+    [InlineData("1e3")]
+    [InlineData("1.5e1")]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("1. 5")]
     [InlineData("30s")]
     [InlineData("thirty")]
     [InlineData("")]
     [InlineData("2147483648")]
+    [InlineData("2147483647.5")]
     [InlineData("99999999999999999999")]
-    public void TryRead_RetryAfterThatIsNotAPositiveWholeNumberOrDate_IsIgnored(string value)
+    [InlineData("99999999999999999999.5")]
+    [InlineData("9223372036854775807.5")]
+    [InlineData("9223372036854775807.0")]
+    public void TryRead_RetryAfterThatIsNotAPositiveDecimalOrDate_IsIgnored(string value)
     {
         AssertNoWait(("Retry-After", value));
+    }
+
+    [Theory]
+    [InlineData("1.5", 2)]
+    [InlineData("0.5", 1)]
+    [InlineData("0.0001", 1)]
+    [InlineData("1.0", 1)]
+    [InlineData("1.000", 1)]
+    [InlineData("2.000001", 3)]
+    [InlineData(" 1.5 ", 2)]
+    [InlineData("29.9", 30)]
+    [InlineData("007.25", 8)]
+    [InlineData("2147483646.5", 2_147_483_647)]
+    public void TryRead_RetryAfterDecimalSeconds_IsRoundedUpToWholeSeconds(string value, long seconds)
+    {
+        AssertWait(TimeSpan.FromSeconds(seconds), "Retry-After", ("Retry-After", value));
+    }
+
+    public static TheoryData<string, string, string> Rfc850Years => new()
+    {
+        // now, the obsolete date, the moment it names: RFC 9110 §5.6.7 reads a two-digit year more than 50 years ahead
+        // as the most recent past year with the same digits.
+        { "2026-12-02T00:00:00Z", "Sunday, 06-Nov-94 08:49:37 GMT", "1994-11-06T08:49:37Z" },
+        { "2026-12-02T00:00:00Z", "Wednesday, 06-Nov-30 08:49:37 GMT", "2030-11-06T08:49:37Z" },
+        { "2026-12-02T00:00:00Z", "Thursday, 06-Nov-70 08:49:37 GMT", "2070-11-06T08:49:37Z" },
+        { "2026-12-02T00:00:00Z", "Friday, 06-Nov-76 08:49:37 GMT", "2076-11-06T08:49:37Z" },
+        { "2026-12-02T00:00:00Z", "Wednesday, 02-Dec-76 00:00:00 GMT", "2076-12-02T00:00:00Z" },
+        { "2026-12-02T00:00:00Z", "Wednesday, 02-Dec-76 00:00:01 GMT", "1976-12-02T00:00:01Z" },
+        { "2026-12-02T00:00:00Z", "Saturday, 06-Nov-77 08:49:37 GMT", "1977-11-06T08:49:37Z" },
+        { "2026-12-02T00:00:00Z", "Saturday, 01-Jan-00 00:00:00 GMT", "2000-01-01T00:00:00Z" },
+        { "2026-12-02T00:00:00Z", "Wednesday, 02-Dec-26 00:01:00 GMT", "2026-12-02T00:01:00Z" },
+        { "1994-11-06T08:49:00Z", "Sunday, 06-Nov-94 08:49:37 GMT", "1994-11-06T08:49:37Z" },
+        { "1994-11-06T08:49:00Z", "Saturday, 01-Jan-00 00:00:00 GMT", "2000-01-01T00:00:00Z" },
+        { "2099-06-01T00:00:00Z", "Tuesday, 01-Jan-05 00:00:00 GMT", "2105-01-01T00:00:00Z" },
+        { "2099-06-01T00:00:00Z", "Thursday, 01-Jan-49 00:00:00 GMT", "2149-01-01T00:00:00Z" },
+        { "2099-06-01T00:00:00Z", "Saturday, 01-Jan-50 00:00:00 GMT", "2050-01-01T00:00:00Z" },
+        { "2096-01-01T00:00:00Z", "Tuesday, 29-Feb-00 00:00:00 GMT", "2000-02-29T00:00:00Z" },
+        { "2026-12-02T00:00:00Z", "sunday, 06-nov-94 08:49:37 gmt", "1994-11-06T08:49:37Z" },
+        { "2026-12-02T00:00:00Z", "  Monday, 06-Nov-94 08:49:37 GMT  ", "1994-11-06T08:49:37Z" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rfc850Years))]
+    public void TryParseDate_Rfc850TwoDigitYear_IsTheLatestYearNotMoreThanFiftyYearsAhead(string now, string value, string expected)
+    {
+        Assert.True(RetryAfterField.TryParseDate(value, DateTimeOffset.Parse(now, CultureInfo.InvariantCulture), out var date));
+        Assert.Equal(DateTimeOffset.Parse(expected, CultureInfo.InvariantCulture), date);
+    }
+
+    [Theory]
+    [InlineData("Thursday, 06-Nov-70 08:49:37 GMT", "2026-12-02T00:00:00Z", "2070-11-06T08:49:37Z")]
+    [InlineData("Wednesday, 06-Nov-30 08:49:37 GMT", "2026-12-02T00:00:00Z", "2030-11-06T08:49:37Z")]
+    [InlineData("Sunday, 06-Nov-30 08:49:37 GMT", "2026-12-02T00:00:00Z", "2030-11-06T08:49:37Z")]
+    [InlineData("Monday, 01-Jan-20 00:00:00 GMT", "2090-01-01T00:00:00Z", "2120-01-01T00:00:00Z")]
+    public void TryRead_RetryAfterRfc850DateWithTwoDigitYear_WaitsUntilTheYearRfc9110Names(string value, string now, string until)
+    {
+        using var response = Response(503, ("Retry-After", value));
+        var at = DateTimeOffset.Parse(now, CultureInfo.InvariantCulture);
+
+        Assert.True(RetryAfterReader.TryRead(response, at, out var wait));
+        Assert.Equal(new RetryAfterValue(DateTimeOffset.Parse(until, CultureInfo.InvariantCulture) - at, "Retry-After"), wait);
+    }
+
+    [Theory]
+    [InlineData("Sunday, 31-Feb-94 08:49:37 GMT")]
+    [InlineData("Sunday, 00-Nov-94 08:49:37 GMT")]
+    [InlineData("Sunday, 06-Nov-94 24:00:00 GMT")]
+    [InlineData("Sunday, 06-Nov-94 08:60:00 GMT")]
+    [InlineData("Sunday, 06-Nov-94 08:49:60 GMT")]
+    [InlineData("Sunday, 06-Foo-94 08:49:37 GMT")]
+    [InlineData("Funday, 06-Nov-94 08:49:37 GMT")]
+    [InlineData("Sunday, 06-Nov-94 08:49:37 UTC")]
+    [InlineData("Sunday, 06-Nov-9x 08:49:37 GMT")]
+    [InlineData("Sunday,06-Nov-94 08:49:37 GMT")]
+    public void TryParseDate_MalformedRfc850Date_IsNotADate(string value)
+        => Assert.False(RetryAfterField.TryParseDate(value, Now, out _));
+
+    [Theory]
+    [InlineData("Wed Jan 15 12:01:00 2025", 60)]
+    [InlineData("Wed Jan 15 13:00:00 2025", 3600)]
+    [InlineData("Wed, 15 Jan 2025 12:00:30 GMT", 30)]
+    public void TryRead_RetryAfterAsctimeAndImfFixdate_IsTheTimeUntilThatDate(string value, int seconds)
+    {
+        AssertWait(TimeSpan.FromSeconds(seconds), "Retry-After", ("Retry-After", value));
     }
 
     [Theory]
