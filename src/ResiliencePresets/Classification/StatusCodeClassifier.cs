@@ -96,25 +96,26 @@ public sealed class StatusCodeClassifier
     public StatusCodeRule Classify(HttpResponseMessage response)
     {
         ArgumentNullException.ThrowIfNull(response);
-
-        // A verdict only speaks about a failure: a response below 400 is never sent again, whatever its headers say.
-        if ((int)response.StatusCode < 400)
-        {
-            return GetRule((int)response.StatusCode);
-        }
-
-        if (ReadVerdict(response, OpenAiVerdictHeader) is bool openAi)
-        {
-            return openAi ? StatusCodeRule.Retry : StatusCodeRule.Never;
-        }
-
-        if (ReadVerdict(response, StripeVerdictHeader) is bool stripe)
-        {
-            return stripe ? StatusCodeRule.Retry : StatusCodeRule.Never;
-        }
-
-        return GetRule(EffectiveStatusCode(response));
+        return (int)response.StatusCode < 400 ? GetRule((int)response.StatusCode) : Classify(ServerVerdict(response), EffectiveStatusCode(response));
     }
+
+    /// <summary>
+    /// Classifies a response already read: the server's explicit verdict, when it sent one with an error status, wins
+    /// over the table's rule for the effective status code.
+    /// </summary>
+    internal StatusCodeRule Classify(bool? serverVerdict, int effectiveStatusCode) => serverVerdict switch
+    {
+        true => StatusCodeRule.Retry,
+        false => StatusCodeRule.Never,
+        _ => GetRule(effectiveStatusCode),
+    };
+
+    /// <summary>
+    /// Reads the server's own verdict, <c>x-should-retry</c> first, then <c>Stripe-Should-Retry</c>. A verdict only
+    /// speaks about a failure: below 400 there is none, whatever the headers say.
+    /// </summary>
+    internal static bool? ServerVerdict(HttpResponseMessage response)
+        => (int)response.StatusCode < 400 ? null : ReadVerdict(response, OpenAiVerdictHeader) ?? ReadVerdict(response, StripeVerdictHeader);
 
     /// <summary>
     /// Returns the status code the table is consulted with: 429 for a 403 that reports an exhausted rate limit or names

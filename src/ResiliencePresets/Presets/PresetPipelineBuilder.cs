@@ -24,7 +24,7 @@ internal static class PresetPipelineBuilder
 
     public static void Build(ResiliencePipelineBuilder<HttpResponseMessage> builder, PresetPolicy policy, PresetRuntime runtime)
     {
-        var (client, timeProvider, logger, metrics, random, onPipelineDisposed) = runtime;
+        var (client, timeProvider, logger, metrics, random, onPipelineDisposed, _) = runtime;
         var budget = client.Budget(policy, timeProvider);
         var limiter = client.Limiter(policy);
         if (limiter is not null)
@@ -32,16 +32,18 @@ internal static class PresetPipelineBuilder
             (onPipelineDisposed ?? (_ => { }))(limiter.Release);
         }
 
+        // One reading of each finished attempt, shared by the breaker, the pacing and the retry (see RetryState).
+        var inspector = runtime.Inspector ?? new AttemptInspector(policy.Classifier, timeProvider);
         builder.TimeProvider = timeProvider;
         builder.AddStrategy(_ => new RequestPreparationStrategy(policy, timeProvider, budget, metrics, limiter), new PreparationStrategyOptions { Name = PreparationName });
         builder.AddTimeout(new TimeoutStrategyOptions { Name = TotalTimeoutName, Timeout = policy.TotalTimeout });
 
         if (policy.MaxRetryAttempts > 0)
         {
-            builder.AddRetry(CreateRetry(policy, new RetryDecider(policy, timeProvider, random, budget), timeProvider, logger, metrics));
+            builder.AddRetry(CreateRetry(policy, new RetryDecider(policy, timeProvider, random, budget), inspector, logger, metrics));
         }
 
-        builder.AddStrategy(_ => new ClientPacingStrategy(policy, client, timeProvider, metrics, random), new PreparationStrategyOptions { Name = PacingName });
+        builder.AddStrategy(_ => new ClientPacingStrategy(policy, client, timeProvider, metrics, random, inspector), new PreparationStrategyOptions { Name = PacingName });
 
         if (limiter is not null)
         {
@@ -71,7 +73,7 @@ internal static class PresetPipelineBuilder
                 MinimumThroughput = policy.MinimumThroughput,
                 SamplingDuration = policy.SamplingDuration,
                 BreakDuration = policy.BreakDuration,
-                ShouldHandle = args => new ValueTask<bool>(BreakerFailure.IsFailure(args.Outcome, policy, timeProvider)),
+                ShouldHandle = args => new ValueTask<bool>(BreakerFailure.IsFailure(RetryState.Of(args.Context).VerdictOf(args.Outcome, inspector), policy.MaxRetryAfter)),
                 OnOpened = args =>
                 {
                     breaker.Opened(timeProvider.GetUtcNow() + args.BreakDuration);
@@ -105,26 +107,26 @@ internal static class PresetPipelineBuilder
         return default;
     }
 
-    private static RetryStrategyOptions<HttpResponseMessage> CreateRetry(PresetPolicy policy, RetryDecider decider, TimeProvider timeProvider, ILogger logger, PresetMetrics metrics) => new()
+    // The decision is made once, in ShouldHandle, and read back for the same outcome by DelayGenerator and OnRetry
+    // (the protocol is stated on RetryState). The decider computes every delay, server waits and backoff alike.
+    private static RetryStrategyOptions<HttpResponseMessage> CreateRetry(PresetPolicy policy, RetryDecider decider, AttemptInspector inspector, ILogger logger, PresetMetrics metrics) => new()
     {
         Name = RetryName,
         MaxRetryAttempts = policy.MaxRetryAttempts,
-
-        // The decider computes every delay, backoff included, so that it can refuse a wait that outlasts the total timeout.
         BackoffType = DelayBackoffType.Constant,
         Delay = TimeSpan.Zero,
         UseJitter = false,
         ShouldHandle = args =>
         {
-            var state = args.Context.Properties.GetValue(RetryState.Key, null!);
-            var request = args.Context.GetRequestMessage();
-            if (state is null || request is null || args.Context.CancellationToken.IsCancellationRequested)
+            // A pipeline run without an HTTP request (the fuzz tests, the benchmarks' twins) has nothing to resend.
+            if (args.Context.GetRequestMessage() is not { } request || args.Context.CancellationToken.IsCancellationRequested)
             {
                 return new ValueTask<bool>(false);
             }
 
-            var decision = decider.Decide(args.Outcome, request, state, args.AttemptNumber);
-            state.Planned = decision;
+            var state = RetryState.Of(args.Context);
+            var decision = decider.Decide(state.VerdictOf(args.Outcome, inspector), request, state, args.AttemptNumber);
+            state.Plan(args.Outcome, decision);
             if (decision.OverBudget)
             {
                 metrics.BudgetRefusal(policy);
@@ -137,26 +139,14 @@ internal static class PresetPipelineBuilder
 
             return new ValueTask<bool>(decision.ShouldRetry);
         },
-        DelayGenerator = args =>
-        {
-            var state = args.Context.Properties.GetValue(RetryState.Key, null!);
-            return new ValueTask<TimeSpan?>(state is null
-                ? TimeSpan.Zero
-                : ServerWaitPadding.Apply(state.Planned, policy.TotalTimeout - timeProvider.GetElapsedTime(state.StartTimestamp)));
-        },
+        DelayGenerator = args => new ValueTask<TimeSpan?>(RetryState.Of(args.Context).PlannedFor(args.Outcome).Delay),
         OnRetry = args =>
         {
-            var state = args.Context.Properties.GetValue(RetryState.Key, null!);
-            var request = args.Context.GetRequestMessage();
-            if (state is null || request is null)
-            {
-                return default;
-            }
-
-            var planned = state.Planned;
+            var state = RetryState.Of(args.Context);
+            var planned = state.PlannedFor(args.Outcome);
             state.RecordRetry(planned.StatusCode);
             metrics.Retry(policy, planned, args.RetryDelay, args.Outcome.Exception);
-            Log.RetryScheduled(logger, policy.ClientName, request, planned, args.AttemptNumber + 1, args.RetryDelay);
+            Log.RetryScheduled(logger, policy.ClientName, args.Context.GetRequestMessage()!, planned, args.AttemptNumber + 1, args.RetryDelay);
             return default;
         },
     };

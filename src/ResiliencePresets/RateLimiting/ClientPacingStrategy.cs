@@ -10,18 +10,16 @@ namespace ResiliencePresets;
 /// </summary>
 internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMessage>
 {
-    // Spreads the requests released together at the end of a pause, as the retry decider spreads server waits.
-    private const double PauseJitterShare = 0.1;
-    private static readonly TimeSpan MaxPauseJitter = TimeSpan.FromSeconds(1);
-
     private readonly PresetPolicy _policy;
     private readonly ClientState _state;
     private readonly TimeProvider _timeProvider;
     private readonly PresetMetrics _metrics;
     private readonly Func<double> _random;
+    private readonly AttemptInspector _inspector;
 
-    public ClientPacingStrategy(PresetPolicy policy, ClientState state, TimeProvider timeProvider, PresetMetrics metrics, Func<double> random)
+    public ClientPacingStrategy(PresetPolicy policy, ClientState state, TimeProvider timeProvider, PresetMetrics metrics, Func<double> random, AttemptInspector inspector)
     {
+        _inspector = inspector;
         _policy = policy;
         _state = state;
         _timeProvider = timeProvider;
@@ -66,16 +64,13 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         // Every wait and quota form has a reset or wait header: a response with none teaches nothing.
         if (outcome.Result is HttpResponseMessage response && RetryAfterReader.HasWaitHeader(response.Headers.NonValidated))
         {
-            Learn(response, _timeProvider.GetUtcNow());
+            Learn(RetryState.Of(context).VerdictOf(outcome, _inspector), response);
         }
 
         return outcome;
     }
 
-    private TimeSpan TimeLeft(ResilienceContext context)
-        => context.Properties.GetValue(RetryState.Key, null!) is { } request
-            ? _policy.TotalTimeout - _timeProvider.GetElapsedTime(request.StartTimestamp)
-            : _policy.TotalTimeout;
+    private TimeSpan TimeLeft(ResilienceContext context) => RetryState.Of(context).TimeLeft(_policy.TotalTimeout, _timeProvider);
 
     private ClientPausedException Refusal(TimeSpan pause, TimeSpan timeLeft, DateTimeOffset now)
     {
@@ -83,14 +78,12 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         return ClientPausedException.For(_policy.ClientName, reason, now + pause, pause, timeLeft < TimeSpan.Zero ? TimeSpan.Zero : timeLeft);
     }
 
-    // The pause, jittered and padded within the time left, or the pacing slot, whichever is later.
+    // The pause, spread like every server wait (ServerWaitSpread) within the time left, or the pacing slot, whichever is later.
     private TimeSpan HoldFor(DateTimeOffset now, TimeSpan pause, TimeSpan timeLeft)
     {
         if (pause > TimeSpan.Zero)
         {
-            var room = (timeLeft - pause).Ticks;
-            var jitter = Math.Min(Math.Min(pause.Ticks * PauseJitterShare, MaxPauseJitter.Ticks) * _random(), Math.Max(0, room - ServerWaitPadding.Padding.Ticks));
-            pause += TimeSpan.FromTicks((long)jitter) + TimeSpan.FromTicks(Math.Min(ServerWaitPadding.Padding.Ticks, room));
+            pause = ServerWaitSpread.Apply(pause, jitterRoom: timeLeft, paddingRoom: timeLeft, _random());
         }
 
         // Pacing never holds an attempt longer than a server's wait would be honored.
@@ -98,35 +91,29 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         return pause > slot ? pause : slot;
     }
 
-    private void Learn(HttpResponseMessage response, DateTimeOffset now)
+    private void Learn(in AttemptVerdict verdict, HttpResponseMessage response)
     {
-        // An explicit wait (Retry-After and the millisecond headers) takes precedence over a spent quota's reset.
-        var hasExplicitWait = RetryAfterReader.TryReadExplicit(response, now, out var explicitWait);
-        if (RateLimitHeaders.TryReadQuota(response, now, out var remaining, out var resetIn))
+        if (verdict.QuotaRemaining is long remaining)
         {
             if (remaining > 0)
             {
-                _state.Pacer.Observe(remaining, resetIn, now);
+                _state.Pacer.Observe(remaining, verdict.QuotaResetIn, verdict.ReadAt);
+            }
+            else if (verdict is { WaitIsExplicit: true, ServerWait: { } explicitWait })
+            {
+                // An explicit wait (Retry-After and the millisecond headers) takes precedence over a spent quota's reset.
+                Pause(verdict.ReadAt, explicitWait.Delay, response, explicitWait.HeaderName);
             }
             else
             {
-                Pause(now, hasExplicitWait ? explicitWait.Delay : resetIn, response, hasExplicitWait ? explicitWait.HeaderName : QuotaResetHeader(response));
+                Pause(verdict.ReadAt, verdict.QuotaResetIn, response, verdict.QuotaHeader!);
             }
         }
 
-        var status = StatusCodeClassifier.EffectiveStatusCode(response);
-        if (status is 429 or 503 && RetryAfterReader.TryRead(response, now, out var serverWait))
+        if (ServerWaitRule.PausesClient(verdict))
         {
-            Pause(now, serverWait.Delay, response, serverWait.HeaderName);
+            Pause(verdict.ReadAt, verdict.ServerWait!.Value.Delay, response, verdict.ServerWait.Value.HeaderName);
         }
-    }
-
-    private static string QuotaResetHeader(HttpResponseMessage response)
-    {
-        var headers = response.Headers.NonValidated;
-        return headers.Contains(RateLimitHeaders.RateLimit) ? RateLimitHeaders.RateLimit
-            : headers.Contains(RateLimitHeaders.RateLimitReset) ? RateLimitHeaders.RateLimitReset
-            : RateLimitHeaders.XRateLimitReset;
     }
 
     private TimeSpan Capped(TimeSpan wait) => wait < _policy.MaxRetryAfter ? wait : _policy.MaxRetryAfter;

@@ -15,10 +15,6 @@ namespace ResiliencePresets;
 /// </remarks>
 internal sealed class RetryDecider
 {
-    // Jitter added on top of a server-requested wait: up to this share of the wait, and never more than MaxServerJitter.
-    private const double ServerJitterShare = 0.1;
-    private static readonly TimeSpan MaxServerJitter = TimeSpan.FromSeconds(1);
-
     // The text of each status code seen, kept so that a failed attempt does not format its code again.
     private static readonly string?[] StatusCodeTexts = new string?[600];
 
@@ -35,16 +31,20 @@ internal sealed class RetryDecider
         _budget = budget;
     }
 
+    /// <summary>Decides for an outcome not read yet (tests and callers outside a pipeline).</summary>
     public RetryDecision Decide(Outcome<HttpResponseMessage> outcome, HttpRequestMessage request, RetryState state, int retryIndex)
-    {
-        var decision = outcome.Exception is Exception exception
-            ? DecideForException(exception, request, state, retryIndex)
-            : DecideForResponse(outcome.Result!, request, state, retryIndex);
+        => Decide(new AttemptInspector(_policy.Classifier, _timeProvider).Inspect(outcome), request, state, retryIndex);
 
-        // The budget is asked last, and only for a retry that will happen, so that a refusal always has a reason. A 429
-        // that named its wait is a healthy server metering this client, not a failing one: the client pause already
-        // holds every request until then, and refusing the retry would only turn the server's invitation into an error.
-        if (decision.ShouldRetry && retryIndex < _policy.MaxRetryAttempts && _budget is not null && !IsMeteredWait(decision) &&
+    public RetryDecision Decide(in AttemptVerdict verdict, HttpRequestMessage request, RetryState state, int retryIndex)
+    {
+        var decision = verdict.IsResponse
+            ? DecideForResponse(verdict, request, state, retryIndex)
+            : DecideForException(verdict, request, state, retryIndex);
+
+        // The budget is asked last, and only for a retry that will happen, so that a refusal always has a reason. A
+        // server metering this client (ServerWaitRule) is not failing: the client pause already holds every request
+        // until then, and refusing the retry would only turn the server's invitation into an error.
+        if (decision.ShouldRetry && retryIndex < _policy.MaxRetryAttempts && _budget is not null && !ServerWaitRule.IsMetered(verdict, _policy.MaxRetryAfter) &&
             !_budget.TryAcquireRetry(out var retries, out var requests))
         {
             return RetryDecision.No(decision.Cause, decision.StatusCode,
@@ -54,37 +54,32 @@ internal sealed class RetryDecider
         return decision;
     }
 
-    private static bool IsMeteredWait(in RetryDecision decision) => decision is { StatusCode: 429, Source: RetryDelaySource.ServerHeader };
-
     private static string StatusCodeText(int statusCode) => statusCode is >= 0 and < 600
         ? StatusCodeTexts[statusCode] ??= statusCode.ToString(CultureInfo.InvariantCulture)
         : statusCode.ToString(CultureInfo.InvariantCulture);
 
-    // Read only once an attempt is known to be retryable: most attempts succeed and never need the clock.
-    private TimeSpan Remaining(RetryState state) => _policy.TotalTimeout - _timeProvider.GetElapsedTime(state.StartTimestamp);
-
-    private RetryDecision DecideForException(Exception exception, HttpRequestMessage request, RetryState state, int retryIndex)
+    private RetryDecision DecideForException(in AttemptVerdict verdict, HttpRequestMessage request, RetryState state, int retryIndex)
     {
-        var cause = exception.GetType().Name;
-        var kind = TransportFailure.Classify(exception);
-        if (kind == TransportFailureKind.NotTransient)
+        var cause = verdict.Exception!.GetType().Name;
+        if (verdict.Failure == TransportFailureKind.NotTransient)
         {
             return RetryDecision.No(cause);
         }
 
-        if (!_policy.Methods.MayRetry(request, mayHaveReachedServer: kind == TransportFailureKind.MayHaveReachedServer))
+        if (!_policy.Methods.MayRetry(request, mayHaveReachedServer: verdict.Failure == TransportFailureKind.MayHaveReachedServer))
         {
             return RetryDecision.No(cause, declinedBecause: MethodDeclined(request));
         }
 
-        return WithBackoff(cause, null, Remaining(state), retryIndex);
+        // Read only once an attempt is known to be retryable: most attempts succeed and never need the clock.
+        return WithBackoff(cause, null, state.TimeLeft(_policy.TotalTimeout, _timeProvider), retryIndex);
     }
 
-    private RetryDecision DecideForResponse(HttpResponseMessage response, HttpRequestMessage request, RetryState state, int retryIndex)
+    private RetryDecision DecideForResponse(in AttemptVerdict verdict, HttpRequestMessage request, RetryState state, int retryIndex)
     {
-        var statusCode = StatusCodeClassifier.EffectiveStatusCode(response);
-        var cause = StatusCodeText((int)response.StatusCode);
-        var rule = _policy.Classifier.Classify(response);
+        var statusCode = verdict.EffectiveStatusCode;
+        var cause = StatusCodeText(verdict.StatusCode);
+        var rule = verdict.Rule;
         if (!rule.IsRetry)
         {
             return RetryDecision.No(cause, statusCode);
@@ -100,8 +95,8 @@ internal sealed class RetryDecider
             return RetryDecision.No(cause, statusCode, MethodDeclined(request));
         }
 
-        var remaining = Remaining(state);
-        if (!RetryAfterReader.TryRead(response, _timeProvider.GetUtcNow(), out var serverWait))
+        var remaining = state.TimeLeft(_policy.TotalTimeout, _timeProvider);
+        if (verdict.ServerWait is not { } serverWait)
         {
             return WithBackoff(cause, statusCode, remaining, retryIndex);
         }
@@ -114,10 +109,7 @@ internal sealed class RetryDecider
                 : $"the server asked to wait {serverWait.Delay} ({serverWait.HeaderName}), longer than the {remaining} left of TotalTimeout");
         }
 
-        var jitterCeiling = TimeSpan.FromTicks(Math.Min(
-            Math.Min((long)(serverWait.Delay.Ticks * ServerJitterShare), MaxServerJitter.Ticks),
-            (limit - serverWait.Delay).Ticks));
-        var delay = serverWait.Delay + TimeSpan.FromTicks((long)(jitterCeiling.Ticks * _random()));
+        var delay = ServerWaitSpread.Apply(serverWait.Delay, jitterRoom: limit, paddingRoom: remaining, _random());
         return new RetryDecision(true, cause, statusCode, delay, RetryDelaySource.ServerHeader, serverWait.HeaderName, null);
     }
 

@@ -4,12 +4,17 @@ using Polly;
 namespace ResiliencePresets;
 
 /// <summary>
-/// What one logical request has been through so far: when it started, which status codes caused retries, and the
-/// retry the decider has just planned.
+/// What one logical request has been through so far: when it started, which status codes caused retries, the verdict
+/// of its latest attempt, and the retry planned for it.
 /// </summary>
 /// <remarks>
-/// Every request needs one, so they are pooled: <see cref="Rent"/> before the first attempt, <see cref="Return"/> once
-/// the last attempt has ended.
+/// <para>Every request needs one, so they are pooled: <see cref="Rent"/> before the first attempt, <see cref="Return"/>
+/// once the last attempt has ended.</para>
+/// <para>The per-attempt protocol: the first strategy that asks about a finished attempt (the breaker, the pacing or the
+/// retry, innermost first) has it read by <see cref="VerdictOf"/>; the others get the same verdict for the same outcome.
+/// The retry's <c>ShouldHandle</c> decides once and records the decision with <see cref="Plan"/>; its
+/// <c>DelayGenerator</c> and <c>OnRetry</c> read it back with <see cref="PlannedFor"/> for that same outcome. Both slots
+/// are keyed by the attempt's response or exception, so a later attempt can never read an earlier one's.</para>
 /// </remarks>
 internal sealed class RetryState : IResettable
 {
@@ -18,6 +23,10 @@ internal sealed class RetryState : IResettable
     private static readonly ObjectPool<RetryState> Pool = new DefaultObjectPool<RetryState>(new DefaultPooledObjectPolicy<RetryState>());
 
     private List<int>? _retriedStatusCodes;
+    private object? _verdictOf;
+    private AttemptVerdict _verdict;
+    private object? _planOf;
+    private RetryDecision _plan;
 
     public RetryState()
     {
@@ -27,8 +36,6 @@ internal sealed class RetryState : IResettable
 
     public long StartTimestamp { get; private set; }
 
-    public RetryDecision Planned { get; set; }
-
     public static RetryState Rent(long startTimestamp)
     {
         var state = Pool.Get();
@@ -37,6 +44,36 @@ internal sealed class RetryState : IResettable
     }
 
     public static void Return(RetryState state) => Pool.Return(state);
+
+    /// <summary>Returns the state of the request a strategy runs for; request preparation, the outermost strategy, sets it.</summary>
+    public static RetryState Of(ResilienceContext context) => context.Properties.GetValue(Key, null!);
+
+    /// <summary>Returns what is left of <paramref name="totalTimeout"/> since the request started: the one place it is computed.</summary>
+    public TimeSpan TimeLeft(TimeSpan totalTimeout, TimeProvider timeProvider) => totalTimeout - timeProvider.GetElapsedTime(StartTimestamp);
+
+    /// <summary>Returns the verdict of the attempt that ended with <paramref name="outcome"/>, reading it only the first time.</summary>
+    public AttemptVerdict VerdictOf(Outcome<HttpResponseMessage> outcome, AttemptInspector inspector)
+    {
+        var key = KeyOf(outcome);
+        if (key is null || !ReferenceEquals(key, _verdictOf))
+        {
+            _verdict = inspector.Inspect(outcome);
+            _verdictOf = key;
+        }
+
+        return _verdict;
+    }
+
+    /// <summary>Records the retry decision made for the attempt that ended with <paramref name="outcome"/>.</summary>
+    public void Plan(Outcome<HttpResponseMessage> outcome, in RetryDecision decision)
+    {
+        _plan = decision;
+        _planOf = KeyOf(outcome);
+    }
+
+    /// <summary>Returns the decision recorded for <paramref name="outcome"/>; a decision not to retry when none was.</summary>
+    public RetryDecision PlannedFor(Outcome<HttpResponseMessage> outcome)
+        => KeyOf(outcome) is { } key && ReferenceEquals(key, _planOf) ? _plan : RetryDecision.No("unplanned");
 
     public int RetriesFor(int statusCode)
     {
@@ -60,8 +97,10 @@ internal sealed class RetryState : IResettable
     public bool TryReset()
     {
         StartTimestamp = 0;
-        Planned = default;
+        (_verdictOf, _verdict, _planOf, _plan) = (null, default, null, default);
         _retriedStatusCodes?.Clear();
         return true;
     }
+
+    private static object? KeyOf(Outcome<HttpResponseMessage> outcome) => (object?)outcome.Result ?? outcome.Exception;
 }

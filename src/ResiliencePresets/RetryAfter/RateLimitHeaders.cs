@@ -50,6 +50,17 @@ internal static class RateLimitHeaders
     }
 
     /// <summary>
+    /// Returns the name of the header a quota's reset is read from, in the order <see cref="TryReadQuota"/> reads them.
+    /// </summary>
+    public static string ResetHeaderOf(HttpResponseMessage response)
+    {
+        var headers = response.Headers.NonValidated;
+        return headers.Contains(RateLimit) ? RateLimit
+            : headers.Contains(RateLimitReset) ? RateLimitReset
+            : XRateLimitReset;
+    }
+
+    /// <summary>
     /// Converts a reset value to a wait from <paramref name="now"/>: delta-seconds, or with <paramref name="allowEpoch"/>
     /// a Unix time when the value is large enough to be one. Zero, past and unrepresentable values give <see langword="null"/>.
     /// </summary>

@@ -143,9 +143,9 @@ public sealed class RetryAfterFuzzTests(ITestOutputHelper output)
             else
             {
                 fromHeader++;
-                if (wait > options.Retry.MaxRetryAfter + ServerWaitPadding.Padding + Tolerance)
+                if (wait > options.Retry.MaxRetryAfter + ServerWaitSpread.Padding + Tolerance)
                 {
-                    failures.Add($"{describe}: waits {wait} ({source}), more than Retry:MaxRetryAfter plus {ServerWaitPadding.Padding.TotalMilliseconds} ms");
+                    failures.Add($"{describe}: waits {wait} ({source}), more than Retry:MaxRetryAfter plus {ServerWaitSpread.Padding.TotalMilliseconds} ms");
                 }
 
                 if (asked is not TimeSpan minimum || wait < minimum - Tolerance)
@@ -200,7 +200,7 @@ public sealed class RetryAfterFuzzTests(ITestOutputHelper output)
 
             // The pause a response may start, plus its release jitter and padding: no attempt waits longer.
             var jitter = TimeSpan.FromTicks(Math.Min(options.Retry.MaxRetryAfter.Ticks / 10, TimeSpan.TicksPerSecond));
-            var longestHold = options.Retry.MaxRetryAfter + jitter + ServerWaitPadding.Padding + Tolerance;
+            var longestHold = options.Retry.MaxRetryAfter + jitter + ServerWaitSpread.Padding + Tolerance;
 
             // The generated response first, then plain 200s: the later requests meet whatever pause or pacing it taught.
             for (var request = 0; request < 3; request++)

@@ -225,7 +225,7 @@ public sealed class RetryDeciderTests
         Assert.True(decision.ShouldRetry);
         Assert.Equal("403", decision.Cause);
         Assert.Equal(429, decision.StatusCode);
-        Assert.Equal(TimeSpan.FromSeconds(20), decision.Delay);
+        Assert.Equal(TimeSpan.FromSeconds(20), decision.Delay - ServerWaitSpread.Padding);
         Assert.Equal(RetryDelaySource.ServerHeader, decision.Source);
         Assert.Equal("X-RateLimit-Reset", decision.SourceHeader);
     }
@@ -245,7 +245,7 @@ public sealed class RetryDeciderTests
 
         Assert.True(decision.ShouldRetry);
         Assert.Equal(429, decision.StatusCode);
-        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), decision.Delay);
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), decision.Delay - ServerWaitSpread.Padding);
         Assert.Equal(header.Equals("retry-after", StringComparison.OrdinalIgnoreCase) ? "Retry-After" : header, decision.SourceHeader);
     }
 
@@ -261,7 +261,7 @@ public sealed class RetryDeciderTests
         var decision = Decider(ResiliencePresetNames.ReadOnlyApi, random: 0).Decide(Outcome.FromResult(response), request, NewState(), 0);
 
         Assert.True(decision.ShouldRetry);
-        Assert.Equal(TimeSpan.FromSeconds(1), decision.Delay);
+        Assert.Equal(TimeSpan.FromSeconds(1), decision.Delay - ServerWaitSpread.Padding);
         Assert.Equal("Retry-After", decision.SourceHeader);
     }
 
@@ -281,7 +281,7 @@ public sealed class RetryDeciderTests
         var decision = Decider(ResiliencePresetNames.ReadOnlyApi, random: random).Decide(Outcome.FromResult(response), request, NewState(), 3);
 
         Assert.True(decision.ShouldRetry);
-        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), decision.Delay);
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), decision.Delay - ServerWaitSpread.Padding);
         Assert.Equal(RetryDelaySource.ServerHeader, decision.Source);
         Assert.Equal(header, decision.SourceHeader);
     }
@@ -295,7 +295,7 @@ public sealed class RetryDeciderTests
         var decision = Decider(ResiliencePresetNames.ReadOnlyApi, random: 0.99).Decide(Outcome.FromResult(response), request, NewState(), 0);
 
         Assert.True(decision.ShouldRetry);
-        Assert.Equal(TimeSpan.FromSeconds(30), decision.Delay);
+        Assert.Equal(TimeSpan.FromSeconds(30), decision.Delay - ServerWaitSpread.Padding);
     }
 
     [Fact]
@@ -306,7 +306,7 @@ public sealed class RetryDeciderTests
 
         var decision = Decider(ResiliencePresetNames.ReadOnlyApi, random: 1.0).Decide(Outcome.FromResult(response), request, NewState(), 0);
 
-        Assert.Equal(TimeSpan.FromSeconds(30), decision.Delay);
+        Assert.Equal(TimeSpan.FromSeconds(30), decision.Delay - ServerWaitSpread.Padding);
     }
 
     [Theory]
@@ -434,7 +434,7 @@ public sealed class RetryDeciderTests
 
     [Theory]
     [InlineData(429, null)]
-    [InlineData(503, "1")]
+    [InlineData(500, "1")]
     [InlineData(503, null)]
     public void Decide_FailureWithoutAMeteredWaitOnceBudgetIsSpent_IsReturnedAtOnce(int status, string? retryAfter)
     {

@@ -14,16 +14,47 @@ public sealed class RetryStateTests : IClassFixture<FlakyServer>
     public void Rent_AfterAUsedStateWasReturned_StartsClean()
     {
         var used = RetryState.Rent(startTimestamp: 42);
+        var outcome = Polly.Outcome.FromResult(new HttpResponseMessage(HttpStatusCode.InternalServerError));
         used.RecordRetry(500);
-        used.Planned = new RetryDecision(true, "500", 500, TimeSpan.FromSeconds(1), RetryDelaySource.Backoff, null, null);
+        used.Plan(outcome, new RetryDecision(true, "500", 500, TimeSpan.FromSeconds(1), RetryDelaySource.Backoff, null, null));
         RetryState.Return(used);
 
         var state = RetryState.Rent(startTimestamp: 7);
 
         Assert.Equal(7, state.StartTimestamp);
         Assert.Equal(0, state.RetriesFor(500));
-        Assert.Equal(default, state.Planned);
+        Assert.False(state.PlannedFor(outcome).ShouldRetry);
         RetryState.Return(state);
+        outcome.Result!.Dispose();
+    }
+
+    [Fact]
+    public void PlannedFor_AnotherAttemptsOutcome_IsNeverTheDecisionOfAnEarlierOne()
+    {
+        var state = new RetryState(startTimestamp: 0);
+        using var first = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        using var second = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        var retry = new RetryDecision(true, "503", 503, TimeSpan.FromSeconds(2), RetryDelaySource.Backoff, null, null);
+
+        state.Plan(Polly.Outcome.FromResult(first), retry);
+
+        Assert.Equal(retry, state.PlannedFor(Polly.Outcome.FromResult(first)));
+        Assert.False(state.PlannedFor(Polly.Outcome.FromResult(second)).ShouldRetry);
+    }
+
+    [Fact]
+    public void VerdictOf_TheSameOutcomeAskedThreeTimes_IsReadOnce()
+    {
+        var state = new RetryState(startTimestamp: 0);
+        var inspector = new AttemptInspector(StatusCodeClassifier.Default, TimeProvider.System);
+        using var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        response.Headers.TryAddWithoutValidation("Retry-After", "1");
+        var outcome = Polly.Outcome.FromResult(response);
+
+        var verdicts = Enumerable.Range(0, 3).Select(_ => state.VerdictOf(outcome, inspector)).ToList();
+
+        Assert.Equal(1, inspector.Inspections);
+        Assert.All(verdicts, v => Assert.Equal(TimeSpan.FromSeconds(1), v.ServerWait!.Value.Delay));
     }
 
     [Fact]

@@ -52,19 +52,23 @@ public sealed class PresetMetricsTests : IClassFixture<FlakyServer>
     public async Task BudgetRefusalPauseAndBreaker_AreCounted()
     {
         const string Client = "metrics-protection";
-        var path = _server.Respond("/metrics/protection", Status(503, ("retry-after-ms", "5")), Status(503));
+        var path = _server.Respond("/metrics/protection", Status(503, ("retry-after-ms", "5")), Status(503), Status(503));
         using var metrics = new MetricRecorder("ResiliencePresets");
         using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
         {
             PresetClient.FastBackoff(o);
             o.RetryBudget.MinRetries = 1;
             o.RetryBudget.MaxRetryRatio = 0;
-            o.CircuitBreaker.MinimumThroughput = 2;
+
+            // The metered 503 neither counts for the breaker nor takes the budget's one retry: the second 503 takes it,
+            // the third is refused by the budget and opens the breaker (2 failures in 3 attempts).
+            o.CircuitBreaker.MinimumThroughput = 3;
         }, clientName: Client);
 
         using var response = await api.Client.GetAsync(path);
 
         Assert.Single(metrics.For("resiliencepresets.retry_budget.refusals", Client));
+        Assert.Equal(3, _server.Calls(path));
         Assert.Equal(503, Assert.Single(metrics.For("resiliencepresets.client.pauses", Client)).Tag("http.response.status_code"));
         Assert.Equal("open", Assert.Single(metrics.For("resiliencepresets.circuit_breaker.transitions", Client)).Tag("resiliencepresets.state"));
     }

@@ -1,0 +1,57 @@
+using Polly;
+
+namespace ResiliencePresets;
+
+/// <summary>
+/// Reads a finished attempt into its <see cref="AttemptVerdict"/>: a pure function of the outcome, the preset's status
+/// table and the clock, read only when the response carries a wait or quota header. A response without one costs a
+/// table lookup and one pass over its header names.
+/// </summary>
+internal sealed class AttemptInspector(StatusCodeClassifier classifier, TimeProvider timeProvider)
+{
+    private long _inspections;
+
+    /// <summary>Gets how many attempts this inspector has read; each attempt once, however many questions it answers.</summary>
+    public long Inspections => Interlocked.Read(ref _inspections);
+
+    public AttemptVerdict Inspect(Outcome<HttpResponseMessage> outcome)
+    {
+        Interlocked.Increment(ref _inspections);
+        if (outcome.Exception is Exception exception)
+        {
+            return new AttemptVerdict { Exception = exception, Failure = TransportFailure.Classify(exception) };
+        }
+
+        var response = outcome.Result!;
+        var status = (int)response.StatusCode;
+        var headers = response.Headers.NonValidated;
+        if (!RetryAfterReader.HasWaitHeader(headers))
+        {
+            // A 403 can still be a spent quota: its remaining-quota header is not a wait header.
+            var verdict = StatusCodeClassifier.ServerVerdict(response);
+            var effectiveStatus = status == 403 ? StatusCodeClassifier.EffectiveStatusCode(response) : status;
+            return new AttemptVerdict { StatusCode = status, EffectiveStatusCode = effectiveStatus, ServerVerdict = verdict, Rule = classifier.Classify(verdict, effectiveStatus) };
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var serverVerdict = StatusCodeClassifier.ServerVerdict(response);
+        var effective = StatusCodeClassifier.EffectiveStatusCode(response);
+        var hasExplicit = RetryAfterReader.TryReadExplicit(response, now, out var explicitWait);
+        RetryAfterValue? wait = hasExplicit ? explicitWait : RetryAfterReader.TryRead(response, now, out var reset) ? reset : null;
+        var hasQuota = RateLimitHeaders.TryReadQuota(response, now, out var remaining, out var resetIn);
+        return new AttemptVerdict
+        {
+            StatusCode = status,
+            EffectiveStatusCode = effective,
+            ServerVerdict = serverVerdict,
+            Rule = classifier.Classify(serverVerdict, effective),
+            ServerWait = wait,
+            WaitIsExplicit = hasExplicit,
+            QuotaRemaining = hasQuota ? remaining : null,
+            QuotaResetIn = resetIn,
+            QuotaHeader = hasQuota ? RateLimitHeaders.ResetHeaderOf(response) : null,
+            ReadAt = now,
+            HasWaitHeaders = true,
+        };
+    }
+}
