@@ -12,6 +12,9 @@ internal static class ConfigurationLayout
     public const string PresetsKey = "Presets";
     public const string ClientsKey = "Clients";
 
+    /// <summary>The key of a preset's section that names the preset it starts from; configuration only, never an option.</summary>
+    public const string BasedOnKey = "BasedOn";
+
     /// <summary>Returns whether a configuration node is a section of settings rather than a single value.</summary>
     public static bool IsSection(IConfigurationSection section) => section.Value is null;
 

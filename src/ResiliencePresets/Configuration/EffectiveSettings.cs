@@ -23,12 +23,6 @@ internal static class EffectiveSettings
     {
         foreach (var property in options.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).OrderBy(p => p.Name, StringComparer.Ordinal))
         {
-            // BasedOn only says where the values came from; the values themselves are below.
-            if (property.Name == nameof(ResiliencePresetOptions.BasedOn))
-            {
-                continue;
-            }
-
             var key = prefix + property.Name;
             switch (property.GetValue(options))
             {

@@ -10,7 +10,7 @@ namespace ResiliencePresets;
 /// </summary>
 internal static class PresetConfigurationReader
 {
-    private const string BasedOnKey = nameof(ResiliencePresetOptions.BasedOn);
+    private const string BasedOnKey = ConfigurationLayout.BasedOnKey;
 
     /// <summary>
     /// Applies <paramref name="section"/> onto <paramref name="target"/>; every problem found is added to <paramref name="failures"/>.
@@ -26,18 +26,32 @@ internal static class PresetConfigurationReader
 
     private static void ApplyObject(IConfigurationSection section, int layerPathLength, object target, bool allowBasedOn, List<string> failures, ISet<string> rejectedKeys)
     {
-        var properties = target.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => allowBasedOn || p.Name != BasedOnKey)
-            .ToArray();
+        var properties = target.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance);
 
+        // BasedOn is a key of a preset's section, not a setting: PresetResolver reads it from the section to find the
+        // preset to start from, and the options it builds carry only the values.
+        var basedOnAllowed = allowBasedOn && target is ResiliencePresetOptions;
+        var names = (basedOnAllowed ? [BasedOnKey] : Array.Empty<string>()).Concat(properties.Select(p => p.Name));
         foreach (var child in section.GetChildren())
         {
+            var isBasedOn = target is ResiliencePresetOptions && child.Key.Equals(BasedOnKey, StringComparison.OrdinalIgnoreCase);
+            if (isBasedOn && basedOnAllowed)
+            {
+                if (child.Value is null)
+                {
+                    failures.Add($"{child.Path} is a section; it must be a single value ({Describe(typeof(string))}).");
+                    rejectedKeys.Add(child.Path[layerPathLength..]);
+                }
+
+                continue;
+            }
+
             var property = Array.Find(properties, p => string.Equals(p.Name, child.Key, StringComparison.OrdinalIgnoreCase));
             if (property is null)
             {
-                failures.Add(target is ResiliencePresetOptions && child.Key.Equals(BasedOnKey, StringComparison.OrdinalIgnoreCase)
+                failures.Add(isBasedOn
                     ? $"{child.Path} is not allowed: a client's preset is chosen in code with AddResiliencePreset; BasedOn belongs under Presets."
-                    : $"{child.Path} is not a known setting; the settings under {section.Path} are {string.Join(", ", properties.Select(p => p.Name))}.");
+                    : $"{child.Path} is not a known setting; the settings under {section.Path} are {string.Join(", ", names)}.");
                 continue;
             }
 

@@ -1,4 +1,3 @@
-#pragma warning disable EXTEXP0001 // ResilienceHandler is marked experimental; it is the pipeline handler the standard handler uses.
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 

@@ -165,7 +165,7 @@ internal sealed class PresetResolver
             }
 
             chain.Add(section);
-            var basedOn = section[nameof(ResiliencePresetOptions.BasedOn)];
+            var basedOn = section[ConfigurationLayout.BasedOnKey];
             if (!string.IsNullOrWhiteSpace(basedOn))
             {
                 name = basedOn.Trim();

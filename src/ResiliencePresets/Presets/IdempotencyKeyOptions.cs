@@ -24,6 +24,6 @@ public sealed class IdempotencyKeyOptions
     /// sent. A key the caller set, in the request's headers or its content's, is never changed; a request with two or
     /// more keys is given no other one.
     /// </summary>
-    /// <value>Default: <see langword="false"/>; <see langword="true"/> for PaymentWithIdempotencyKey.</value>
+    /// <value>Default: <see langword="false"/> (ReadOnlyApi, IdempotentWrite), <see langword="true"/> (PaymentWithIdempotencyKey).</value>
     public bool AddMissingKey { get; set; }
 }

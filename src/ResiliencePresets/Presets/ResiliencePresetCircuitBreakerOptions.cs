@@ -17,7 +17,7 @@ public sealed class ResiliencePresetCircuitBreakerOptions
 
     /// <summary>
     /// Gets or sets the share of failed attempts within <see cref="SamplingDuration"/> that opens the breaker.
-    /// Valid: more than 0, up to 1.
+    /// Valid: more than 0, at most 1.
     /// </summary>
     /// <value>Default: 0.5.</value>
     public double FailureRatio { get; set; } = 0.5;

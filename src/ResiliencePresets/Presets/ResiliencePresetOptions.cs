@@ -6,18 +6,19 @@ namespace ResiliencePresets;
 /// <c>ResiliencePresets:Clients:&lt;HttpClient name&gt;</c>.
 /// </summary>
 /// <remarks>
-/// A new instance holds the ReadOnlyApi defaults. The built-in presets, configuration and code overrides are applied on
-/// top of each other, in that order, and the result is validated before the first request.
+/// <para>
+/// <c>AddResiliencePreset(name, configure)</c> hands <c>configure</c> the preset's options with the built-in defaults and
+/// configuration already applied; code overrides go on top, and the result is validated before the first request. A new
+/// instance is not a preset: it holds the ReadOnlyApi value of every setting but <see cref="Methods"/>, which is empty,
+/// so it retries no request.
+/// </para>
+/// <para>
+/// <c>BasedOn</c>, which names the preset a configured preset starts from, is a configuration key only; in code the
+/// preset is the name given to <c>AddResiliencePreset</c>.
+/// </para>
 /// </remarks>
 public sealed class ResiliencePresetOptions
 {
-    /// <summary>
-    /// Gets or sets the preset a configured preset starts from. Required for a preset defined in configuration; not
-    /// allowed under <c>Clients</c>.
-    /// </summary>
-    /// <value>Default: <see langword="null"/>.</value>
-    public string? BasedOn { get; set; }
-
     /// <summary>
     /// Gets the retry settings.
     /// </summary>
@@ -46,7 +47,8 @@ public sealed class ResiliencePresetOptions
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Gets or sets the timeout of the whole request, all attempts and waits included. Valid: 00:00:00.01 to 1.00:00:00.
+    /// Gets or sets the timeout of the whole request, all attempts and waits included. Valid: 00:00:00.01 to 1.00:00:00, and at
+    /// least <see cref="AttemptTimeout"/>.
     /// </summary>
     /// <value>Default: 00:01:00 (ReadOnlyApi, IdempotentWrite), 00:02:00 (PaymentWithIdempotencyKey).</value>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(1);

@@ -13,13 +13,15 @@ public sealed class ResiliencePresetRetryOptions
 
     /// <summary>
     /// Gets or sets the base of the exponential backoff: retry N waits a random time between zero and
-    /// <c>BaseDelay × 2^(N-1)</c>, capped at <see cref="MaxDelay"/> ("full jitter"). Valid: 00:00:00 to <see cref="MaxDelay"/>.
+    /// <c>BaseDelay × 2^(N-1)</c>, capped at <see cref="MaxDelay"/> ("full jitter"). Valid: 00:00:00 to 01:00:00, and at most
+    /// <see cref="MaxDelay"/>.
     /// </summary>
     /// <value>Default: 00:00:01 (ReadOnlyApi, IdempotentWrite), 00:00:02 (PaymentWithIdempotencyKey).</value>
     public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Gets or sets the longest backoff between two attempts. Valid: <see cref="BaseDelay"/> to 01:00:00.
+    /// Gets or sets the longest backoff between two attempts. Valid: 00:00:00 to 01:00:00, and at least
+    /// <see cref="BaseDelay"/>.
     /// </summary>
     /// <value>Default: 00:00:30 (ReadOnlyApi, PaymentWithIdempotencyKey), 00:00:15 (IdempotentWrite).</value>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);

@@ -68,11 +68,16 @@ public sealed class ConfigurationSchemaTests
     {
         var schema = await Schema();
         var preset = schema.Definitions["preset"].ActualSchema.Properties.Keys;
+        var client = schema.Definitions["client"].ActualSchema.Properties.Keys;
 
-        Assert.Equal(SettingNames(typeof(ResiliencePresetOptions)).Order(), preset.Order());
+        // BasedOn is a key of a preset's section only, not an option.
+        Assert.Equal(SettingNames(typeof(ResiliencePresetOptions)).Append("BasedOn").Order(), preset.Order());
+        Assert.Equal(SettingNames(typeof(ResiliencePresetOptions)).Order(), client.Order());
         Assert.Equal(SettingNames(typeof(ResiliencePresetRetryOptions)).Order(), schema.Definitions["retry"].ActualSchema.Properties.Keys.Order());
         Assert.Equal(SettingNames(typeof(ResiliencePresetCircuitBreakerOptions)).Order(), schema.Definitions["circuitBreaker"].ActualSchema.Properties.Keys.Order());
         Assert.Equal(SettingNames(typeof(IdempotencyKeyOptions)).Order(), schema.Definitions["idempotency"].ActualSchema.Properties.Keys.Order());
+        Assert.Equal(SettingNames(typeof(ResiliencePresetRetryBudgetOptions)).Order(), schema.Definitions["retryBudget"].ActualSchema.Properties.Keys.Order());
+        Assert.Equal(SettingNames(typeof(ResiliencePresetRateLimitOptions)).Order(), schema.Definitions["rateLimit"].ActualSchema.Properties.Keys.Order());
     }
 
     private static Task<JsonSchema> Schema() => JsonSchema.FromFileAsync(Path.Combine(Root, "docs", "resiliencepresets.schema.json"));

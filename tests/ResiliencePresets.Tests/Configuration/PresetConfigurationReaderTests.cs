@@ -121,7 +121,18 @@ public sealed class PresetConfigurationReaderTests
         PresetConfigurationReader.Apply(section, options, allowBasedOn: true, failures);
 
         Assert.Equal(["ResiliencePresets:Presets:Mine:Retries is not a known setting; the settings under ResiliencePresets:Presets:Mine are BasedOn, Retry, StatusCodes, Methods, AttemptTimeout, TotalTimeout, CircuitBreaker, Idempotency, RetryBudget, RateLimit."], failures);
-        Assert.Equal("ReadOnlyApi", options.BasedOn);
+    }
+
+    // BasedOn is read by the resolver from the section; the reader only checks that it is a single value.
+    [Fact]
+    public void Apply_BasedOnWrittenAsASection_IsReportedAsNotASingleValue()
+    {
+        var section = ConfigurationSections.Build(("Presets:Mine:BasedOn:Name", "ReadOnlyApi")).GetSection("Presets:Mine");
+        var failures = new List<string>();
+
+        PresetConfigurationReader.Apply(section, new ResiliencePresetOptions(), allowBasedOn: true, failures);
+
+        Assert.Equal(["ResiliencePresets:Presets:Mine:BasedOn is a section; it must be a single value (text)."], failures);
     }
 
     // BasedOn is a preset-level key; under Retry or any other sub-section it is simply not a setting there.
