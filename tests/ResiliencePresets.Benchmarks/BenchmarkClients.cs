@@ -45,8 +45,21 @@ internal sealed class BenchmarkClients : IDisposable
             });
         }
 
+        // The same preset with HttpClient.Timeout turned off by the caller, as the twins have it: what bounding a
+        // buffered body by TotalTimeout costs (a timer and a linked cancellation source per request, as the standard
+        // handler's client pays for HttpClient's default 100 s).
+        Add(services, WithoutClientTimeout, script).AddResiliencePreset(ResiliencePresetNames.ReadOnlyApi, options =>
+        {
+            options.Retry.BaseDelay = TimeSpan.Zero;
+            options.CircuitBreaker.FailureRatio = failureRatio;
+            options.RetryBudget.MaxRetryRatio = 10;
+        }).ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
+
         _services = services.BuildServiceProvider();
     }
+
+    /// <summary>Gets the name of the ReadOnlyApi preset client whose caller turned <see cref="HttpClient.Timeout"/> off.</summary>
+    public static string WithoutClientTimeout => "ReadOnlyApiPresetNoClientTimeout";
 
     public static IReadOnlyList<string> Presets { get; } =
         [ResiliencePresetNames.ReadOnlyApi, ResiliencePresetNames.IdempotentWrite, ResiliencePresetNames.PaymentWithIdempotencyKey];

@@ -16,6 +16,8 @@ public class DecisionBenchmarks
     private readonly HttpResponseMessage _retryAfterDate = Response(HttpStatusCode.ServiceUnavailable, "Retry-After", "Mon, 23 Nov 2026 12:00:30 GMT");
     private readonly HttpResponseMessage _unavailable = new(HttpStatusCode.ServiceUnavailable);
     private readonly HttpResponseMessage _verdict = Response(HttpStatusCode.InternalServerError, "x-should-retry", "false");
+    private readonly HttpResponseMessage _quota = Response(HttpStatusCode.TooManyRequests, "X-RateLimit-Remaining", "0", ("X-RateLimit-Reset", "30"));
+    private readonly AttemptInspector _inspector = new(StatusCodeClassifier.Default, new FixedTime(Now));
 
     [Benchmark]
     public bool RetryAfterNoHeader() => RetryAfterReader.TryRead(_ok, Now, out _);
@@ -35,10 +37,36 @@ public class DecisionBenchmarks
     [Benchmark]
     public StatusCodeRule ClassifyServerVerdictHeader() => StatusCodeClassifier.Default.Classify(_verdict);
 
-    private static HttpResponseMessage Response(HttpStatusCode status, string header, string value)
+    // The whole reading of a finished attempt, as the breaker, the pacing and the retry share it.
+    [Benchmark]
+    public int InspectOk() => Summary(_inspector.Inspect(Polly.Outcome.FromResult(_ok)));
+
+    [Benchmark]
+    public int InspectServiceUnavailable() => Summary(_inspector.Inspect(Polly.Outcome.FromResult(_unavailable)));
+
+    [Benchmark]
+    public int InspectRetryAfterSeconds() => Summary(_inspector.Inspect(Polly.Outcome.FromResult(_retryAfterSeconds)));
+
+    [Benchmark]
+    public int InspectSpentQuota() => Summary(_inspector.Inspect(Polly.Outcome.FromResult(_quota)));
+
+    // Uses the verdict, so that nothing of the reading is optimized away.
+    private static int Summary(AttemptVerdict verdict) => verdict.EffectiveStatusCode + (verdict.Rule.IsRetry ? 1 : 0) + (verdict.ServerWait is null ? 0 : 2);
+
+    private static HttpResponseMessage Response(HttpStatusCode status, string header, string value, params (string Name, string Value)[] more)
     {
         var response = new HttpResponseMessage(status);
         response.Headers.TryAddWithoutValidation(header, value);
+        foreach (var (name, other) in more)
+        {
+            response.Headers.TryAddWithoutValidation(name, other);
+        }
+
         return response;
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 }

@@ -36,6 +36,8 @@ internal static class InterleavedTiming
             names.Add(BenchmarkClients.Preset(preset));
         }
 
+        names.Add(BenchmarkClients.WithoutClientTimeout);
+
         var setups = names.Select(name => (Name: name, Client: clients.Create(name), Times: new List<double>())).ToList();
         for (var warmup = 0; warmup < RequestsPerRound; warmup++)
         {

@@ -7,16 +7,25 @@ namespace ResiliencePresets;
 /// table and the clock, read only when the response carries a wait or quota header. A response without one costs a
 /// table lookup and one pass over its header names.
 /// </summary>
-internal sealed class AttemptInspector(StatusCodeClassifier classifier, TimeProvider timeProvider)
+/// <param name="classifier">The preset's status table.</param>
+/// <param name="timeProvider">The clock, read only for responses with a wait or quota header.</param>
+/// <param name="countInspections">Whether to count readings (<see cref="Inspections"/>), for tests; off in pipelines,
+/// where a shared counter on every attempt would cost more than the reading.</param>
+internal sealed class AttemptInspector(StatusCodeClassifier classifier, TimeProvider timeProvider, bool countInspections = false)
 {
     private long _inspections;
 
-    /// <summary>Gets how many attempts this inspector has read; each attempt once, however many questions it answers.</summary>
+    /// <summary>Gets how many attempts this inspector has read, when it counts them; each attempt once, however many
+    /// questions it answers.</summary>
     public long Inspections => Interlocked.Read(ref _inspections);
 
     public AttemptVerdict Inspect(Outcome<HttpResponseMessage> outcome)
     {
-        Interlocked.Increment(ref _inspections);
+        if (countInspections)
+        {
+            Interlocked.Increment(ref _inspections);
+        }
+
         if (outcome.Exception is Exception exception)
         {
             return new AttemptVerdict { Exception = exception, Failure = TransportFailure.Classify(exception) };

@@ -61,10 +61,15 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
 
         var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
 
-        // Every wait and quota form has a reset or wait header: a response with none teaches nothing.
-        if (outcome.Result is HttpResponseMessage response && RetryAfterReader.HasWaitHeader(response.Headers.NonValidated))
+        // Every wait and quota form has a reset or wait header: a response with none teaches nothing. The verdict is
+        // usually the breaker's, already read.
+        if (outcome.Result is HttpResponseMessage response)
         {
-            Learn(RetryState.Of(context).VerdictOf(outcome, _inspector), response);
+            ref readonly var verdict = ref RetryState.Of(context).VerdictOf(outcome, _inspector);
+            if (verdict.HasWaitHeaders)
+            {
+                Learn(verdict, response);
+            }
         }
 
         return outcome;

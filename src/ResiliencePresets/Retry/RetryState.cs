@@ -52,7 +52,7 @@ internal sealed class RetryState : IResettable
     public TimeSpan TimeLeft(TimeSpan totalTimeout, TimeProvider timeProvider) => totalTimeout - timeProvider.GetElapsedTime(StartTimestamp);
 
     /// <summary>Returns the verdict of the attempt that ended with <paramref name="outcome"/>, reading it only the first time.</summary>
-    public AttemptVerdict VerdictOf(Outcome<HttpResponseMessage> outcome, AttemptInspector inspector)
+    public ref readonly AttemptVerdict VerdictOf(Outcome<HttpResponseMessage> outcome, AttemptInspector inspector)
     {
         var key = KeyOf(outcome);
         if (key is null || !ReferenceEquals(key, _verdictOf))
@@ -61,7 +61,7 @@ internal sealed class RetryState : IResettable
             _verdictOf = key;
         }
 
-        return _verdict;
+        return ref _verdict;
     }
 
     /// <summary>Records the retry decision made for the attempt that ended with <paramref name="outcome"/>.</summary>

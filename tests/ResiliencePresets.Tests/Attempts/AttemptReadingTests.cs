@@ -22,7 +22,7 @@ public sealed class AttemptReadingTests
         var options = BuiltInPresets.Create(ResiliencePresetNames.ReadOnlyApi);
         options.CircuitBreaker.Enabled = breaker;
         var policy = new PresetPolicy(ResiliencePresetNames.ReadOnlyApi, "reads", options);
-        var inspector = new AttemptInspector(policy.Classifier, time);
+        var inspector = new AttemptInspector(policy.Classifier, time, countInspections: true);
         var logs = new CapturedLogs();
         using var metrics = new PresetMetrics();
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();

@@ -46,7 +46,7 @@ public sealed class RetryStateTests : IClassFixture<FlakyServer>
     public void VerdictOf_TheSameOutcomeAskedThreeTimes_IsReadOnce()
     {
         var state = new RetryState(startTimestamp: 0);
-        var inspector = new AttemptInspector(StatusCodeClassifier.Default, TimeProvider.System);
+        var inspector = new AttemptInspector(StatusCodeClassifier.Default, TimeProvider.System, countInspections: true);
         using var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
         response.Headers.TryAddWithoutValidation("Retry-After", "1");
         var outcome = Polly.Outcome.FromResult(response);
