@@ -1,4 +1,5 @@
 using System.ClientModel;
+using ResiliencePresets.Tests.TestSupport;
 
 namespace ResiliencePresets.Tests.Clients;
 

@@ -1,4 +1,5 @@
 using Azure.Core;
+using ResiliencePresets.Tests.TestSupport;
 
 namespace ResiliencePresets.Tests.Clients;
 

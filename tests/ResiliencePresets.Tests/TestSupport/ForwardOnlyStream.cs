@@ -1,4 +1,4 @@
-namespace ResiliencePresets.Tests.Clients;
+namespace ResiliencePresets.Tests.TestSupport;
 
 /// <summary>
 /// A body that can be read once, front to back, like a network or pipe stream; a second read returns nothing, so a
