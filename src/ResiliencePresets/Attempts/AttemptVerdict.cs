@@ -5,7 +5,7 @@ namespace ResiliencePresets;
 /// failure, does it pause the client, is it retried and after how long) is answered from this value, never from the
 /// headers again.
 /// </summary>
-/// <remarks>Lifetime: one attempt. <see cref="AttemptInspector"/> makes it on first use; <see cref="RetryState"/> keeps
+/// <remarks>Lifetime: one attempt. <see cref="AttemptInspector"/> makes it on first use; <see cref="RequestState"/> keeps
 /// the verdict of the request's latest attempt, keyed by its response or exception.</remarks>
 internal readonly record struct AttemptVerdict
 {

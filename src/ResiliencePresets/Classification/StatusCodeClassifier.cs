@@ -17,6 +17,8 @@ namespace ResiliencePresets;
 /// sends), or that names a wait (<c>Retry-After</c>, <c>retry-after-ms</c> or <c>x-ms-retry-after-ms</c> with a positive
 /// value or an HTTP-date, as GitHub's secondary rate limit sends), is classified as a 429. Whether a request may be retried at all also depends on its method; that rule is
 /// applied by the preset, never overridden here.</para>
+/// <para>Public for use outside a pipeline: <see cref="Default"/>'s <see cref="Classify(HttpResponseMessage)"/> answers, for any response,
+/// what the default table says. A preset's own table is changed through <see cref="ResiliencePresetOptions.StatusCodes"/>.</para>
 /// </remarks>
 public sealed class StatusCodeClassifier
 {
@@ -28,11 +30,12 @@ public sealed class StatusCodeClassifier
 
     /// <summary>
     /// Initializes a new instance of the <see cref="StatusCodeClassifier"/> class: the default table with
-    /// <paramref name="overrides"/> applied on top.
+    /// <paramref name="overrides"/> applied on top. Internal: a preset's table is changed through
+    /// <see cref="ResiliencePresetOptions.StatusCodes"/>, so a classifier built by hand could never be given to one.
     /// </summary>
     /// <param name="overrides">Rules for single status codes (100 to 599) that replace the default table's; may be <see langword="null"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">A status code in <paramref name="overrides"/> is not between 100 and 599.</exception>
-    public StatusCodeClassifier(IEnumerable<KeyValuePair<int, StatusCodeRule>>? overrides = null)
+    internal StatusCodeClassifier(IEnumerable<KeyValuePair<int, StatusCodeRule>>? overrides = null)
     {
         _table = new StatusCodeRule[TableSize];
         for (var code = 100; code < TableSize; code++)

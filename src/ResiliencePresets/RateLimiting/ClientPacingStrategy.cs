@@ -65,7 +65,7 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         // usually the breaker's, already read.
         if (outcome.Result is HttpResponseMessage response)
         {
-            ref readonly var verdict = ref RetryState.Of(context).VerdictOf(outcome, _inspector);
+            ref readonly var verdict = ref RequestState.Of(context).VerdictOf(outcome, _inspector);
             if (verdict.HasWaitHeaders)
             {
                 Learn(verdict, response);
@@ -75,7 +75,7 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         return outcome;
     }
 
-    private TimeSpan TimeLeft(ResilienceContext context) => RetryState.Of(context).TimeLeft(_policy.TotalTimeout, _timeProvider);
+    private TimeSpan TimeLeft(ResilienceContext context) => RequestState.Of(context).TimeLeft(_policy.TotalTimeout, _timeProvider);
 
     private ClientPausedException Refusal(TimeSpan pause, TimeSpan timeLeft, DateTimeOffset now)
     {

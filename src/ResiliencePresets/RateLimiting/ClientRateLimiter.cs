@@ -23,7 +23,7 @@ internal sealed class ClientRateLimiter
     public ClientRateLimiter(double permitsPerSecond, int burst, int queueLimit)
     {
         Settings = (permitsPerSecond, burst, queueLimit);
-        _limiter = new TokenBucketRateLimiter(TokenBucket.Options(permitsPerSecond, burst, queueLimit));
+        _limiter = new TokenBucketRateLimiter(TokenBucketSettings.Options(permitsPerSecond, burst, queueLimit));
     }
 
     public RateLimiter Limiter => _limiter;

@@ -32,10 +32,10 @@ internal sealed class RetryDecider
     }
 
     /// <summary>Decides for an outcome not read yet (tests and callers outside a pipeline).</summary>
-    public RetryDecision Decide(Outcome<HttpResponseMessage> outcome, HttpRequestMessage request, RetryState state, int retryIndex)
+    public RetryDecision Decide(Outcome<HttpResponseMessage> outcome, HttpRequestMessage request, RequestState state, int retryIndex)
         => Decide(new AttemptInspector(_policy.Classifier, _timeProvider).Inspect(outcome), request, state, retryIndex);
 
-    public RetryDecision Decide(in AttemptVerdict verdict, HttpRequestMessage request, RetryState state, int retryIndex)
+    public RetryDecision Decide(in AttemptVerdict verdict, HttpRequestMessage request, RequestState state, int retryIndex)
     {
         var decision = verdict.IsResponse
             ? DecideForResponse(verdict, request, state, retryIndex)
@@ -58,7 +58,7 @@ internal sealed class RetryDecider
         ? StatusCodeTexts[statusCode] ??= statusCode.ToString(CultureInfo.InvariantCulture)
         : statusCode.ToString(CultureInfo.InvariantCulture);
 
-    private RetryDecision DecideForException(in AttemptVerdict verdict, HttpRequestMessage request, RetryState state, int retryIndex)
+    private RetryDecision DecideForException(in AttemptVerdict verdict, HttpRequestMessage request, RequestState state, int retryIndex)
     {
         var cause = verdict.Exception!.GetType().Name;
         if (verdict.Failure == TransportFailureKind.NotTransient)
@@ -75,7 +75,7 @@ internal sealed class RetryDecider
         return WithBackoff(cause, null, state.TimeLeft(_policy.TotalTimeout, _timeProvider), retryIndex);
     }
 
-    private RetryDecision DecideForResponse(in AttemptVerdict verdict, HttpRequestMessage request, RetryState state, int retryIndex)
+    private RetryDecision DecideForResponse(in AttemptVerdict verdict, HttpRequestMessage request, RequestState state, int retryIndex)
     {
         var statusCode = verdict.EffectiveStatusCode;
         var cause = StatusCodeText(verdict.StatusCode);

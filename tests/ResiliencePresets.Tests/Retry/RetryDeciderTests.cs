@@ -449,7 +449,7 @@ public sealed class RetryDeciderTests
         Assert.Equal("the retry budget is spent: 1 retries for 1 requests in the last 00:00:10 (RetryBudget)", decision.DeclinedBecause);
     }
 
-    private RetryState NewState() => new(_time.GetTimestamp());
+    private RequestState NewState() => new(_time.GetTimestamp());
 
     // A budget of one retry (MinRetries 1, no ratio), already taken.
     private RetryDecider DeciderWithSpentBudget()

@@ -13,6 +13,7 @@ namespace ResiliencePresets.Tests.Telemetry;
 /// What an OpenTelemetry dashboard receives: the <c>ResiliencePresets</c> and <c>Polly</c> meters and HttpClient's own
 /// spans, registered as an application registers them and read back from the SDK's in-memory exporter.
 /// </summary>
+[Collection(MeterIsolation.Name)]
 public sealed class OpenTelemetryTests : IClassFixture<FlakyServer>
 {
     private static readonly DateTimeOffset Start = new(2026, 12, 2, 9, 0, 0, TimeSpan.Zero);

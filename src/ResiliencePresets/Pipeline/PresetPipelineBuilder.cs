@@ -32,7 +32,7 @@ internal static class PresetPipelineBuilder
             (onPipelineDisposed ?? (_ => { }))(limiter.Release);
         }
 
-        // One reading of each finished attempt, shared by the breaker, the pacing and the retry (see RetryState).
+        // One reading of each finished attempt, shared by the breaker, the pacing and the retry (see RequestState).
         var inspector = runtime.Inspector ?? new AttemptInspector(policy.Classifier, timeProvider);
         builder.TimeProvider = timeProvider;
         builder.AddStrategy(_ => new RequestPreparationStrategy(policy, timeProvider, budget, metrics, limiter), new PreparationStrategyOptions { Name = PreparationName });
@@ -73,7 +73,7 @@ internal static class PresetPipelineBuilder
                 MinimumThroughput = policy.MinimumThroughput,
                 SamplingDuration = policy.SamplingDuration,
                 BreakDuration = policy.BreakDuration,
-                ShouldHandle = args => new ValueTask<bool>(BreakerFailure.IsFailure(RetryState.Of(args.Context).VerdictOf(args.Outcome, inspector), policy.MaxRetryAfter)),
+                ShouldHandle = args => new ValueTask<bool>(BreakerFailure.IsFailure(RequestState.Of(args.Context).VerdictOf(args.Outcome, inspector), policy.MaxRetryAfter)),
                 OnOpened = args =>
                 {
                     breaker.Opened(timeProvider.GetUtcNow() + args.BreakDuration);
@@ -108,7 +108,7 @@ internal static class PresetPipelineBuilder
     }
 
     // The decision is made once, in ShouldHandle, and read back for the same outcome by DelayGenerator and OnRetry
-    // (the protocol is stated on RetryState). The decider computes every delay, server waits and backoff alike.
+    // (the protocol is stated on RequestState). The decider computes every delay, server waits and backoff alike.
     private static RetryStrategyOptions<HttpResponseMessage> CreateRetry(PresetPolicy policy, RetryDecider decider, AttemptInspector inspector, ILogger logger, PresetMetrics metrics) => new()
     {
         Name = RetryName,
@@ -124,7 +124,7 @@ internal static class PresetPipelineBuilder
                 return new ValueTask<bool>(false);
             }
 
-            var state = RetryState.Of(args.Context);
+            var state = RequestState.Of(args.Context);
             var decision = decider.Decide(state.VerdictOf(args.Outcome, inspector), request, state, args.AttemptNumber);
             state.Plan(args.Outcome, decision);
             if (decision.OverBudget)
@@ -139,10 +139,10 @@ internal static class PresetPipelineBuilder
 
             return new ValueTask<bool>(decision.ShouldRetry);
         },
-        DelayGenerator = args => new ValueTask<TimeSpan?>(RetryState.Of(args.Context).PlannedFor(args.Outcome).Delay),
+        DelayGenerator = args => new ValueTask<TimeSpan?>(RequestState.Of(args.Context).PlannedFor(args.Outcome).Delay),
         OnRetry = args =>
         {
-            var state = RetryState.Of(args.Context);
+            var state = RequestState.Of(args.Context);
             var planned = state.PlannedFor(args.Outcome);
             state.RecordRetry(planned.StatusCode);
             metrics.Retry(policy, planned, args.RetryDelay, args.Outcome.Exception);

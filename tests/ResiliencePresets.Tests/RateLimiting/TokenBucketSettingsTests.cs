@@ -1,6 +1,6 @@
 namespace ResiliencePresets.Tests.RateLimiting;
 
-public sealed class TokenBucketTests
+public sealed class TokenBucketSettingsTests
 {
     [Theory]
     [InlineData(1, 0, 1, 1000)]
@@ -10,7 +10,7 @@ public sealed class TokenBucketTests
     [InlineData(100, 40, 5, 50)]
     public void Options_KeepTheConfiguredRate(double perSecond, int burst, int tokensPerPeriod, int periodMs)
     {
-        var options = TokenBucket.Options(perSecond, burst, queueLimit: 7);
+        var options = TokenBucketSettings.Options(perSecond, burst, queueLimit: 7);
 
         Assert.Equal(tokensPerPeriod, options.TokensPerPeriod);
         Assert.Equal(TimeSpan.FromMilliseconds(periodMs), options.ReplenishmentPeriod);
@@ -22,7 +22,7 @@ public sealed class TokenBucketTests
     [Fact]
     public void PerMinuteRate_IsConvertedWithoutLoss()
     {
-        var options = TokenBucket.Options(100.0 / 60, burst: 0, queueLimit: 0);
+        var options = TokenBucketSettings.Options(100.0 / 60, burst: 0, queueLimit: 0);
 
         Assert.Equal(100.0 / 60, options.TokensPerPeriod / options.ReplenishmentPeriod.TotalSeconds, precision: 4);
     }

@@ -16,11 +16,11 @@ namespace ResiliencePresets;
 /// <c>DelayGenerator</c> and <c>OnRetry</c> read it back with <see cref="PlannedFor"/> for that same outcome. Both slots
 /// are keyed by the attempt's response or exception, so a later attempt can never read an earlier one's.</para>
 /// </remarks>
-internal sealed class RetryState : IResettable
+internal sealed class RequestState : IResettable
 {
-    public static readonly ResiliencePropertyKey<RetryState> Key = new("ResiliencePresets.RetryState");
+    public static readonly ResiliencePropertyKey<RequestState> Key = new("ResiliencePresets.RequestState");
 
-    private static readonly ObjectPool<RetryState> Pool = new DefaultObjectPool<RetryState>(new DefaultPooledObjectPolicy<RetryState>());
+    private static readonly ObjectPool<RequestState> Pool = new DefaultObjectPool<RequestState>(new DefaultPooledObjectPolicy<RequestState>());
 
     private List<int>? _retriedStatusCodes;
     private object? _verdictOf;
@@ -28,25 +28,25 @@ internal sealed class RetryState : IResettable
     private object? _planOf;
     private RetryDecision _plan;
 
-    public RetryState()
+    public RequestState()
     {
     }
 
-    public RetryState(long startTimestamp) => StartTimestamp = startTimestamp;
+    public RequestState(long startTimestamp) => StartTimestamp = startTimestamp;
 
     public long StartTimestamp { get; private set; }
 
-    public static RetryState Rent(long startTimestamp)
+    public static RequestState Rent(long startTimestamp)
     {
         var state = Pool.Get();
         state.StartTimestamp = startTimestamp;
         return state;
     }
 
-    public static void Return(RetryState state) => Pool.Return(state);
+    public static void Return(RequestState state) => Pool.Return(state);
 
     /// <summary>Returns the state of the request a strategy runs for; request preparation, the outermost strategy, sets it.</summary>
-    public static RetryState Of(ResilienceContext context) => context.Properties.GetValue(Key, null!);
+    public static RequestState Of(ResilienceContext context) => context.Properties.GetValue(Key, null!);
 
     /// <summary>Returns what is left of <paramref name="totalTimeout"/> since the request started: the one place it is computed.</summary>
     public TimeSpan TimeLeft(TimeSpan totalTimeout, TimeProvider timeProvider) => totalTimeout - timeProvider.GetElapsedTime(StartTimestamp);

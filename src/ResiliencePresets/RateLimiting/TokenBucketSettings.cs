@@ -6,7 +6,7 @@ namespace ResiliencePresets;
 /// Turns a rate in permits per second into token-bucket settings that refill at most twenty times a second, so that a
 /// high rate does not mean a timer per permit.
 /// </summary>
-internal static class TokenBucket
+internal static class TokenBucketSettings
 {
     private const double TicksPerSecondWithTimer = 20;
 

@@ -4,7 +4,7 @@ using Polly.Retry;
 using Polly.Testing;
 using Polly.Timeout;
 
-namespace ResiliencePresets.Tests.Presets;
+namespace ResiliencePresets.Tests.Pipeline;
 
 public sealed class PresetPipelineShapeTests
 {

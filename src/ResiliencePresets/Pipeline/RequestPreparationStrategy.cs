@@ -31,8 +31,8 @@ internal sealed class RequestPreparationStrategy : ResilienceStrategy<HttpRespon
         ResilienceContext context,
         TState state)
     {
-        var retryState = RetryState.Rent(_timeProvider.GetTimestamp());
-        context.Properties.Set(RetryState.Key, retryState);
+        var retryState = RequestState.Rent(_timeProvider.GetTimestamp());
+        context.Properties.Set(RequestState.Key, retryState);
         _budget?.RecordRequest();
         _metrics?.Request(_policy);
         _limiter?.Retain();
@@ -67,8 +67,8 @@ internal sealed class RequestPreparationStrategy : ResilienceStrategy<HttpRespon
         finally
         {
             // Every attempt has ended by now (a timeout waits for the attempt it cancels), so nothing reads the state again.
-            context.Properties.Set(RetryState.Key, null!);
-            RetryState.Return(retryState);
+            context.Properties.Set(RequestState.Key, null!);
+            RequestState.Return(retryState);
             _limiter?.Release();
         }
     }

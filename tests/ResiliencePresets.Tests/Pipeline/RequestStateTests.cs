@@ -2,36 +2,36 @@ using System.Net;
 using ResiliencePresets.Tests.TestSupport;
 using static ResiliencePresets.Tests.TestSupport.FlakyServer;
 
-namespace ResiliencePresets.Tests.Retry;
+namespace ResiliencePresets.Tests.Pipeline;
 
-public sealed class RetryStateTests : IClassFixture<FlakyServer>
+public sealed class RequestStateTests : IClassFixture<FlakyServer>
 {
     private readonly FlakyServer _server;
 
-    public RetryStateTests(FlakyServer server) => _server = server;
+    public RequestStateTests(FlakyServer server) => _server = server;
 
     [Fact]
     public void Rent_AfterAUsedStateWasReturned_StartsClean()
     {
-        var used = RetryState.Rent(startTimestamp: 42);
+        var used = RequestState.Rent(startTimestamp: 42);
         var outcome = Polly.Outcome.FromResult(new HttpResponseMessage(HttpStatusCode.InternalServerError));
         used.RecordRetry(500);
         used.Plan(outcome, new RetryDecision(true, "500", 500, TimeSpan.FromSeconds(1), RetryDelaySource.Backoff, null, null));
-        RetryState.Return(used);
+        RequestState.Return(used);
 
-        var state = RetryState.Rent(startTimestamp: 7);
+        var state = RequestState.Rent(startTimestamp: 7);
 
         Assert.Equal(7, state.StartTimestamp);
         Assert.Equal(0, state.RetriesFor(500));
         Assert.False(state.PlannedFor(outcome).ShouldRetry);
-        RetryState.Return(state);
+        RequestState.Return(state);
         outcome.Result!.Dispose();
     }
 
     [Fact]
     public void PlannedFor_AnotherAttemptsOutcome_IsNeverTheDecisionOfAnEarlierOne()
     {
-        var state = new RetryState(startTimestamp: 0);
+        var state = new RequestState(startTimestamp: 0);
         using var first = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
         using var second = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
         var retry = new RetryDecision(true, "503", 503, TimeSpan.FromSeconds(2), RetryDelaySource.Backoff, null, null);
@@ -45,7 +45,7 @@ public sealed class RetryStateTests : IClassFixture<FlakyServer>
     [Fact]
     public void VerdictOf_TheSameOutcomeAskedThreeTimes_IsReadOnce()
     {
-        var state = new RetryState(startTimestamp: 0);
+        var state = new RequestState(startTimestamp: 0);
         var inspector = new AttemptInspector(StatusCodeClassifier.Default, TimeProvider.System, countInspections: true);
         using var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
         response.Headers.TryAddWithoutValidation("Retry-After", "1");
