@@ -9,6 +9,9 @@ namespace ResiliencePresets.Tests.Reliability;
 /// runtime's handler sends the request by itself), then through every preset, for a GET, a POST without a key and a
 /// POST with a key, against the rules in docs/presets.md ("Transport failures").
 /// </summary>
+// Alone, after the parallel tests: its 250 ms attempt timeouts let a busy machine end an attempt before the server
+// has read the request, which the assertions on requests received would then miss.
+[Collection(ReliabilitySoak.Name)]
 public sealed class TransportFaultTests
 {
     private const string ReadOnly = ResiliencePresetNames.ReadOnlyApi;
