@@ -21,7 +21,7 @@ public sealed partial class ClientPausedExceptionTests : IClassFixture<FlakyServ
         using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
         {
             PresetClient.FastBackoff(o);
-            o.AttemptTimeout = TimeSpan.FromSeconds(1);
+            o.AttemptTimeout = TimeSpan.FromSeconds(4);
             o.TotalTimeout = TimeSpan.FromSeconds(5);
         });
 
