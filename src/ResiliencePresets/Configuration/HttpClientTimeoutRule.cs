@@ -18,7 +18,7 @@ namespace ResiliencePresets;
 /// <para>Whether the caller set a timeout is tracked, not guessed from the value: the first action the factory runs for
 /// the client writes a marker value, and the last action replaces it only if nothing else changed it.</para>
 /// </remarks>
-internal sealed class HttpClientTimeoutRule(PresetRegistrations registrations, PresetPolicyStore store) : IPostConfigureOptions<HttpClientFactoryOptions>
+internal sealed class HttpClientTimeoutRule(PresetRegistrations registrations, CompiledPresetStore store) : IPostConfigureOptions<HttpClientFactoryOptions>
 {
     /// <summary>How much longer than <c>TotalTimeout</c> HttpClient waits before it cancels a buffered body read.</summary>
     public static readonly TimeSpan BodyGrace = TimeSpan.FromSeconds(1);
@@ -39,7 +39,7 @@ internal sealed class HttpClientTimeoutRule(PresetRegistrations registrations, P
         {
             if (client.Timeout == Unset)
             {
-                client.Timeout = store.Get(clientName).Policy.TotalTimeout + BodyGrace;
+                client.Timeout = store.Get(clientName).Preset.TotalTimeout + BodyGrace;
             }
         });
     }

@@ -9,13 +9,13 @@ namespace ResiliencePresets;
 /// </summary>
 internal sealed class PresetRegistrations
 {
-    private readonly Dictionary<string, PresetSelection> _clients = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PresetRegistration> _clients = new(StringComparer.Ordinal);
 
     /// <summary>Gets or sets the <c>ResiliencePresets</c> section, when <c>AddResiliencePresets</c> was called.</summary>
     public IConfiguration? Configuration { get; set; }
 
     /// <summary>Gets or sets the preset every client gets from <c>ConfigureHttpClientDefaults</c>, if any.</summary>
-    public PresetSelection? Default { get; set; }
+    public PresetRegistration? Default { get; set; }
 
     public IReadOnlyCollection<string> ClientNames => _clients.Keys;
 
@@ -36,18 +36,18 @@ internal sealed class PresetRegistrations
     /// Records a client's preset; a later call for the same client replaces an earlier one, and a named client's own
     /// preset wins over the default one whatever the order of the calls.
     /// </summary>
-    public void Select(string? clientName, PresetSelection selection)
+    public void Select(string? clientName, PresetRegistration registration)
     {
         if (clientName is null)
         {
-            Default = selection;
+            Default = registration;
         }
         else
         {
-            _clients[clientName] = selection;
+            _clients[clientName] = registration;
         }
     }
 
-    public PresetSelection? For(string clientName)
-        => _clients.TryGetValue(clientName, out var selection) ? selection : Default;
+    public PresetRegistration? For(string clientName)
+        => _clients.TryGetValue(clientName, out var registration) ? registration : Default;
 }

@@ -34,11 +34,11 @@ internal sealed class PresetResolver
     /// Resolves a registered client's preset.
     /// </summary>
     /// <exception cref="OptionsValidationException">The preset or its configuration is invalid; every problem is listed.</exception>
-    public ResolvedPreset Resolve(string clientName)
+    public CompiledPreset Resolve(string clientName)
     {
-        var selection = _registrations.For(clientName)
+        var registration = _registrations.For(clientName)
             ?? throw new InvalidOperationException($"No resilience preset was registered for the HttpClient '{clientName}'.");
-        return Resolve(clientName, selection, ClientSection(clientName));
+        return Resolve(clientName, registration, ClientSection(clientName));
     }
 
     /// <summary>
@@ -54,15 +54,15 @@ internal sealed class PresetResolver
 
         foreach (var preset in PresetSections().Where(ConfigurationLayout.IsSection))
         {
-            Collect(failures, () => Resolve(clientName: null, new PresetSelection(preset.Key, null), clientSection: null));
+            Collect(failures, () => Resolve(clientName: null, new PresetRegistration(preset.Key, null), clientSection: null));
         }
 
         // With ConfigureHttpClientDefaults every client has a preset, whatever its name.
-        if (_registrations.Default is { } selection)
+        if (_registrations.Default is { } registration)
         {
             foreach (var client in UnmatchedClientSections())
             {
-                Collect(failures, () => Resolve(client.Key, selection, client));
+                Collect(failures, () => Resolve(client.Key, registration, client));
             }
         }
 
@@ -96,12 +96,12 @@ internal sealed class PresetResolver
     /// </summary>
     public bool IsKnown(string presetName) => BuiltInPresets.Contains(presetName) || PresetSection(presetName) is not null;
 
-    private ResolvedPreset Resolve(string? clientName, PresetSelection selection, IConfigurationSection? clientSection)
+    private CompiledPreset Resolve(string? clientName, PresetRegistration registration, IConfigurationSection? clientSection)
     {
         var failures = new List<string>();
         var rejectedKeys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var layers = new List<IConfigurationSection>();
-        var options = BuildPreset(selection.PresetName, layers, failures, rejectedKeys);
+        var options = BuildPreset(registration.PresetName, layers, failures, rejectedKeys);
         if (options is not null)
         {
             if (clientSection is not null)
@@ -110,7 +110,7 @@ internal sealed class PresetResolver
                 layers.Add(clientSection);
             }
 
-            selection.Configure?.Invoke(options);
+            registration.Configure?.Invoke(options);
             foreach (var problem in ResiliencePresetOptionsValidator.Validate(options))
             {
                 // A value the configuration wrote but that could not be read is reported once, as unreadable; the
@@ -124,16 +124,16 @@ internal sealed class PresetResolver
                 var reported = problem.Counterpart is { } other && SettingLayer(problem.Key, layers) is null && SettingLayer(other.Key, layers) is not null
                     ? other
                     : problem;
-                failures.Add(reported.Describe(Locate(reported.Key, layers, clientName, selection)));
+                failures.Add(reported.Describe(Locate(reported.Key, layers, clientName, registration)));
             }
         }
 
         if (failures.Count > 0)
         {
-            throw new PresetValidationException(clientName ?? selection.PresetName, failures);
+            throw new PresetValidationException(clientName ?? registration.PresetName, failures);
         }
 
-        return new ResolvedPreset(new PresetPolicy(selection.PresetName, clientName ?? string.Empty, options!), EffectiveSettings.Describe(selection.PresetName, options!));
+        return new CompiledPreset(registration.PresetName, clientName ?? string.Empty, options!);
     }
 
     private ResiliencePresetOptions? BuildPreset(string presetName, List<IConfigurationSection> layers, List<string> failures, ISet<string> rejectedKeys)
@@ -197,16 +197,16 @@ internal sealed class PresetResolver
     private string RootPath => Configuration is IConfigurationSection section ? section.Path : "ResiliencePresets";
 
     // A problem is reported where the value was set: the last configuration layer that sets it, or else the code override.
-    private static string Locate(string key, List<IConfigurationSection> layers, string? clientName, PresetSelection selection)
+    private static string Locate(string key, List<IConfigurationSection> layers, string? clientName, PresetRegistration registration)
     {
         if (SettingLayer(key, layers) is { } layer)
         {
             return $"{layer.Path}:{key}";
         }
 
-        return selection.Configure is not null
+        return registration.Configure is not null
             ? $"{key} (set in code by AddResiliencePreset for the HttpClient '{clientName}')"
-            : $"{key} of the preset {selection.PresetName}";
+            : $"{key} of the preset {registration.PresetName}";
     }
 
     // The last configuration layer that sets a key, if any.

@@ -63,7 +63,7 @@ public static class ResiliencePresetHttpClientBuilderExtensions
 
         // Without configuration yet, an unknown name may still be defined by a later AddResiliencePresets call;
         // it is then checked when the host starts and when the client is first created.
-        registrations.Select(builder.Name, new PresetSelection(presetName, configure));
+        registrations.Select(builder.Name, new PresetRegistration(presetName, configure));
         if (builder.Name is null)
         {
             builder.Services.ConfigureAll<HttpClientFactoryOptions>(AddPresetActions);

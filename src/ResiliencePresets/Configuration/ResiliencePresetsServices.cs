@@ -21,9 +21,9 @@ internal static class ResiliencePresetsServices
 
         services.AddLogging();
         services.TryAddSingleton(provider => new PresetResolver(provider.GetRequiredService<PresetRegistrations>()));
-        services.TryAddSingleton<PresetPolicyStore>();
+        services.TryAddSingleton<CompiledPresetStore>();
         services.TryAddSingleton<PresetPipelineProvider>();
-        services.TryAddSingleton<ClientStates>();
+        services.TryAddSingleton<ClientRuntimeRegistry>();
         services.TryAddSingleton<PresetMetrics>();
         services.AddResiliencePipelineRegistry<PresetPipelineKey>(options =>
         {

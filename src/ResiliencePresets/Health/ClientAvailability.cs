@@ -16,7 +16,7 @@ internal readonly record struct ClientAvailability(string ClientName, CircuitSta
     /// <summary>Gets a value indicating whether a request sent now is refused or held.</summary>
     public bool IsHolding => Breaker is CircuitState.Open or CircuitState.Isolated || PausedUntil is not null;
 
-    public static ClientAvailability Read(string clientName, ClientState client, DateTimeOffset now)
+    public static ClientAvailability Read(string clientName, ClientRuntime client, DateTimeOffset now)
     {
         CircuitState? breaker = null;
         DateTimeOffset? openUntil = null;

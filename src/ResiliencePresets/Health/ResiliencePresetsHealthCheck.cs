@@ -11,10 +11,10 @@ namespace ResiliencePresets;
 /// </summary>
 internal sealed class ResiliencePresetsHealthCheck : IHealthCheck
 {
-    private readonly ClientStates _clients;
+    private readonly ClientRuntimeRegistry _clients;
     private readonly TimeProvider _timeProvider;
 
-    public ResiliencePresetsHealthCheck(ClientStates clients, TimeProvider timeProvider)
+    public ResiliencePresetsHealthCheck(ClientRuntimeRegistry clients, TimeProvider timeProvider)
     {
         _clients = clients;
         _timeProvider = timeProvider;

@@ -37,10 +37,10 @@ public static class ResiliencePresetsHealthChecksBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(name);
 
-        builder.Services.TryAddSingleton<ClientStates>();
+        builder.Services.TryAddSingleton<ClientRuntimeRegistry>();
         return builder.Add(new HealthCheckRegistration(
             name,
-            services => new ResiliencePresetsHealthCheck(services.GetRequiredService<ClientStates>(), services.GetService<TimeProvider>() ?? TimeProvider.System),
+            services => new ResiliencePresetsHealthCheck(services.GetRequiredService<ClientRuntimeRegistry>(), services.GetService<TimeProvider>() ?? TimeProvider.System),
             failureStatus ?? HealthStatus.Degraded,
             tags));
     }

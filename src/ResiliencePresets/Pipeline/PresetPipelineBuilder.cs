@@ -22,46 +22,46 @@ internal static class PresetPipelineBuilder
     public const string CircuitBreakerName = "CircuitBreaker";
     public const string AttemptTimeoutName = "AttemptTimeout";
 
-    public static void Build(ResiliencePipelineBuilder<HttpResponseMessage> builder, PresetPolicy policy, PresetRuntime runtime)
+    public static void Build(ResiliencePipelineBuilder<HttpResponseMessage> builder, CompiledPreset preset, PipelineServices runtime)
     {
         var (client, timeProvider, logger, metrics, random, onPipelineDisposed, _) = runtime;
-        var budget = client.Budget(policy, timeProvider);
-        var limiter = client.Limiter(policy);
+        var budget = client.Budget(preset, timeProvider);
+        var limiter = client.Limiter(preset);
         if (limiter is not null)
         {
             (onPipelineDisposed ?? (_ => { }))(limiter.Release);
         }
 
         // One reading of each finished attempt, shared by the breaker, the pacing and the retry (see RequestState).
-        var inspector = runtime.Inspector ?? new AttemptInspector(policy.Classifier, timeProvider);
+        var inspector = runtime.Inspector ?? new AttemptInspector(preset.Classifier, timeProvider);
         builder.TimeProvider = timeProvider;
-        builder.AddStrategy(_ => new RequestPreparationStrategy(policy, timeProvider, budget, metrics, limiter), new PreparationStrategyOptions { Name = PreparationName });
-        builder.AddTimeout(new TimeoutStrategyOptions { Name = TotalTimeoutName, Timeout = policy.TotalTimeout });
+        builder.AddStrategy(_ => new RequestPreparationStrategy(preset, timeProvider, budget, metrics, limiter), new PreparationStrategyOptions { Name = PreparationName });
+        builder.AddTimeout(new TimeoutStrategyOptions { Name = TotalTimeoutName, Timeout = preset.TotalTimeout });
 
-        if (policy.MaxRetryAttempts > 0)
+        if (preset.MaxRetryAttempts > 0)
         {
-            builder.AddRetry(CreateRetry(policy, new RetryDecider(policy, timeProvider, random, budget), inspector, logger, metrics));
+            builder.AddRetry(CreateRetry(preset, new RetryDecider(preset, timeProvider, random, budget), inspector, logger, metrics));
         }
 
-        builder.AddStrategy(_ => new ClientPacingStrategy(policy, client, timeProvider, metrics, random, inspector), new PreparationStrategyOptions { Name = PacingName });
+        builder.AddStrategy(_ => new ClientPacingStrategy(preset, client, timeProvider, metrics, random, inspector), new PreparationStrategyOptions { Name = PacingName });
 
         if (limiter is not null)
         {
             builder.AddRateLimiter(new RateLimiterStrategyOptions
             {
                 Name = RateLimiterName,
-                RateLimiter = args => Acquire(limiter.Limiter, policy, metrics, args.Context.CancellationToken),
+                RateLimiter = args => Acquire(limiter.Limiter, preset, metrics, args.Context.CancellationToken),
                 OnRejected = _ =>
                 {
-                    metrics.Rejected(policy);
-                    Log.RateLimitRejected(logger, policy.ClientName, policy.QueueLimit);
+                    metrics.Rejected(preset);
+                    Log.RateLimitRejected(logger, preset.ClientName, preset.QueueLimit);
                     return default;
                 },
             });
         }
 
         // A reload builds a new breaker, so the client follows the status of the one this build makes.
-        var breaker = policy.BreakerEnabled ? new BreakerStatus() : null;
+        var breaker = preset.BreakerEnabled ? new BreakerStatus() : null;
         client.Breaker = breaker;
         if (breaker is not null)
         {
@@ -69,26 +69,26 @@ internal static class PresetPipelineBuilder
             {
                 Name = CircuitBreakerName,
                 StateProvider = breaker.Provider,
-                FailureRatio = policy.FailureRatio,
-                MinimumThroughput = policy.MinimumThroughput,
-                SamplingDuration = policy.SamplingDuration,
-                BreakDuration = policy.BreakDuration,
-                ShouldHandle = args => new ValueTask<bool>(BreakerFailure.IsFailure(RequestState.Of(args.Context).VerdictOf(args.Outcome, inspector), policy.MaxRetryAfter)),
+                FailureRatio = preset.FailureRatio,
+                MinimumThroughput = preset.MinimumThroughput,
+                SamplingDuration = preset.SamplingDuration,
+                BreakDuration = preset.BreakDuration,
+                ShouldHandle = args => new ValueTask<bool>(BreakerFailure.IsFailure(RequestState.Of(args.Context).VerdictOf(args.Outcome, inspector), preset.MaxRetryAfter)),
                 OnOpened = args =>
                 {
                     breaker.Opened(timeProvider.GetUtcNow() + args.BreakDuration);
-                    return Transition(metrics, policy, "open");
+                    return Transition(metrics, preset, "open");
                 },
-                OnHalfOpened = _ => Transition(metrics, policy, "half_open"),
-                OnClosed = _ => Transition(metrics, policy, "closed"),
+                OnHalfOpened = _ => Transition(metrics, preset, "half_open"),
+                OnClosed = _ => Transition(metrics, preset, "closed"),
             });
         }
 
-        builder.AddTimeout(new TimeoutStrategyOptions { Name = AttemptTimeoutName, Timeout = policy.AttemptTimeout });
+        builder.AddTimeout(new TimeoutStrategyOptions { Name = AttemptTimeoutName, Timeout = preset.AttemptTimeout });
     }
 
     // A permit at once is the common case; an attempt that has to queue is counted as throttled.
-    private static ValueTask<System.Threading.RateLimiting.RateLimitLease> Acquire(System.Threading.RateLimiting.RateLimiter limiter, PresetPolicy policy, PresetMetrics metrics, CancellationToken cancellationToken)
+    private static ValueTask<System.Threading.RateLimiting.RateLimitLease> Acquire(System.Threading.RateLimiting.RateLimiter limiter, CompiledPreset preset, PresetMetrics metrics, CancellationToken cancellationToken)
     {
         var lease = limiter.AttemptAcquire();
         if (lease.IsAcquired)
@@ -97,22 +97,22 @@ internal static class PresetPipelineBuilder
         }
 
         lease.Dispose();
-        metrics.Throttled(policy);
+        metrics.Throttled(preset);
         return limiter.AcquireAsync(1, cancellationToken);
     }
 
-    private static ValueTask Transition(PresetMetrics metrics, PresetPolicy policy, string state)
+    private static ValueTask Transition(PresetMetrics metrics, CompiledPreset preset, string state)
     {
-        metrics.BreakerTransition(policy, state);
+        metrics.BreakerTransition(preset, state);
         return default;
     }
 
     // The decision is made once, in ShouldHandle, and read back for the same outcome by DelayGenerator and OnRetry
     // (the protocol is stated on RequestState). The decider computes every delay, server waits and backoff alike.
-    private static RetryStrategyOptions<HttpResponseMessage> CreateRetry(PresetPolicy policy, RetryDecider decider, AttemptInspector inspector, ILogger logger, PresetMetrics metrics) => new()
+    private static RetryStrategyOptions<HttpResponseMessage> CreateRetry(CompiledPreset preset, RetryDecider decider, AttemptInspector inspector, ILogger logger, PresetMetrics metrics) => new()
     {
         Name = RetryName,
-        MaxRetryAttempts = policy.MaxRetryAttempts,
+        MaxRetryAttempts = preset.MaxRetryAttempts,
         BackoffType = DelayBackoffType.Constant,
         Delay = TimeSpan.Zero,
         UseJitter = false,
@@ -129,12 +129,12 @@ internal static class PresetPipelineBuilder
             state.Plan(args.Outcome, decision);
             if (decision.OverBudget)
             {
-                metrics.BudgetRefusal(policy);
+                metrics.BudgetRefusal(preset);
             }
 
-            if (decision is { ShouldRetry: false, DeclinedBecause: string reason } && args.AttemptNumber < policy.MaxRetryAttempts)
+            if (decision is { ShouldRetry: false, DeclinedBecause: string reason } && args.AttemptNumber < preset.MaxRetryAttempts)
             {
-                Log.RetryDeclined(logger, policy.ClientName, request, decision.Cause, reason);
+                Log.RetryDeclined(logger, preset.ClientName, request, decision.Cause, reason);
             }
 
             return new ValueTask<bool>(decision.ShouldRetry);
@@ -145,8 +145,8 @@ internal static class PresetPipelineBuilder
             var state = RequestState.Of(args.Context);
             var planned = state.PlannedFor(args.Outcome);
             state.RecordRetry(planned.StatusCode);
-            metrics.Retry(policy, planned, args.RetryDelay, args.Outcome.Exception);
-            Log.RetryScheduled(logger, policy.ClientName, args.Context.GetRequestMessage()!, planned, args.AttemptNumber + 1, args.RetryDelay);
+            metrics.Retry(preset, planned, args.RetryDelay, args.Outcome.Exception);
+            Log.RetryScheduled(logger, preset.ClientName, args.Context.GetRequestMessage()!, planned, args.AttemptNumber + 1, args.RetryDelay);
             return default;
         },
     };

@@ -18,18 +18,18 @@ namespace ResiliencePresets;
 internal sealed class PresetPipelineProvider
 {
     private readonly ResiliencePipelineRegistry<PresetPipelineKey> _registry;
-    private readonly PresetPolicyStore _store;
+    private readonly CompiledPresetStore _store;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly ClientStates _clients;
+    private readonly ClientRuntimeRegistry _clients;
     private readonly PresetMetrics _metrics;
     private readonly TelemetryOptions _telemetry;
 
     public PresetPipelineProvider(
         ResiliencePipelineRegistry<PresetPipelineKey> registry,
-        PresetPolicyStore store,
+        CompiledPresetStore store,
         ILoggerFactory loggerFactory,
-        ClientStates clients,
+        ClientRuntimeRegistry clients,
         PresetMetrics metrics,
         IOptions<TelemetryOptions> telemetry,
         TimeProvider? timeProvider = null)
@@ -52,9 +52,9 @@ internal sealed class PresetPipelineProvider
     public ResiliencePipeline<HttpResponseMessage> GetPipeline(string clientName)
         => _registry.GetOrAddPipeline<HttpResponseMessage>(new PresetPipelineKey(clientName), (builder, context) =>
         {
-            var (policy, changed) = _store.Get(clientName);
+            var (preset, changed) = _store.Get(clientName);
             context.AddReloadToken(changed);
             builder.ConfigureTelemetry(_telemetry);
-            PresetPipelineBuilder.Build(builder, policy, new PresetRuntime(_clients.For(clientName), _timeProvider, _logger, _metrics, Random.Shared.NextDouble, context.OnPipelineDisposed));
+            PresetPipelineBuilder.Build(builder, preset, new PipelineServices(_clients.For(clientName), _timeProvider, _logger, _metrics, Random.Shared.NextDouble, context.OnPipelineDisposed));
         });
 }

@@ -11,15 +11,15 @@ namespace ResiliencePresets;
 /// </summary>
 internal sealed class RequestPreparationStrategy : ResilienceStrategy<HttpResponseMessage>
 {
-    private readonly PresetPolicy _policy;
+    private readonly CompiledPreset _preset;
     private readonly TimeProvider _timeProvider;
     private readonly RetryBudget? _budget;
     private readonly PresetMetrics? _metrics;
     private readonly ClientRateLimiter? _limiter;
 
-    public RequestPreparationStrategy(PresetPolicy policy, TimeProvider timeProvider, RetryBudget? budget = null, PresetMetrics? metrics = null, ClientRateLimiter? limiter = null)
+    public RequestPreparationStrategy(CompiledPreset preset, TimeProvider timeProvider, RetryBudget? budget = null, PresetMetrics? metrics = null, ClientRateLimiter? limiter = null)
     {
-        _policy = policy;
+        _preset = preset;
         _timeProvider = timeProvider;
         _budget = budget;
         _metrics = metrics;
@@ -34,20 +34,20 @@ internal sealed class RequestPreparationStrategy : ResilienceStrategy<HttpRespon
         var retryState = RequestState.Rent(_timeProvider.GetTimestamp());
         context.Properties.Set(RequestState.Key, retryState);
         _budget?.RecordRequest();
-        _metrics?.Request(_policy);
+        _metrics?.Request(_preset);
         _limiter?.Retain();
         try
         {
             if (context.GetRequestMessage() is HttpRequestMessage request)
             {
-                if (_policy.AddMissingIdempotencyKey)
+                if (_preset.AddMissingIdempotencyKey)
                 {
-                    IdempotencyKeyStamp.Apply(request, _policy.IdempotencyHeader);
+                    IdempotencyKeyStamp.Apply(request, _preset.IdempotencyHeader);
                 }
 
-                HandlerResendGuard.Apply(request, _policy.Methods);
+                HandlerResendGuard.Apply(request, _preset.Methods);
 
-                if (_policy.MaxRetryAttempts > 0 && _policy.Methods.MayRetry(request))
+                if (_preset.MaxRetryAttempts > 0 && _preset.Methods.MayRetry(request))
                 {
                     try
                     {

@@ -10,17 +10,17 @@ namespace ResiliencePresets;
 /// </summary>
 internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMessage>
 {
-    private readonly PresetPolicy _policy;
-    private readonly ClientState _state;
+    private readonly CompiledPreset _preset;
+    private readonly ClientRuntime _state;
     private readonly TimeProvider _timeProvider;
     private readonly PresetMetrics _metrics;
     private readonly Func<double> _random;
     private readonly AttemptInspector _inspector;
 
-    public ClientPacingStrategy(PresetPolicy policy, ClientState state, TimeProvider timeProvider, PresetMetrics metrics, Func<double> random, AttemptInspector inspector)
+    public ClientPacingStrategy(CompiledPreset preset, ClientRuntime state, TimeProvider timeProvider, PresetMetrics metrics, Func<double> random, AttemptInspector inspector)
     {
         _inspector = inspector;
-        _policy = policy;
+        _preset = preset;
         _state = state;
         _timeProvider = timeProvider;
         _metrics = metrics;
@@ -75,12 +75,12 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         return outcome;
     }
 
-    private TimeSpan TimeLeft(ResilienceContext context) => RequestState.Of(context).TimeLeft(_policy.TotalTimeout, _timeProvider);
+    private TimeSpan TimeLeft(ResilienceContext context) => RequestState.Of(context).TimeLeft(_preset.TotalTimeout, _timeProvider);
 
     private ClientPausedException Refusal(TimeSpan pause, TimeSpan timeLeft, DateTimeOffset now)
     {
         var reason = _state.Pause.Reason ?? new ClientPauseReason(0, "(unknown)", "(unknown)", "(unknown)");
-        return ClientPausedException.For(_policy.ClientName, reason, now + pause, pause, timeLeft < TimeSpan.Zero ? TimeSpan.Zero : timeLeft);
+        return ClientPausedException.For(_preset.ClientName, reason, now + pause, pause, timeLeft < TimeSpan.Zero ? TimeSpan.Zero : timeLeft);
     }
 
     // The pause, spread like every server wait (ServerWaitSpread) within the time left, or the pacing slot, whichever is later.
@@ -121,13 +121,13 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         }
     }
 
-    private TimeSpan Capped(TimeSpan wait) => wait < _policy.MaxRetryAfter ? wait : _policy.MaxRetryAfter;
+    private TimeSpan Capped(TimeSpan wait) => wait < _preset.MaxRetryAfter ? wait : _preset.MaxRetryAfter;
 
     private void Pause(DateTimeOffset now, TimeSpan wait, HttpResponseMessage response, string headerName)
     {
         if (_state.Pause.Extend(now, Capped(wait), ClientPauseReason.From(response, headerName)))
         {
-            _metrics.Pause(_policy, (int)response.StatusCode);
+            _metrics.Pause(_preset, (int)response.StatusCode);
         }
     }
 }

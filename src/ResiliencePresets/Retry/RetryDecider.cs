@@ -18,14 +18,14 @@ internal sealed class RetryDecider
     // The text of each status code seen, kept so that a failed attempt does not format its code again.
     private static readonly string?[] StatusCodeTexts = new string?[600];
 
-    private readonly PresetPolicy _policy;
+    private readonly CompiledPreset _preset;
     private readonly TimeProvider _timeProvider;
     private readonly Func<double> _random;
     private readonly RetryBudget? _budget;
 
-    public RetryDecider(PresetPolicy policy, TimeProvider timeProvider, Func<double> random, RetryBudget? budget = null)
+    public RetryDecider(CompiledPreset preset, TimeProvider timeProvider, Func<double> random, RetryBudget? budget = null)
     {
-        _policy = policy;
+        _preset = preset;
         _timeProvider = timeProvider;
         _random = random;
         _budget = budget;
@@ -33,7 +33,7 @@ internal sealed class RetryDecider
 
     /// <summary>Decides for an outcome not read yet (tests and callers outside a pipeline).</summary>
     public RetryDecision Decide(Outcome<HttpResponseMessage> outcome, HttpRequestMessage request, RequestState state, int retryIndex)
-        => Decide(new AttemptInspector(_policy.Classifier, _timeProvider).Inspect(outcome), request, state, retryIndex);
+        => Decide(new AttemptInspector(_preset.Classifier, _timeProvider).Inspect(outcome), request, state, retryIndex);
 
     public RetryDecision Decide(in AttemptVerdict verdict, HttpRequestMessage request, RequestState state, int retryIndex)
     {
@@ -44,7 +44,7 @@ internal sealed class RetryDecider
         // The budget is asked last, and only for a retry that will happen, so that a refusal always has a reason. A
         // server metering this client (ServerWaitRule) is not failing: the client pause already holds every request
         // until then, and refusing the retry would only turn the server's invitation into an error.
-        if (decision.ShouldRetry && retryIndex < _policy.MaxRetryAttempts && _budget is not null && !ServerWaitRule.IsMetered(verdict, _policy.MaxRetryAfter) &&
+        if (decision.ShouldRetry && retryIndex < _preset.MaxRetryAttempts && _budget is not null && !ServerWaitRule.IsMetered(verdict, _preset.MaxRetryAfter) &&
             !_budget.TryAcquireRetry(out var retries, out var requests))
         {
             return RetryDecision.No(decision.Cause, decision.StatusCode,
@@ -66,13 +66,13 @@ internal sealed class RetryDecider
             return RetryDecision.No(cause);
         }
 
-        if (!_policy.Methods.MayRetry(request, mayHaveReachedServer: verdict.Failure == TransportFailureKind.MayHaveReachedServer))
+        if (!_preset.Methods.MayRetry(request, mayHaveReachedServer: verdict.Failure == TransportFailureKind.MayHaveReachedServer))
         {
             return RetryDecision.No(cause, declinedBecause: MethodDeclined(request));
         }
 
         // Read only once an attempt is known to be retryable: most attempts succeed and never need the clock.
-        return WithBackoff(cause, null, state.TimeLeft(_policy.TotalTimeout, _timeProvider), retryIndex);
+        return WithBackoff(cause, null, state.TimeLeft(_preset.TotalTimeout, _timeProvider), retryIndex);
     }
 
     private RetryDecision DecideForResponse(in AttemptVerdict verdict, HttpRequestMessage request, RequestState state, int retryIndex)
@@ -90,22 +90,22 @@ internal sealed class RetryDecider
             return RetryDecision.No(cause, statusCode, $"status {cause} may be retried at most {max} time(s)");
         }
 
-        if (!_policy.Methods.MayRetry(request, mayHaveReachedServer: true))
+        if (!_preset.Methods.MayRetry(request, mayHaveReachedServer: true))
         {
             return RetryDecision.No(cause, statusCode, MethodDeclined(request));
         }
 
-        var remaining = state.TimeLeft(_policy.TotalTimeout, _timeProvider);
+        var remaining = state.TimeLeft(_preset.TotalTimeout, _timeProvider);
         if (verdict.ServerWait is not { } serverWait)
         {
             return WithBackoff(cause, statusCode, remaining, retryIndex);
         }
 
-        var limit = _policy.MaxRetryAfter < remaining ? _policy.MaxRetryAfter : remaining;
+        var limit = _preset.MaxRetryAfter < remaining ? _preset.MaxRetryAfter : remaining;
         if (serverWait.Delay > limit)
         {
-            return RetryDecision.No(cause, statusCode, serverWait.Delay > _policy.MaxRetryAfter
-                ? $"the server asked to wait {serverWait.Delay} ({serverWait.HeaderName}), longer than Retry:MaxRetryAfter ({_policy.MaxRetryAfter})"
+            return RetryDecision.No(cause, statusCode, serverWait.Delay > _preset.MaxRetryAfter
+                ? $"the server asked to wait {serverWait.Delay} ({serverWait.HeaderName}), longer than Retry:MaxRetryAfter ({_preset.MaxRetryAfter})"
                 : $"the server asked to wait {serverWait.Delay} ({serverWait.HeaderName}), longer than the {remaining} left of TotalTimeout");
         }
 
@@ -115,15 +115,15 @@ internal sealed class RetryDecider
 
     private RetryDecision WithBackoff(string cause, int? statusCode, TimeSpan remaining, int retryIndex)
     {
-        var delay = BackoffDelay.Compute(retryIndex, _policy.BaseDelay, _policy.MaxDelay, _random());
+        var delay = BackoffDelay.Compute(retryIndex, _preset.BaseDelay, _preset.MaxDelay, _random());
         return delay < remaining
             ? new RetryDecision(true, cause, statusCode, delay, RetryDelaySource.Backoff, null, null)
             : RetryDecision.No(cause, statusCode, $"the backoff of {delay} would outlast the {remaining} left of TotalTimeout");
     }
 
-    private string MethodDeclined(HttpRequestMessage request) => _policy.Methods.RuleFor(request.Method) switch
+    private string MethodDeclined(HttpRequestMessage request) => _preset.Methods.RuleFor(request.Method) switch
     {
-        MethodRetryRule.WithIdempotencyKey => $"{request.Method} is retried only with one non-blank {_policy.IdempotencyHeader} value, or when the request never reached the server",
+        MethodRetryRule.WithIdempotencyKey => $"{request.Method} is retried only with one non-blank {_preset.IdempotencyHeader} value, or when the request never reached the server",
         _ => $"{request.Method} is never retried by this preset",
     };
 }

@@ -22,7 +22,7 @@ internal static class RateLimitHeaders
 
     /// <summary>
     /// Reads how many requests the server still allows and when that allowance resets: the IETF <c>RateLimit</c> field
-    /// (its most restrictive policy), else <c>RateLimit-Remaining</c> with <c>RateLimit-Reset</c>, else
+    /// (its most restrictive preset), else <c>RateLimit-Remaining</c> with <c>RateLimit-Reset</c>, else
     /// <c>X-RateLimit-Remaining</c> with <c>X-RateLimit-Reset</c> (delta-seconds or a Unix time).
     /// </summary>
     public static bool TryReadQuota(HttpResponseMessage response, DateTimeOffset now, out long remaining, out TimeSpan resetIn)
@@ -88,7 +88,7 @@ internal static class RateLimitHeaders
     }
 
     /// <summary>
-    /// Reads the wait in the <c>RateLimit</c> field: its <c>t=</c> (or older <c>reset=</c>) parameter, for a policy
+    /// Reads the wait in the <c>RateLimit</c> field: its <c>t=</c> (or older <c>reset=</c>) parameter, for a preset
     /// whose remaining quota is zero or not stated.
     /// </summary>
     public static long? ReadFieldResetSeconds(HttpHeadersNonValidated headers)
@@ -188,7 +188,7 @@ internal static class RateLimitHeaders
             }
         }
 
-        // The older dictionary form spreads one policy over several items.
+        // The older dictionary form spreads one preset over several items.
         if (tightestRemaining is null && minRemaining is long onlyRemaining && maxReset is long onlyReset)
         {
             (tightestRemaining, tightestReset) = (onlyRemaining, onlyReset);

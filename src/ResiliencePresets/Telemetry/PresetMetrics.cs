@@ -35,7 +35,7 @@ internal sealed class PresetMetrics : IDisposable
 
     private static readonly CircuitState[] ReportedStates = [CircuitState.Closed, CircuitState.Open, CircuitState.HalfOpen];
 
-    public PresetMetrics(IMeterFactory? meterFactory = null, ClientStates? clients = null, TimeProvider? timeProvider = null)
+    public PresetMetrics(IMeterFactory? meterFactory = null, ClientRuntimeRegistry? clients = null, TimeProvider? timeProvider = null)
     {
         _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
@@ -58,17 +58,17 @@ internal sealed class PresetMetrics : IDisposable
         }
     }
 
-    public void Request(PresetPolicy policy)
+    public void Request(CompiledPreset preset)
     {
         if (_requests.Enabled)
         {
-            _requests.Add(1, Tags(policy));
+            _requests.Add(1, Tags(preset));
         }
     }
 
-    public void Retry(PresetPolicy policy, in RetryDecision planned, TimeSpan delay, Exception? exception)
+    public void Retry(CompiledPreset preset, in RetryDecision planned, TimeSpan delay, Exception? exception)
     {
-        var tags = Tags(policy);
+        var tags = Tags(preset);
         tags.Add(ReasonTag, planned.StatusCode is not null ? "status" : planned.Cause == "TimeoutRejectedException" ? "timeout" : "exception");
         if (planned.StatusCode is int status)
         {
@@ -78,27 +78,27 @@ internal sealed class PresetMetrics : IDisposable
         tags.Add(ErrorType.TagName, exception is null ? planned.Cause : ErrorType.Of(exception));
 
         _retries.Add(1, tags);
-        var delayTags = Tags(policy);
+        var delayTags = Tags(preset);
         delayTags.Add(SourceTag, planned.Source == RetryDelaySource.ServerHeader ? "header" : "backoff");
         _retryDelay.Record(delay.TotalSeconds, delayTags);
     }
 
-    public void BudgetRefusal(PresetPolicy policy) => _budgetRefusals.Add(1, Tags(policy));
+    public void BudgetRefusal(CompiledPreset preset) => _budgetRefusals.Add(1, Tags(preset));
 
-    public void Throttled(PresetPolicy policy) => _throttled.Add(1, Tags(policy));
+    public void Throttled(CompiledPreset preset) => _throttled.Add(1, Tags(preset));
 
-    public void Rejected(PresetPolicy policy) => _rejected.Add(1, Tags(policy));
+    public void Rejected(CompiledPreset preset) => _rejected.Add(1, Tags(preset));
 
-    public void Pause(PresetPolicy policy, int status)
+    public void Pause(CompiledPreset preset, int status)
     {
-        var tags = Tags(policy);
+        var tags = Tags(preset);
         tags.Add(StatusTag, status);
         _pauses.Add(1, tags);
     }
 
-    public void BreakerTransition(PresetPolicy policy, string state)
+    public void BreakerTransition(CompiledPreset preset, string state)
     {
-        var tags = Tags(policy);
+        var tags = Tags(preset);
         tags.Add(StateTag, state);
         _breakerTransitions.Add(1, tags);
     }
@@ -111,7 +111,7 @@ internal sealed class PresetMetrics : IDisposable
         }
     }
 
-    private static IEnumerable<Measurement<int>> BreakerStates(ClientStates clients, TimeProvider time)
+    private static IEnumerable<Measurement<int>> BreakerStates(ClientRuntimeRegistry clients, TimeProvider time)
     {
         var now = time.GetUtcNow();
         foreach (var (name, client) in clients.All)
@@ -128,7 +128,7 @@ internal sealed class PresetMetrics : IDisposable
         }
     }
 
-    private static IEnumerable<Measurement<double>> PausesRemaining(ClientStates clients, TimeProvider time)
+    private static IEnumerable<Measurement<double>> PausesRemaining(ClientRuntimeRegistry clients, TimeProvider time)
     {
         var now = time.GetUtcNow();
         foreach (var (name, client) in clients.All)
@@ -137,9 +137,9 @@ internal sealed class PresetMetrics : IDisposable
         }
     }
 
-    private static TagList Tags(PresetPolicy policy) => new()
+    private static TagList Tags(CompiledPreset preset) => new()
     {
-        { ClientTag, policy.ClientName },
-        { PresetTag, policy.PresetName },
+        { ClientTag, preset.ClientName },
+        { PresetTag, preset.PresetName },
     };
 }

@@ -21,12 +21,12 @@ public sealed class AttemptReadingTests
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
         var options = BuiltInPresets.Create(ResiliencePresetNames.ReadOnlyApi);
         options.CircuitBreaker.Enabled = breaker;
-        var policy = new PresetPolicy(ResiliencePresetNames.ReadOnlyApi, "reads", options);
-        var inspector = new AttemptInspector(policy.Classifier, time, countInspections: true);
+        var preset = new CompiledPreset(ResiliencePresetNames.ReadOnlyApi, "reads", options);
+        var inspector = new AttemptInspector(preset.Classifier, time, countInspections: true);
         var logs = new CapturedLogs();
         using var metrics = new PresetMetrics();
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
-        PresetPipelineBuilder.Build(builder, policy, new PresetRuntime(new ClientState(), time, logs.CreateLogger("ResiliencePresets"), metrics, () => 0.5, Inspector: inspector));
+        PresetPipelineBuilder.Build(builder, preset, new PipelineServices(new ClientRuntime(), time, logs.CreateLogger("ResiliencePresets"), metrics, () => 0.5, Inspector: inspector));
         var pipeline = builder.Build();
         using var request = new HttpRequestMessage(HttpMethod.Get, "https://api.test/items");
         var context = ResilienceContextPool.Shared.Get();

@@ -10,14 +10,14 @@ public sealed class PresetResolverTests
     [InlineData(ResiliencePresetNames.ReadOnlyApi, 4, 10)]
     [InlineData(ResiliencePresetNames.IdempotentWrite, 2, 10)]
     [InlineData(ResiliencePresetNames.PaymentWithIdempotencyKey, 3, 30)]
-    public void Resolve_BuiltInPresetWithoutConfiguration_IsItsDefaults(string preset, int retries, int attemptSeconds)
+    public void Resolve_BuiltInPresetWithoutConfiguration_IsItsDefaults(string presetName, int retries, int attemptSeconds)
     {
-        var policy = Resolver(null, ("github", preset, null)).Resolve("github").Policy;
+        var preset = Resolver(null, ("github", presetName, null)).Resolve("github");
 
-        Assert.Equal(preset, policy.PresetName);
-        Assert.Equal("github", policy.ClientName);
-        Assert.Equal(retries, policy.MaxRetryAttempts);
-        Assert.Equal(TimeSpan.FromSeconds(attemptSeconds), policy.AttemptTimeout);
+        Assert.Equal(presetName, preset.PresetName);
+        Assert.Equal("github", preset.ClientName);
+        Assert.Equal(retries, preset.MaxRetryAttempts);
+        Assert.Equal(TimeSpan.FromSeconds(attemptSeconds), preset.AttemptTimeout);
     }
 
     [Fact]
@@ -30,13 +30,13 @@ public sealed class PresetResolverTests
             ("Clients:github:AttemptTimeout", "00:00:06"),
             ("Clients:github:TotalTimeout", "00:00:50"));
 
-        var policy = Resolver(configuration, ("github", ResiliencePresetNames.IdempotentWrite, o => o.TotalTimeout = TimeSpan.FromSeconds(55))).Resolve("github").Policy;
+        var preset = Resolver(configuration, ("github", ResiliencePresetNames.IdempotentWrite, o => o.TotalTimeout = TimeSpan.FromSeconds(55))).Resolve("github");
 
-        Assert.Equal(5, policy.MaxRetryAttempts);
-        Assert.Equal(TimeSpan.FromSeconds(6), policy.AttemptTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(55), policy.TotalTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(15), policy.MaxDelay);
-        Assert.Equal(MethodRetryRule.WithIdempotencyKey, policy.Methods.RuleFor(HttpMethod.Post));
+        Assert.Equal(5, preset.MaxRetryAttempts);
+        Assert.Equal(TimeSpan.FromSeconds(6), preset.AttemptTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(55), preset.TotalTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(15), preset.MaxDelay);
+        Assert.Equal(MethodRetryRule.WithIdempotencyKey, preset.Methods.RuleFor(HttpMethod.Post));
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class PresetResolverTests
     {
         var configuration = ConfigurationSections.Build(("Clients:GitHub:Retry:MaxRetryAttempts", "1"));
 
-        Assert.Equal(1, Resolver(configuration, ("github", ResiliencePresetNames.ReadOnlyApi, null)).Resolve("github").Policy.MaxRetryAttempts);
+        Assert.Equal(1, Resolver(configuration, ("github", ResiliencePresetNames.ReadOnlyApi, null)).Resolve("github").MaxRetryAttempts);
     }
 
     [Fact]
@@ -58,14 +58,14 @@ public sealed class PresetResolverTests
             ("Presets:Child:Retry:MaxRetryAttempts", "6"),
             ("Presets:Child:Methods:PUT", "Never"));
 
-        var policy = Resolver(configuration, ("stripe", "Child", null)).Resolve("stripe").Policy;
+        var preset = Resolver(configuration, ("stripe", "Child", null)).Resolve("stripe");
 
-        Assert.Equal("Child", policy.PresetName);
-        Assert.Equal(6, policy.MaxRetryAttempts);
-        Assert.True(policy.AddMissingIdempotencyKey);
-        Assert.Equal(StatusCodeRule.Never, policy.Classifier.GetRule(409));
-        Assert.Equal(MethodRetryRule.Never, policy.Methods.RuleFor(HttpMethod.Put));
-        Assert.Equal(TimeSpan.FromSeconds(30), policy.AttemptTimeout);
+        Assert.Equal("Child", preset.PresetName);
+        Assert.Equal(6, preset.MaxRetryAttempts);
+        Assert.True(preset.AddMissingIdempotencyKey);
+        Assert.Equal(StatusCodeRule.Never, preset.Classifier.GetRule(409));
+        Assert.Equal(MethodRetryRule.Never, preset.Methods.RuleFor(HttpMethod.Put));
+        Assert.Equal(TimeSpan.FromSeconds(30), preset.AttemptTimeout);
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class PresetResolverTests
     {
         var configuration = ConfigurationSections.Build(("Presets:ReadOnlyApi:Retry:MaxRetryAttempts", "7"));
 
-        Assert.Equal(7, Resolver(configuration, ("github", ResiliencePresetNames.ReadOnlyApi, null)).Resolve("github").Policy.MaxRetryAttempts);
+        Assert.Equal(7, Resolver(configuration, ("github", ResiliencePresetNames.ReadOnlyApi, null)).Resolve("github").MaxRetryAttempts);
     }
 
     [Theory]
@@ -209,9 +209,9 @@ public sealed class PresetResolverTests
     public void Resolve_ClientWithoutItsOwnPreset_UsesTheDefaultSelection()
     {
         var registrations = new PresetRegistrations();
-        registrations.Select(null, new PresetSelection(ResiliencePresetNames.IdempotentWrite, null));
+        registrations.Select(null, new PresetRegistration(ResiliencePresetNames.IdempotentWrite, null));
 
-        Assert.Equal(ResiliencePresetNames.IdempotentWrite, new PresetResolver(registrations).Resolve("any").Policy.PresetName);
+        Assert.Equal(ResiliencePresetNames.IdempotentWrite, new PresetResolver(registrations).Resolve("any").PresetName);
     }
 
     [Fact]
@@ -221,8 +221,8 @@ public sealed class PresetResolverTests
         var same = Resolver(ConfigurationSections.Build(("Clients:github:Retry:MaxRetryAttempts", "1")), ("github", ResiliencePresetNames.ReadOnlyApi, null)).Resolve("github");
         var changed = Resolver(ConfigurationSections.Build(("Clients:github:Retry:MaxRetryAttempts", "2")), ("github", ResiliencePresetNames.ReadOnlyApi, null)).Resolve("github");
 
-        Assert.Equal(first.EffectiveSettings, same.EffectiveSettings);
-        Assert.NotEqual(first.EffectiveSettings, changed.EffectiveSettings);
+        Assert.Equal(first.SettingsText, same.SettingsText);
+        Assert.NotEqual(first.SettingsText, changed.SettingsText);
     }
 
     // Regression: the comparison was of configuration text, so an edit that changed nothing a client runs with rebuilt
@@ -235,11 +235,11 @@ public sealed class PresetResolverTests
     [InlineData("Clients:github:StatusCodes:404", "Never", "never")]
     public void Resolve_EditThatChangesNoEffectiveSetting_KeepsTheEffectiveSettings(string key, string before, string after)
     {
-        static ResolvedPreset Resolve(string key, string value) => Resolver(
+        static CompiledPreset Resolve(string key, string value) => Resolver(
             ConfigurationSections.Build(("Clients:github:Retry:MaxRetryAttempts", "1"), (key, value)),
             ("github", ResiliencePresetNames.ReadOnlyApi, null)).Resolve("github");
 
-        Assert.Equal(Resolve(key, before).EffectiveSettings, Resolve(key, after).EffectiveSettings);
+        Assert.Equal(Resolve(key, before).SettingsText, Resolve(key, after).SettingsText);
     }
 
     [Fact]
@@ -270,8 +270,8 @@ public sealed class PresetResolverTests
     {
         var configuration = ConfigurationSections.Build(("Clients:other:Retry:MaxDelay", "00:00:00.500"), ("Clients:github:Retry:MaxRetryAttempts", "1"));
         var registrations = new PresetRegistrations { Configuration = configuration };
-        registrations.Select(null, new PresetSelection(ResiliencePresetNames.ReadOnlyApi, null));
-        registrations.Select("github", new PresetSelection(ResiliencePresetNames.ReadOnlyApi, null));
+        registrations.Select(null, new PresetRegistration(ResiliencePresetNames.ReadOnlyApi, null));
+        registrations.Select("github", new PresetRegistration(ResiliencePresetNames.ReadOnlyApi, null));
 
         var failures = new PresetResolver(registrations).ValidateAll();
 
@@ -306,7 +306,7 @@ public sealed class PresetResolverTests
         var registrations = new PresetRegistrations { Configuration = configuration };
         foreach (var (client, preset, configure) in clients)
         {
-            registrations.Select(client, new PresetSelection(preset, configure));
+            registrations.Select(client, new PresetRegistration(preset, configure));
         }
 
         return new PresetResolver(registrations);

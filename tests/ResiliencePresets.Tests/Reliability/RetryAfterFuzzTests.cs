@@ -89,8 +89,8 @@ public sealed class RetryAfterFuzzTests(ITestOutputHelper output)
             var time = new FakeTimeProvider(Start);
             var logs = new CapturedLogs();
             var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
-            var policy = new PresetPolicy(ResiliencePresetNames.ReadOnlyApi, "fuzz", options);
-            PresetPipelineBuilder.Build(builder, policy, new PresetRuntime(new ClientState(), time, logs.CreateLogger("ResiliencePresets"), metrics, new Random(random.Next()).NextDouble));
+            var preset = new CompiledPreset(ResiliencePresetNames.ReadOnlyApi, "fuzz", options);
+            PresetPipelineBuilder.Build(builder, preset, new PipelineServices(new ClientRuntime(), time, logs.CreateLogger("ResiliencePresets"), metrics, new Random(random.Next()).NextDouble));
             var pipeline = builder.Build();
 
             using var request = new HttpRequestMessage(HttpMethod.Get, "https://api.test/resource");
@@ -194,8 +194,8 @@ public sealed class RetryAfterFuzzTests(ITestOutputHelper output)
             var describe = $"{Case(i, headers, start)} status {code}, TotalTimeout {options.TotalTimeout}, MaxRetryAfter {options.Retry.MaxRetryAfter}";
             var time = new TimerRecordingTimeProvider(start);
             var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
-            var policy = new PresetPolicy(ResiliencePresetNames.ReadOnlyApi, "fuzz", options);
-            PresetPipelineBuilder.Build(builder, policy, new PresetRuntime(new ClientState(), time, new CapturedLogs().CreateLogger("ResiliencePresets"), metrics, new Random(random.Next()).NextDouble));
+            var preset = new CompiledPreset(ResiliencePresetNames.ReadOnlyApi, "fuzz", options);
+            PresetPipelineBuilder.Build(builder, preset, new PipelineServices(new ClientRuntime(), time, new CapturedLogs().CreateLogger("ResiliencePresets"), metrics, new Random(random.Next()).NextDouble));
             var pipeline = builder.Build();
 
             // The pause a response may start, plus its release jitter and padding: no attempt waits longer.

@@ -458,13 +458,13 @@ public sealed class RetryDeciderTests
         budget.RecordRequest();
         Assert.True(budget.TryAcquireRetry(out _, out _));
         var options = BuiltInPresets.Create(ResiliencePresetNames.ReadOnlyApi);
-        return new RetryDecider(new PresetPolicy(ResiliencePresetNames.ReadOnlyApi, "client", options), _time, () => 0.5, budget);
+        return new RetryDecider(new CompiledPreset(ResiliencePresetNames.ReadOnlyApi, "client", options), _time, () => 0.5, budget);
     }
 
     private RetryDecider Decider(string preset, double random = 0.5, Action<ResiliencePresetOptions>? configure = null)
     {
         var options = BuiltInPresets.Create(preset);
         configure?.Invoke(options);
-        return new RetryDecider(new PresetPolicy(preset, "client", options), _time, () => random);
+        return new RetryDecider(new CompiledPreset(preset, "client", options), _time, () => random);
     }
 }

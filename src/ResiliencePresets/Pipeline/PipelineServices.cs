@@ -7,4 +7,4 @@ namespace ResiliencePresets;
 /// run cleanup when Polly disposes the pipeline (after a reload, once its executions have finished), and optionally the
 /// inspector that reads each finished attempt (a test counts its readings).
 /// </summary>
-internal readonly record struct PresetRuntime(ClientState Client, TimeProvider TimeProvider, ILogger Logger, PresetMetrics Metrics, Func<double> Random, Action<Action>? OnPipelineDisposed = null, AttemptInspector? Inspector = null);
+internal readonly record struct PipelineServices(ClientRuntime Client, TimeProvider TimeProvider, ILogger Logger, PresetMetrics Metrics, Func<double> Random, Action<Action>? OnPipelineDisposed = null, AttemptInspector? Inspector = null);

@@ -3,4 +3,4 @@ namespace ResiliencePresets;
 /// <summary>
 /// A client's choice of preset and its code overrides, applied after configuration.
 /// </summary>
-internal sealed record PresetSelection(string PresetName, Action<ResiliencePresetOptions>? Configure);
+internal sealed record PresetRegistration(string PresetName, Action<ResiliencePresetOptions>? Configure);

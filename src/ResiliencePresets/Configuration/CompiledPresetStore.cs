@@ -15,7 +15,7 @@ namespace ResiliencePresets;
 /// Settings are resolved from frozen copies of the configuration. A client that has not been created yet is resolved
 /// from the current copy when it is valid for it, and otherwise from the last copy that was valid as a whole.
 /// </remarks>
-internal sealed class PresetPolicyStore : IDisposable
+internal sealed class CompiledPresetStore : IDisposable
 {
     private readonly PresetRegistrations _registrations;
     private readonly ILogger _logger;
@@ -25,7 +25,7 @@ internal sealed class PresetPolicyStore : IDisposable
     private PresetResolver _current;
     private PresetResolver _lastValid;
 
-    public PresetPolicyStore(PresetRegistrations registrations, ILoggerFactory loggerFactory)
+    public CompiledPresetStore(PresetRegistrations registrations, ILoggerFactory loggerFactory)
     {
         _registrations = registrations;
         _logger = loggerFactory.CreateLogger("ResiliencePresets");
@@ -40,10 +40,10 @@ internal sealed class PresetPolicyStore : IDisposable
     /// Returns the client's current preset and a token that is cancelled when it is replaced.
     /// </summary>
     /// <exception cref="OptionsValidationException">The client's preset is invalid, and was never valid since start.</exception>
-    public (PresetPolicy Policy, CancellationToken Changed) Get(string clientName)
+    public (CompiledPreset Preset, CancellationToken Changed) Get(string clientName)
     {
         var entry = _entries.GetOrAdd(clientName, name => new Entry(ResolveNew(name)));
-        return (entry.Preset.Policy, entry.Changed.Token);
+        return (entry.Preset, entry.Changed.Token);
     }
 
     public void Dispose()
@@ -55,7 +55,7 @@ internal sealed class PresetPolicyStore : IDisposable
         }
     }
 
-    private ResolvedPreset ResolveNew(string clientName)
+    private CompiledPreset ResolveNew(string clientName)
     {
         var (current, lastValid) = (Volatile.Read(ref _current), Volatile.Read(ref _lastValid));
         try
@@ -91,7 +91,7 @@ internal sealed class PresetPolicyStore : IDisposable
 
             foreach (var (clientName, current) in _entries)
             {
-                ResolvedPreset resolved;
+                CompiledPreset resolved;
                 try
                 {
                     resolved = next.Resolve(clientName);
@@ -102,7 +102,7 @@ internal sealed class PresetPolicyStore : IDisposable
                     continue;
                 }
 
-                if (resolved.EffectiveSettings == current.Preset.EffectiveSettings)
+                if (resolved.SettingsText == current.Preset.SettingsText)
                 {
                     continue;
                 }
@@ -126,9 +126,9 @@ internal sealed class PresetPolicyStore : IDisposable
         }
     }
 
-    private sealed class Entry(ResolvedPreset preset)
+    private sealed class Entry(CompiledPreset preset)
     {
-        public ResolvedPreset Preset { get; } = preset;
+        public CompiledPreset Preset { get; } = preset;
 
         public CancellationTokenSource Changed { get; } = new();
     }

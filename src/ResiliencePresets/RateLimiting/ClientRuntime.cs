@@ -5,7 +5,7 @@ namespace ResiliencePresets;
 /// pause, the quota pacing, the retry budget and the token bucket. It outlives pipeline rebuilds on reload; the budget
 /// and the bucket are replaced only when their own settings change.
 /// </summary>
-internal sealed class ClientState : IDisposable
+internal sealed class ClientRuntime : IDisposable
 {
     private readonly object _lock = new();
     private RetryBudget? _budget;
@@ -19,18 +19,18 @@ internal sealed class ClientState : IDisposable
     /// <summary>Gets or sets the breaker of the client's live pipeline: each build sets its own, or none without a breaker.</summary>
     public BreakerStatus? Breaker { get => _breaker; set => _breaker = value; }
 
-    public RetryBudget? Budget(PresetPolicy policy, TimeProvider timeProvider)
+    public RetryBudget? Budget(CompiledPreset preset, TimeProvider timeProvider)
     {
-        if (!policy.RetryBudgetEnabled)
+        if (!preset.RetryBudgetEnabled)
         {
             return null;
         }
 
         lock (_lock)
         {
-            if (_budget is not { } budget || budget.MaxRetryRatio != policy.MaxRetryRatio || budget.MinRetries != policy.MinRetries || budget.Window != policy.RetryBudgetWindow)
+            if (_budget is not { } budget || budget.MaxRetryRatio != preset.MaxRetryRatio || budget.MinRetries != preset.MinRetries || budget.Window != preset.RetryBudgetWindow)
             {
-                _budget = new RetryBudget(policy.MaxRetryRatio, policy.MinRetries, policy.RetryBudgetWindow, timeProvider);
+                _budget = new RetryBudget(preset.MaxRetryRatio, preset.MinRetries, preset.RetryBudgetWindow, timeProvider);
             }
 
             return _budget;
@@ -42,20 +42,20 @@ internal sealed class ClientState : IDisposable
     /// when that pipeline is disposed); <see langword="null"/> when the preset sets no rate. A bucket whose settings
     /// changed is retired and lives on until its last holder releases it.
     /// </summary>
-    public ClientRateLimiter? Limiter(PresetPolicy policy)
+    public ClientRateLimiter? Limiter(CompiledPreset preset)
     {
-        if (policy.PermitsPerSecond <= 0)
+        if (preset.PermitsPerSecond <= 0)
         {
             return null;
         }
 
         lock (_lock)
         {
-            var settings = (policy.PermitsPerSecond, policy.Burst, policy.QueueLimit);
+            var settings = (preset.PermitsPerSecond, preset.Burst, preset.QueueLimit);
             if (_limiter is null || _limiter.Settings != settings)
             {
                 _limiter?.Retire();
-                _limiter = new ClientRateLimiter(policy.PermitsPerSecond, policy.Burst, policy.QueueLimit);
+                _limiter = new ClientRateLimiter(preset.PermitsPerSecond, preset.Burst, preset.QueueLimit);
             }
 
             _limiter.Retain();

@@ -1,14 +1,16 @@
 namespace ResiliencePresets;
 
 /// <summary>
-/// A validated preset for one named client, frozen into the form the pipeline reads on every request.
+/// A validated preset for one named client, frozen into the form the pipeline reads on every request, with its
+/// effective settings written as text to tell whether a configuration reload changed anything the client runs with.
 /// </summary>
-internal sealed class PresetPolicy
+internal sealed class CompiledPreset
 {
-    public PresetPolicy(string presetName, string clientName, ResiliencePresetOptions options)
+    public CompiledPreset(string presetName, string clientName, ResiliencePresetOptions options)
     {
         PresetName = presetName;
         ClientName = clientName;
+        SettingsText = EffectiveSettings.Describe(presetName, options);
         MaxRetryAttempts = options.Retry.MaxRetryAttempts;
         BaseDelay = options.Retry.BaseDelay;
         MaxDelay = options.Retry.MaxDelay;
@@ -36,6 +38,9 @@ internal sealed class PresetPolicy
     public string PresetName { get; }
 
     public string ClientName { get; }
+
+    /// <summary>Gets the effective settings as text (<see cref="EffectiveSettings"/>): equal text, equal behavior.</summary>
+    public string SettingsText { get; }
 
     public int MaxRetryAttempts { get; }
 
