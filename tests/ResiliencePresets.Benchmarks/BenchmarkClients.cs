@@ -46,8 +46,8 @@ internal sealed class BenchmarkClients : IDisposable
         }
 
         // The same preset with HttpClient.Timeout turned off by the caller, as the twins have it: what bounding a
-        // buffered body by TotalTimeout costs (a timer and a linked cancellation source per request, as the standard
-        // handler's client pays for HttpClient's default 100 s).
+        // buffered body by TotalTimeout costs (a timer and a linked cancellation source per request; the standard
+        // handler sets its client's HttpClient.Timeout to infinite, as the twins do).
         Add(services, WithoutClientTimeout, script).AddResiliencePreset(ResiliencePresetNames.ReadOnlyApi, options =>
         {
             options.Retry.BaseDelay = TimeSpan.Zero;

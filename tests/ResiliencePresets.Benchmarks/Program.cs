@@ -7,4 +7,10 @@ if (args is ["--interleaved"])
     return;
 }
 
+if (args is ["--profile", var setup, var scenario, var seconds])
+{
+    await ProfileLoop.RunAsync(setup, scenario, int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
