@@ -45,9 +45,10 @@ internal sealed class AttemptInspector(StatusCodeClassifier classifier, TimeProv
         var now = timeProvider.GetUtcNow();
         var serverVerdict = StatusCodeClassifier.ServerVerdict(response);
         var effective = StatusCodeClassifier.EffectiveStatusCode(response);
+        QuotaReading? quota = RateLimitHeaders.TryReadQuota(response, now, out var read) ? read : null;
         var hasExplicit = RetryAfterReader.TryReadExplicit(response, now, out var explicitWait);
-        RetryAfterValue? wait = hasExplicit ? explicitWait : RetryAfterReader.TryRead(response, now, out var reset) ? reset : null;
-        var hasQuota = RateLimitHeaders.TryReadQuota(response, now, out var remaining, out var resetIn);
+        RetryAfterValue? wait = hasExplicit ? explicitWait
+            : RetryAfterReader.Found(RetryAfterReader.ReadQuotaWait(headers, now, quota), out var quotaWait) ? quotaWait : null;
         return new AttemptVerdict
         {
             StatusCode = status,
@@ -56,9 +57,9 @@ internal sealed class AttemptInspector(StatusCodeClassifier classifier, TimeProv
             Rule = classifier.Classify(serverVerdict, effective),
             ServerWait = wait,
             WaitIsExplicit = hasExplicit,
-            QuotaRemaining = hasQuota ? remaining : null,
-            QuotaResetIn = resetIn,
-            QuotaHeader = hasQuota ? RateLimitHeaders.ResetHeaderOf(response) : null,
+            QuotaRemaining = quota?.Remaining,
+            QuotaResetIn = quota?.ResetIn ?? TimeSpan.Zero,
+            QuotaHeader = quota?.Header,
             ReadAt = now,
             HasWaitHeaders = true,
         };

@@ -4,9 +4,17 @@ using System.Net.Http.Headers;
 namespace ResiliencePresets;
 
 /// <summary>
-/// Reads the rate-limit headers APIs send: the IETF <c>RateLimit</c> field and the <c>RateLimit-*</c> and
-/// <c>X-RateLimit-*</c> families.
+/// Reads the quota headers APIs send: the IETF <c>RateLimit</c> field, the <c>RateLimit-*</c> and <c>X-RateLimit-*</c>
+/// families (GitHub among them), OpenAI's <c>x-ratelimit-*-requests</c> and <c>x-ratelimit-*-tokens</c>, and
+/// Anthropic's <c>anthropic-ratelimit-*</c>.
 /// </summary>
+/// <remarks>
+/// Each family is a remaining count and a reset, read as a pair: a remaining without a readable reset is no quota (it
+/// still makes a 403 a rate limit, see <see cref="IsExhausted"/>). Resets are delta-seconds (<c>RateLimit</c>,
+/// <c>RateLimit-Reset</c>), delta-seconds or a Unix time (<c>X-RateLimit-Reset</c>), a Go duration (OpenAI:
+/// <see cref="GoDuration"/>) or an RFC 3339 instant (Anthropic: <see cref="Rfc3339Instant"/>). Every quota a response
+/// reports is read, and <see cref="MostConstrainingQuota"/> picks the one that decides.
+/// </remarks>
 internal static class RateLimitHeaders
 {
     internal const string RateLimit = "RateLimit";
@@ -14,50 +22,63 @@ internal static class RateLimitHeaders
     internal const string RateLimitReset = "RateLimit-Reset";
     internal const string XRateLimitRemaining = "X-RateLimit-Remaining";
     internal const string XRateLimitReset = "X-RateLimit-Reset";
+    internal const string OpenAiRemainingRequests = "x-ratelimit-remaining-requests";
+    internal const string OpenAiResetRequests = "x-ratelimit-reset-requests";
+    internal const string OpenAiRemainingTokens = "x-ratelimit-remaining-tokens";
+    internal const string OpenAiResetTokens = "x-ratelimit-reset-tokens";
+    internal const string AnthropicRequestsRemaining = "anthropic-ratelimit-requests-remaining";
+    internal const string AnthropicRequestsReset = "anthropic-ratelimit-requests-reset";
+    internal const string AnthropicTokensRemaining = "anthropic-ratelimit-tokens-remaining";
+    internal const string AnthropicTokensReset = "anthropic-ratelimit-tokens-reset";
+    internal const string AnthropicInputTokensRemaining = "anthropic-ratelimit-input-tokens-remaining";
+    internal const string AnthropicInputTokensReset = "anthropic-ratelimit-input-tokens-reset";
+    internal const string AnthropicOutputTokensRemaining = "anthropic-ratelimit-output-tokens-remaining";
+    internal const string AnthropicOutputTokensReset = "anthropic-ratelimit-output-tokens-reset";
 
     // Smaller values of X-RateLimit-Reset are delta-seconds; larger ones are Unix times (September 2001 onwards).
     private const long EpochThreshold = 1_000_000_000;
 
     private static readonly long MaxSeconds = (long)TimeSpan.MaxValue.TotalSeconds;
 
-    /// <summary>
-    /// Reads how many requests the server still allows and when that allowance resets: the IETF <c>RateLimit</c> field
-    /// (its most restrictive preset), else <c>RateLimit-Remaining</c> with <c>RateLimit-Reset</c>, else
-    /// <c>X-RateLimit-Remaining</c> with <c>X-RateLimit-Reset</c> (delta-seconds or a Unix time).
-    /// </summary>
-    public static bool TryReadQuota(HttpResponseMessage response, DateTimeOffset now, out long remaining, out TimeSpan resetIn)
+    // The header pairs, in the order they are read; of quotas equally tight, the first read stays.
+    private static readonly QuotaPair[] Pairs =
+    [
+        new(RateLimitRemaining, RateLimitReset, ResetForm.DeltaSeconds, CountsTokens: false),
+        new(XRateLimitRemaining, XRateLimitReset, ResetForm.DeltaSecondsOrUnixTime, CountsTokens: false),
+        new(OpenAiRemainingRequests, OpenAiResetRequests, ResetForm.GoDuration, CountsTokens: false),
+        new(OpenAiRemainingTokens, OpenAiResetTokens, ResetForm.GoDuration, CountsTokens: true),
+        new(AnthropicRequestsRemaining, AnthropicRequestsReset, ResetForm.Rfc3339, CountsTokens: false),
+        new(AnthropicTokensRemaining, AnthropicTokensReset, ResetForm.Rfc3339, CountsTokens: true),
+        new(AnthropicInputTokensRemaining, AnthropicInputTokensReset, ResetForm.Rfc3339, CountsTokens: true),
+        new(AnthropicOutputTokensRemaining, AnthropicOutputTokensReset, ResetForm.Rfc3339, CountsTokens: true),
+    ];
+
+    private enum ResetForm
     {
-        var headers = response.Headers.NonValidated;
-        if (headers.TryGetValues(RateLimit, out var values) && ParseField(values) is { TightestRemaining: long r, TightestResetSeconds: long t } &&
-            ResetDelay(t, allowEpoch: false, now) is TimeSpan fieldReset)
-        {
-            (remaining, resetIn) = (r, fieldReset);
-            return true;
-        }
-
-        foreach (var (remainingName, resetName, allowEpoch) in (ReadOnlySpan<(string, string, bool)>)[(RateLimitRemaining, RateLimitReset, false), (XRateLimitRemaining, XRateLimitReset, true)])
-        {
-            if (ReadInteger(headers, remainingName) is long left && ReadInteger(headers, resetName) is long seconds &&
-                ResetDelay(seconds, allowEpoch, now) is TimeSpan reset)
-            {
-                (remaining, resetIn) = (left, reset);
-                return true;
-            }
-        }
-
-        (remaining, resetIn) = (0, TimeSpan.Zero);
-        return false;
+        DeltaSeconds,
+        DeltaSecondsOrUnixTime,
+        GoDuration,
+        Rfc3339,
     }
 
     /// <summary>
-    /// Returns the name of the header a quota's reset is read from, in the order <see cref="TryReadQuota"/> reads them.
+    /// Reads every quota the response reports and returns the one that decides (<see cref="MostConstrainingQuota"/>):
+    /// the IETF <c>RateLimit</c> field's policies, then the header pairs in the order of the remarks above.
     /// </summary>
-    public static string ResetHeaderOf(HttpResponseMessage response)
+    public static bool TryReadQuota(HttpResponseMessage response, DateTimeOffset now, out QuotaReading quota)
     {
         var headers = response.Headers.NonValidated;
-        return headers.Contains(RateLimit) ? RateLimit
-            : headers.Contains(RateLimitReset) ? RateLimitReset
-            : XRateLimitReset;
+        QuotaReading? chosen = headers.TryGetValues(RateLimit, out var values) ? ParseField(values).Quota : null;
+        foreach (var pair in Pairs)
+        {
+            if (ReadInteger(headers, pair.Remaining) is long left && ReadReset(headers, pair, now) is TimeSpan reset)
+            {
+                chosen = MostConstrainingQuota.Tighter(chosen, new QuotaReading(left, reset, pair.Reset, pair.CountsTokens));
+            }
+        }
+
+        quota = chosen.GetValueOrDefault();
+        return chosen is not null;
     }
 
     /// <summary>
@@ -77,14 +98,21 @@ internal static class RateLimitHeaders
     }
 
     /// <summary>
-    /// Returns whether the response says the caller has no requests left in the current window.
+    /// Returns whether the response says the caller has nothing left in the current window: any remaining-quota header
+    /// of the families above is 0, or a <c>RateLimit</c> policy's <c>r</c> is, whether or not a reset is readable.
     /// </summary>
     public static bool IsExhausted(HttpResponseMessage response)
     {
         var headers = response.Headers.NonValidated;
-        return ReadInteger(headers, XRateLimitRemaining) == 0
-            || ReadInteger(headers, RateLimitRemaining) == 0
-            || (headers.TryGetValues(RateLimit, out var values) && ParseField(values).MinRemaining == 0);
+        foreach (var pair in Pairs)
+        {
+            if (ReadInteger(headers, pair.Remaining) == 0)
+            {
+                return true;
+            }
+        }
+
+        return headers.TryGetValues(RateLimit, out var values) && ParseField(values).MinRemaining == 0;
     }
 
     /// <summary>
@@ -125,16 +153,50 @@ internal static class RateLimitHeaders
         return null;
     }
 
-    // Accepts both the current draft's list of policies ("default";r=0;t=30) and the older
-    // dictionary form (limit=100, remaining=0, reset=30).
+    // A reset in its family's form, as a positive wait from now; anything unreadable is no reset.
+    private static TimeSpan? ReadReset(HttpHeadersNonValidated headers, in QuotaPair pair, DateTimeOffset now)
+    {
+        switch (pair.Form)
+        {
+            case ResetForm.DeltaSeconds or ResetForm.DeltaSecondsOrUnixTime:
+                return ReadInteger(headers, pair.Reset) is long seconds ? ResetDelay(seconds, pair.Form == ResetForm.DeltaSecondsOrUnixTime, now) : null;
+            default:
+                if (FirstValue(headers, pair.Reset) is not string text)
+                {
+                    return null;
+                }
+
+                if (pair.Form == ResetForm.GoDuration)
+                {
+                    return GoDuration.TryParse(text, out var duration) && duration > TimeSpan.Zero ? duration : null;
+                }
+
+                return Rfc3339Instant.TryParse(text, out var instant) && instant - now is { Ticks: > 0 } untilInstant ? untilInstant : null;
+        }
+    }
+
+    private static string? FirstValue(HttpHeadersNonValidated headers, string name)
+    {
+        if (headers.TryGetValues(name, out var values))
+        {
+            foreach (var value in values)
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
+
+    // Accepts both the current draft's list of policies ("default";r=0;t=30) and the older dictionary form (limit=100,
+    // remaining=0, reset=30). Each policy with both r and t is a quota, named by its first member when that is a
+    // string or a token rather than a parameter.
     private static FieldValues ParseField(HeaderStringValues values)
     {
         long? minRemaining = null;
         long? maxReset = null;
         long? exhaustedReset = null;
-        long? tightestRemaining = null;
-        long? tightestReset = null;
-        var tightestPace = -1.0;
+        QuotaReading? quota = null;
 
         foreach (var value in values)
         {
@@ -142,14 +204,23 @@ internal static class RateLimitHeaders
             {
                 long? remaining = null;
                 long? reset = null;
+                string? name = null;
+                var first = true;
                 foreach (var parameter in item.Split(';'))
                 {
                     var separator = parameter.IndexOf('=', StringComparison.Ordinal);
                     if (separator <= 0)
                     {
+                        if (first)
+                        {
+                            name = parameter.Trim().Trim('"');
+                        }
+
+                        first = false;
                         continue;
                     }
 
+                    first = false;
                     var key = parameter.AsSpan(0, separator).Trim();
                     var number = parameter.AsSpan(separator + 1).Trim();
                     if (!long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
@@ -172,9 +243,9 @@ internal static class RateLimitHeaders
                     minRemaining = minRemaining is long m ? Math.Min(m, r) : r;
                 }
 
-                if (remaining is long pr && reset is long pt && (double)pt / Math.Max(pr, 1) > tightestPace)
+                if (remaining is long pr && reset is long pt && ResetDelay(pt, allowEpoch: false, DateTimeOffset.UnixEpoch) is TimeSpan policyReset)
                 {
-                    (tightestRemaining, tightestReset, tightestPace) = (pr, pt, (double)pt / Math.Max(pr, 1));
+                    quota = MostConstrainingQuota.Tighter(quota, new QuotaReading(pr, policyReset, RateLimit, Policy: string.IsNullOrEmpty(name) ? null : name));
                 }
 
                 if (reset is long t)
@@ -188,14 +259,17 @@ internal static class RateLimitHeaders
             }
         }
 
-        // The older dictionary form spreads one preset over several items.
-        if (tightestRemaining is null && minRemaining is long onlyRemaining && maxReset is long onlyReset)
+        // The older dictionary form spreads one policy over several items.
+        if (quota is null && minRemaining is long onlyRemaining && maxReset is long onlyReset &&
+            ResetDelay(onlyReset, allowEpoch: false, DateTimeOffset.UnixEpoch) is TimeSpan dictionaryReset)
         {
-            (tightestRemaining, tightestReset) = (onlyRemaining, onlyReset);
+            quota = new QuotaReading(onlyRemaining, dictionaryReset, RateLimit);
         }
 
-        return new FieldValues(minRemaining, maxReset, exhaustedReset, tightestRemaining, tightestReset);
+        return new FieldValues(minRemaining, maxReset, exhaustedReset, quota);
     }
 
-    private readonly record struct FieldValues(long? MinRemaining, long? MaxResetSeconds, long? ExhaustedResetSeconds, long? TightestRemaining, long? TightestResetSeconds);
+    private readonly record struct FieldValues(long? MinRemaining, long? MaxResetSeconds, long? ExhaustedResetSeconds, QuotaReading? Quota);
+
+    private readonly record struct QuotaPair(string Remaining, string Reset, ResetForm Form, bool CountsTokens);
 }

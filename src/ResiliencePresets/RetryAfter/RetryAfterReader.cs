@@ -14,10 +14,12 @@ namespace ResiliencePresets;
 /// the two-digit year of the obsolete RFC 850 form (<c>Sunday, 06-Nov-94 08:49:37 GMT</c>) is read relative to
 /// <c>now</c>: a year that appears to be more than 50 years ahead is the most recent past year with those digits.</para>
 /// <para>Only when no explicit wait is usable, the quota resets (as the IETF RateLimit draft says, <c>Retry-After</c>
-/// takes precedence over them): the IETF <c>RateLimit</c> field's <c>t=</c> parameter and <c>RateLimit-Reset</c>
-/// (delta-seconds); <c>X-RateLimit-Reset</c>, read as epoch seconds (as GitHub sends it) when larger than 1,000,000,000
-/// and as delta-seconds otherwise. A reset header counts only when the matching remaining-quota header is absent or
-/// zero.</para>
+/// takes precedence over them). First a spent quota's reset, of every quota family <see cref="RateLimitHeaders"/> reads
+/// (the IETF <c>RateLimit</c> field and <c>RateLimit-*</c>, <c>X-RateLimit-*</c> as GitHub sends it, OpenAI's
+/// <c>x-ratelimit-*-requests</c> and <c>-tokens</c>, Anthropic's <c>anthropic-ratelimit-*</c>); of several spent quotas,
+/// the one that resets last (<see cref="MostConstrainingQuota"/>). Then the resets whose remaining count is not stated:
+/// the <c>RateLimit</c> field's <c>t=</c>, <c>RateLimit-Reset</c> (delta-seconds) and <c>X-RateLimit-Reset</c>, read as
+/// epoch seconds (as GitHub sends it) when larger than 1,000,000,000 and as delta-seconds otherwise.</para>
 /// <para>A usable wait is positive. Zero, negative, past, unparseable and unrepresentably large values are ignored, so
 /// the caller falls back to its own backoff. Of several values of an explicit wait header or of the <c>RateLimit</c>
 /// field, the longest counts; of a reset header, the first. Nothing here throws for any header value.</para>
@@ -52,12 +54,7 @@ public static class RetryAfterReader
             return false;
         }
 
-        var delay = ReadExplicit(headers, now)
-            ?? (RateLimitHeaders.ReadFieldResetSeconds(headers) is long fieldSeconds && RateLimitHeaders.ResetDelay(fieldSeconds, allowEpoch: false, now) is { } field ? (field, RateLimitHeaders.RateLimit)
-            : ReadReset(headers, RateLimitHeaders.RateLimitReset, RateLimitHeaders.RateLimitRemaining, now, allowEpoch: false) is { } reset ? (reset, RateLimitHeaders.RateLimitReset)
-            : ReadReset(headers, RateLimitHeaders.XRateLimitReset, RateLimitHeaders.XRateLimitRemaining, now, allowEpoch: true) is { } xreset ? (xreset, RateLimitHeaders.XRateLimitReset)
-            : default((TimeSpan, string)?));
-
+        var delay = ReadWait(headers, now, RateLimitHeaders.TryReadQuota(response, now, out var quota) ? quota : null);
         return Found(delay, out value);
     }
 
@@ -67,6 +64,24 @@ public static class RetryAfterReader
     /// </summary>
     internal static bool TryReadExplicit(HttpResponseMessage response, DateTimeOffset now, out RetryAfterValue value)
         => Found(HasWaitHeader(response.Headers.NonValidated) ? ReadExplicit(response.Headers.NonValidated, now) : null, out value);
+
+    /// <summary>
+    /// Reads the wait in the order of the remarks, given the quota the response reports (<see cref="RateLimitHeaders.TryReadQuota"/>):
+    /// an explicit wait, else <see cref="ReadQuotaWait"/>.
+    /// </summary>
+    internal static (TimeSpan Wait, string Header)? ReadWait(HttpHeadersNonValidated headers, DateTimeOffset now, in QuotaReading? quota)
+        => ReadExplicit(headers, now) ?? ReadQuotaWait(headers, now, quota);
+
+    /// <summary>
+    /// Reads the wait a quota names, for a response without a usable explicit wait: a spent quota's reset, else a reset
+    /// whose remaining count is absent (or zero, where the pair was not readable as a quota).
+    /// </summary>
+    internal static (TimeSpan Wait, string Header)? ReadQuotaWait(HttpHeadersNonValidated headers, DateTimeOffset now, in QuotaReading? quota)
+        => quota is { IsSpent: true } spent ? (spent.ResetIn, spent.Header)
+            : RateLimitHeaders.ReadFieldResetSeconds(headers) is long fieldSeconds && RateLimitHeaders.ResetDelay(fieldSeconds, allowEpoch: false, now) is { } field ? (field, RateLimitHeaders.RateLimit)
+            : ReadReset(headers, RateLimitHeaders.RateLimitReset, RateLimitHeaders.RateLimitRemaining, now, allowEpoch: false) is { } reset ? (reset, RateLimitHeaders.RateLimitReset)
+            : ReadReset(headers, RateLimitHeaders.XRateLimitReset, RateLimitHeaders.XRateLimitRemaining, now, allowEpoch: true) is { } xreset ? (xreset, RateLimitHeaders.XRateLimitReset)
+            : null;
 
     /// <summary>
     /// Returns whether a response carries an explicit wait header with a usable positive value, read without the clock:
@@ -121,6 +136,12 @@ public static class RetryAfterReader
         15 => name.Equals(RateLimitHeaders.RateLimitReset, StringComparison.OrdinalIgnoreCase),
         17 => name.Equals(RateLimitHeaders.XRateLimitReset, StringComparison.OrdinalIgnoreCase),
         19 => name.Equals(XMsRetryAfterMs, StringComparison.OrdinalIgnoreCase),
+        24 => name.Equals(RateLimitHeaders.OpenAiResetTokens, StringComparison.OrdinalIgnoreCase),
+        26 => name.Equals(RateLimitHeaders.OpenAiResetRequests, StringComparison.OrdinalIgnoreCase),
+        32 => name.Equals(RateLimitHeaders.AnthropicTokensReset, StringComparison.OrdinalIgnoreCase),
+        34 => name.Equals(RateLimitHeaders.AnthropicRequestsReset, StringComparison.OrdinalIgnoreCase),
+        38 => name.Equals(RateLimitHeaders.AnthropicInputTokensReset, StringComparison.OrdinalIgnoreCase),
+        39 => name.Equals(RateLimitHeaders.AnthropicOutputTokensReset, StringComparison.OrdinalIgnoreCase),
         _ => false,
     };
 
@@ -131,7 +152,7 @@ public static class RetryAfterReader
             : ReadRetryAfter(headers, now) is { } retryAfter ? (retryAfter, RetryAfter)
             : null;
 
-    private static bool Found((TimeSpan Wait, string Header)? delay, out RetryAfterValue value)
+    internal static bool Found((TimeSpan Wait, string Header)? delay, out RetryAfterValue value)
     {
         value = delay is var (wait, header) ? new RetryAfterValue(wait, header) : default;
         return delay is not null;

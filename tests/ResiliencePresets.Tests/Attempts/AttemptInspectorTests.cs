@@ -23,6 +23,9 @@ public sealed class AttemptInspectorTests
     [InlineData(403, "RateLimit: \"default\";r=0;t=30", 403, 429)]
     [InlineData(403, "Retry-After: 60", 403, 429)]
     [InlineData(403, "X-RateLimit-Remaining: 12", 403, 403)]
+    [InlineData(403, "x-ratelimit-remaining-requests: 0", 403, 429)]
+    [InlineData(403, "anthropic-ratelimit-tokens-remaining: 0|anthropic-ratelimit-tokens-reset: 2026-12-01T12:00:30Z", 403, 429)]
+    [InlineData(403, "x-ratelimit-remaining-requests: 5|x-ratelimit-reset-requests: 1s", 403, 403)]
     public void Inspect_StatusCodes_AreTheResponsesAndTheOneTheTableIsConsultedWith(int status, string headers, int expectedStatus, int expectedEffective)
     {
         var verdict = Inspect(status, headers);
@@ -60,6 +63,13 @@ public sealed class AttemptInspectorTests
     [InlineData("Retry-After: 1|X-RateLimit-Remaining: 0|X-RateLimit-Reset: 3600", 1_000, "Retry-After", true)]
     [InlineData("X-RateLimit-Remaining: 0|X-RateLimit-Reset: 20", 20_000, "X-RateLimit-Reset", false)]
     [InlineData("RateLimit: \"default\";r=0;t=7", 7_000, "RateLimit", false)]
+    [InlineData("x-ratelimit-remaining-requests: 0|x-ratelimit-reset-requests: 1s", 1_000, "x-ratelimit-reset-requests", false)]
+    [InlineData("x-ratelimit-remaining-requests: 3|x-ratelimit-reset-requests: 1s|x-ratelimit-remaining-tokens: 0|x-ratelimit-reset-tokens: 20ms", 20, "x-ratelimit-reset-tokens", false)]
+    [InlineData("retry-after-ms: 734|x-ratelimit-limit-requests: 20|x-ratelimit-remaining-requests: 0|x-ratelimit-reset-requests: 734ms", 734, "retry-after-ms", true)]
+    [InlineData("anthropic-ratelimit-requests-remaining: 0|anthropic-ratelimit-requests-reset: 2026-12-01T12:00:03Z", 3_000, "anthropic-ratelimit-requests-reset", false)]
+    [InlineData("retry-after: 2|anthropic-ratelimit-output-tokens-remaining: 0|anthropic-ratelimit-output-tokens-reset: 2026-12-01T12:01:00Z", 2_000, "Retry-After", true)]
+    [InlineData("x-ratelimit-remaining-requests: 0|x-ratelimit-reset-requests: 0s", null, null, false)]
+    [InlineData("x-ratelimit-remaining-requests: 2|x-ratelimit-reset-requests: 1s", null, null, false)]
     [InlineData("Retry-After: 0", null, null, false)]
     [InlineData("", null, null, false)]
     public void Inspect_ServerWait_IsTheExplicitWaitElseASpentQuotasReset(string headers, int? expectedMs, string? expectedHeader, bool explicitWait)
@@ -76,8 +86,12 @@ public sealed class AttemptInspectorTests
     [InlineData("RateLimit-Remaining: 0|RateLimit-Reset: 5", 0L, 5, "RateLimit-Reset")]
     [InlineData("RateLimit: \"default\";r=9;t=3", 9L, 3, "RateLimit")]
     [InlineData("X-RateLimit-Remaining: 40", null, 0, null)]
+    [InlineData("x-ratelimit-remaining-requests: 59|x-ratelimit-reset-requests: 6m0s", 59L, 360, "x-ratelimit-reset-requests")]
+    [InlineData("x-ratelimit-remaining-requests: 59|x-ratelimit-reset-requests: 1s|x-ratelimit-remaining-tokens: 0|x-ratelimit-reset-tokens: 6m0s", 0L, 360, "x-ratelimit-reset-tokens")]
+    [InlineData("x-ratelimit-remaining-tokens: 1000|x-ratelimit-reset-tokens: 6m0s", null, 0, null)]
+    [InlineData("anthropic-ratelimit-requests-remaining: 49|anthropic-ratelimit-requests-reset: 2026-12-01T12:00:07.5Z", 49L, 7.5, "anthropic-ratelimit-requests-reset")]
     [InlineData("", null, 0, null)]
-    public void Inspect_Quota_IsWhatRemainsAndWhenItResets(string headers, long? remaining, int resetSeconds, string? header)
+    public void Inspect_Quota_IsWhatRemainsAndWhenItResets(string headers, long? remaining, double resetSeconds, string? header)
     {
         var verdict = Inspect(200, headers);
 

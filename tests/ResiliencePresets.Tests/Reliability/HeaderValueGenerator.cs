@@ -13,10 +13,20 @@ public sealed class HeaderValueGenerator(Random random)
     public static readonly string[] KnownNames =
     [
         "Retry-After", "retry-after-ms", "x-ms-retry-after-ms", "RateLimit", "RateLimit-Reset", "RateLimit-Remaining",
-        "X-RateLimit-Reset", "X-RateLimit-Remaining",
+        "X-RateLimit-Reset", "X-RateLimit-Remaining", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",
+        "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens", "anthropic-ratelimit-requests-remaining",
+        "anthropic-ratelimit-requests-reset", "anthropic-ratelimit-tokens-remaining", "anthropic-ratelimit-tokens-reset",
+        "anthropic-ratelimit-input-tokens-remaining", "anthropic-ratelimit-input-tokens-reset",
+        "anthropic-ratelimit-output-tokens-remaining", "anthropic-ratelimit-output-tokens-reset",
     ];
 
-    private static readonly string[] OtherNames = ["RateLimit-Policy", "X-RateLimit-Limit", "Retry-After-Ms", "RETRY-AFTER", "x-retry-after"];
+    private static readonly string[] OtherNames =
+    [
+        "RateLimit-Policy", "X-RateLimit-Limit", "Retry-After-Ms", "RETRY-AFTER", "x-retry-after", "x-ratelimit-limit-requests",
+        "x-ratelimit-resource", "x-ratelimit-used", "anthropic-ratelimit-requests-limit", "X-RATELIMIT-RESET-TOKENS",
+    ];
+
+    private static readonly string[] DurationUnits = ["h", "m", "s", "ms", "us", "\u00B5s", "\u03BCs", "ns", "d", "", "S", " s"];
 
     private static readonly string[] Edges =
     [
@@ -75,12 +85,26 @@ public sealed class HeaderValueGenerator(Random random)
         };
         var text = seconds.ToString(CultureInfo.InvariantCulture);
         var left = remaining.ToString(CultureInfo.InvariantCulture);
-        return _random.Next(3) switch
+        var start = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+        var instant = seconds < (DateTimeOffset.MaxValue - start).TotalSeconds ? start.AddSeconds(seconds) : DateTimeOffset.MaxValue;
+        var anthropic = Pick((string[])["requests", "tokens", "input-tokens", "output-tokens"]);
+        return _random.Next(6) switch
         {
             0 => [("RateLimit", $"\"default\";r={left};t={text}")],
             1 => [("RateLimit-Remaining", left), ("RateLimit-Reset", text)],
+            2 => [("x-ratelimit-remaining-requests", left), ("x-ratelimit-reset-requests", GoForm(seconds))],
+            3 => [("x-ratelimit-remaining-tokens", left), ("x-ratelimit-reset-tokens", GoForm(seconds)), ("x-ratelimit-remaining-requests", "5"), ("x-ratelimit-reset-requests", "1s")],
+            4 => [($"anthropic-ratelimit-{anthropic}-remaining", left), ($"anthropic-ratelimit-{anthropic}-reset", instant.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture))],
             _ => [("X-RateLimit-Remaining", left), ("X-RateLimit-Reset", Math.Min(seconds, 1_000_000_000).ToString(CultureInfo.InvariantCulture))],
         };
+    }
+
+    // A reset in seconds as Go writes a duration: 6m0s, 1h2m3s, 0.5s.
+    private static string GoForm(long seconds)
+    {
+        var hours = seconds / 3600;
+        var minutes = seconds % 3600 / 60;
+        return hours > 0 ? $"{hours}h{minutes}m{seconds % 60}s" : minutes > 0 ? $"{minutes}m{seconds % 60}s" : $"{seconds}s";
     }
 
     /// <summary>A moment to read the headers at: usually now-ish, sometimes near the ends of <see cref="DateTimeOffset"/>.</summary>
@@ -91,7 +115,7 @@ public sealed class HeaderValueGenerator(Random random)
         _ => new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero).AddTicks(NextLong(-TimeSpan.TicksPerDay * 365 * 30, TimeSpan.TicksPerDay * 365 * 30)),
     };
 
-    private string Value(string name) => _random.Next(8) switch
+    private string Value(string name) => _random.Next(10) switch
     {
         0 => Pick(Edges),
         1 => Arbitrary(),
@@ -99,10 +123,62 @@ public sealed class HeaderValueGenerator(Random random)
         3 => HttpDate(),
         4 => UnixTime(),
         5 => Field(),
+        6 => Duration(),
+        7 => Instant(),
         _ => name.StartsWith("RateLimit", StringComparison.OrdinalIgnoreCase) && !name.Contains('-', StringComparison.Ordinal) ? Field()
             : name.Equals("Retry-After", StringComparison.OrdinalIgnoreCase) && _random.Next(2) == 0 ? HttpDate()
+            : name.StartsWith("x-ratelimit-reset-", StringComparison.OrdinalIgnoreCase) ? Duration()
+            : name.EndsWith("-reset", StringComparison.OrdinalIgnoreCase) && name.StartsWith("anthropic", StringComparison.OrdinalIgnoreCase) ? Instant()
             : Number(),
     };
+
+    /// <summary>Go durations as OpenAI writes them (1s, 6m0s, 20ms, 1h2m3.5s), mixed with numbers of every size, signs,
+    /// units Go does not know and junk.</summary>
+    public string Duration()
+    {
+        var text = new StringBuilder();
+        if (_random.Next(10) == 0)
+        {
+            text.Append(Pick((string[])["-", "+", " "]));
+        }
+
+        var parts = _random.Next(1, 5);
+        for (var i = 0; i < parts; i++)
+        {
+            text.Append(_random.Next(4) switch
+            {
+                0 => Pick(Edges),
+                1 => Number(),
+                _ => (Math.Pow(_random.NextDouble(), 2) * 100).ToString("F" + _random.Next(0, 4).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
+            });
+            text.Append(_random.Next(8) == 0 ? Pick(Junk) : Pick(DurationUnits));
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>RFC 3339 instants as Anthropic writes them, with offsets, fractions of any length, and dates near the ends
+    /// of time or impossible ones.</summary>
+    public string Instant()
+    {
+        var date = _random.Next(5) switch
+        {
+            0 => DateTimeOffset.MinValue.AddTicks(NextLong(0, TimeSpan.TicksPerDay * 3)),
+            1 => DateTimeOffset.MaxValue.AddTicks(-NextLong(0, TimeSpan.TicksPerDay * 3)),
+            _ => new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero).AddTicks(NextLong(-TimeSpan.TicksPerHour, TimeSpan.TicksPerDay)),
+        };
+        var offset = _random.Next(3) == 0 ? "Z" : $"{Pick((string[])["+", "-"])}{_random.Next(0, 30):D2}:{_random.Next(0, 70):D2}";
+        var fraction = _random.Next(2) == 0 ? "" : "." + new string('7', _random.Next(0, 12));
+        var text = date.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + fraction + offset;
+        return _random.Next(8) switch
+        {
+            0 => text.Replace('T', Pick((string[])["t", " ", "X"])[0]),
+            1 => text[..^_random.Next(1, text.Length)],
+            2 => text.Replace("-", Pick((string[])["/", "--", "-"]), StringComparison.Ordinal),
+            3 => $"{_random.Next(0, 10_000):D4}-{_random.Next(0, 14):D2}-{_random.Next(0, 33):D2}T{_random.Next(0, 26):D2}:{_random.Next(0, 62):D2}:{_random.Next(0, 62):D2}{offset}",
+            _ => text,
+        };
+    }
 
     private string Number() => _random.Next(6) switch
     {

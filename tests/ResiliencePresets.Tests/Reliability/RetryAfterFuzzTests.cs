@@ -16,6 +16,8 @@ public sealed class RetryAfterFuzzTests(ITestOutputHelper output)
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
+    private static readonly System.Buffers.SearchValues<char> NotInADuration = System.Buffers.SearchValues.Create("+-,eE ");
+
     // Timers and the logged delay round to whole microseconds at worst.
     private static readonly TimeSpan Tolerance = TimeSpan.FromMicroseconds(1);
 
@@ -45,9 +47,9 @@ public sealed class RetryAfterFuzzTests(ITestOutputHelper output)
                 }
 
                 // The other readers of the same headers: quota pacing and the rate-limited 403.
-                if (RateLimitHeaders.TryReadQuota(response, now, out var remaining, out var resetIn) && (remaining < 0 || resetIn <= TimeSpan.Zero))
+                if (RateLimitHeaders.TryReadQuota(response, now, out var quota) && (quota.Remaining < 0 || quota.ResetIn <= TimeSpan.Zero))
                 {
-                    failures.Add($"{Case(i, headers, now)}: quota {remaining} resetting in {resetIn}");
+                    failures.Add($"{Case(i, headers, now)}: quota {quota}");
                 }
 
                 _ = RateLimitHeaders.IsExhausted(response);
@@ -60,6 +62,51 @@ public sealed class RetryAfterFuzzTests(ITestOutputHelper output)
 
         output.WriteLine($"seed {FuzzRun.Seed}: {count} generated responses, {found} with a usable wait");
         Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
+    public void VendorResetParsers_GeneratedValues_NeverThrowAndReadOnlyWellFormedValues()
+    {
+        var random = new Random(FuzzRun.Seed);
+        var generator = new HeaderValueGenerator(random);
+        var count = FuzzRun.Count(5_000, 100_000);
+        var failures = new List<string>();
+        var (durations, instants) = (0, 0);
+
+        for (var i = 0; i < count && failures.Count < 10; i++)
+        {
+            var duration = generator.Duration();
+            var instant = generator.Instant();
+            try
+            {
+                if (GoDuration.TryParse(duration, out var length))
+                {
+                    durations++;
+                    if (length < TimeSpan.Zero || duration.AsSpan().Trim().ContainsAny(NotInADuration))
+                    {
+                        failures.Add($"seed {FuzzRun.Seed} case {i}: '{duration}' read as {length}");
+                    }
+                }
+
+                if (Rfc3339Instant.TryParse(instant, out var moment))
+                {
+                    instants++;
+                    var expected = DateTimeOffset.TryParse(instant.Trim().Replace(' ', 'T'), CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) ? parsed : (DateTimeOffset?)null;
+                    if (moment.Offset != TimeSpan.Zero || (expected is DateTimeOffset other && Math.Abs((other - moment).Ticks) > 1 && !instant.Contains(":60", StringComparison.Ordinal)))
+                    {
+                        failures.Add($"seed {FuzzRun.Seed} case {i}: '{instant}' read as {moment:O}, .NET reads {expected:O}");
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                failures.Add($"seed {FuzzRun.Seed} case {i}: '{duration}' or '{instant}' threw {e}");
+            }
+        }
+
+        output.WriteLine($"seed {FuzzRun.Seed}: {count} values of each; {durations} durations and {instants} instants read");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.True(durations >= count / 10 && instants >= count / 10, $"only {durations} durations and {instants} instants were well formed");
     }
 
     [Fact]
@@ -301,42 +348,6 @@ public sealed class RetryAfterFuzzTests(ITestOutputHelper output)
         }
 
         return response;
-    }
-
-    /// <summary>A fake clock that also records, in order, every due time a timer is created or changed with.</summary>
-    private sealed class TimerRecordingTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
-    {
-        public List<TimeSpan> Timers { get; } = [];
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            Record(dueTime);
-            return new RecordingTimer(base.CreateTimer(callback, state, dueTime, period), this);
-        }
-
-        private void Record(TimeSpan dueTime)
-        {
-            if (dueTime != Timeout.InfiniteTimeSpan)
-            {
-                lock (Timers)
-                {
-                    Timers.Add(dueTime);
-                }
-            }
-        }
-
-        private sealed class RecordingTimer(ITimer inner, TimerRecordingTimeProvider owner) : ITimer
-        {
-            public bool Change(TimeSpan dueTime, TimeSpan period)
-            {
-                owner.Record(dueTime);
-                return inner.Change(dueTime, period);
-            }
-
-            public void Dispose() => inner.Dispose();
-
-            public ValueTask DisposeAsync() => inner.DisposeAsync();
-        }
     }
 
     private static string Case(int index, List<(string Name, string Value)> headers, DateTimeOffset now)
