@@ -60,6 +60,7 @@ internal sealed class AttemptInspector(StatusCodeClassifier classifier, TimeProv
             QuotaRemaining = quota?.Remaining,
             QuotaResetIn = quota?.ResetIn ?? TimeSpan.Zero,
             QuotaHeader = quota?.Header,
+            Scope = RateScopeName.Read(response, quota),
             ReadAt = now,
             HasWaitHeaders = true,
         };

@@ -42,6 +42,11 @@ internal readonly record struct AttemptVerdict
     /// <summary>Gets the header that named the quota's reset.</summary>
     public string? QuotaHeader { get; init; }
 
+    /// <summary>Gets the limit the response says its wait and quota belong to (GitHub's <c>x-ratelimit-resource</c>, the
+    /// <c>RateLimit</c> field's policy name: <see cref="RateScopeName"/>), or <see langword="null"/> for the client's
+    /// own scope.</summary>
+    public string? Scope { get; init; }
+
     /// <summary>Gets the moment the wait and quota headers were read; default when there were none.</summary>
     public DateTimeOffset ReadAt { get; init; }
 

@@ -10,7 +10,8 @@ namespace ResiliencePresets;
 /// <param name="Breaker">The state of the breaker of the client's live pipeline; <see langword="null"/> when the client
 /// has no breaker.</param>
 /// <param name="BreakerOpenUntil">When the open breaker lets a probe through; set only while it is open.</param>
-/// <param name="PausedUntil">When the server's wait is over; set only while the client is paused.</param>
+/// <param name="PausedUntil">When the server's wait is over; set only while the client is paused. Of a client paused in
+/// several scopes (one host of several, one limit of a server: <see cref="RateScopes"/>), the latest.</param>
 internal readonly record struct ClientAvailability(string ClientName, CircuitState? Breaker, DateTimeOffset? BreakerOpenUntil, DateTimeOffset? PausedUntil)
 {
     /// <summary>Gets a value indicating whether a request sent now is refused or held.</summary>
@@ -25,7 +26,7 @@ internal readonly record struct ClientAvailability(string ClientName, CircuitSta
             (breaker, openUntil) = status.Read(now);
         }
 
-        var pause = client.Pause.Remaining(now);
+        var pause = client.Scopes.LongestPause(now);
         return new ClientAvailability(clientName, breaker, openUntil, pause > TimeSpan.Zero ? now + pause : null);
     }
 

@@ -3,10 +3,11 @@ using Polly;
 namespace ResiliencePresets;
 
 /// <summary>
-/// Holds each attempt of a client until the client's pause is over and its pacing slot has come, then learns from the
-/// response: a 429 or 503 (or a 403 read as 429) with a server wait, or a spent quota, pauses the whole client (at most
-/// <c>Retry:MaxRetryAfter</c>; an explicit wait header decides over the quota's reset), and remaining-quota headers set
-/// the pacing.
+/// Holds each attempt of a client until the pauses of its scopes are over and their pacing slots have come, then learns
+/// from the response: a 429 or 503 (or a 403 read as 429) with a server wait, or a spent quota, pauses the response's
+/// scope (at most <c>Retry:MaxRetryAfter</c>; an explicit wait header decides over the quota's reset), and
+/// remaining-quota headers set its pacing. Which scopes hold a request and which one a response teaches is
+/// <see cref="RateScopes"/>' rule: the authority's, narrowed to a limit the server named.
 /// </summary>
 internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMessage>
 {
@@ -33,18 +34,22 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         TState state)
     {
         var wait = TimeSpan.Zero;
-        if (_state.Pause.IsSet || _state.Pacer.IsPacing)
+        if (_state.Scopes.IsEngaged)
         {
-            var now = _timeProvider.GetUtcNow();
-            var timeLeft = TimeLeft(context);
-            var pause = _state.Pause.Remaining(now);
-            if (pause > TimeSpan.Zero && pause >= timeLeft)
+            var (authority, limits) = _state.Scopes.For(RequestUri(context, null));
+            if (authority is not null || limits.Length > 0)
             {
-                // Waiting could only end in the total timeout: say at once why the request is not sent.
-                return Outcome.FromException<HttpResponseMessage>(Refusal(pause, timeLeft, now));
-            }
+                var now = _timeProvider.GetUtcNow();
+                var timeLeft = TimeLeft(context);
+                var (pause, pausedBy) = LongestPause(authority, limits, now);
+                if (pause > TimeSpan.Zero && pause >= timeLeft)
+                {
+                    // Waiting could only end in the total timeout: say at once why the request is not sent.
+                    return Outcome.FromException<HttpResponseMessage>(Refusal(pausedBy!, pause, timeLeft, now));
+                }
 
-            wait = HoldFor(now, pause, timeLeft);
+                wait = HoldFor(now, pause, timeLeft, authority, limits);
+            }
         }
 
         if (wait > TimeSpan.Zero)
@@ -68,7 +73,7 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
             ref readonly var verdict = ref RequestState.Of(context).VerdictOf(outcome, _inspector);
             if (verdict.HasWaitHeaders)
             {
-                Learn(verdict, response);
+                Learn(verdict, response, RequestUri(context, response));
             }
         }
 
@@ -77,55 +82,92 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
 
     private TimeSpan TimeLeft(ResilienceContext context) => RequestState.Of(context).TimeLeft(_preset.TotalTimeout, _timeProvider);
 
-    private ClientPausedException Refusal(TimeSpan pause, TimeSpan timeLeft, DateTimeOffset now)
+    private static (TimeSpan Pause, RateScope? By) LongestPause(RateScope? authority, RateScope[] limits, DateTimeOffset now)
     {
-        var reason = _state.Pause.Reason ?? new ClientPauseReason(0, "(unknown)", "(unknown)", "(unknown)");
+        var (longest, by) = authority is null ? (TimeSpan.Zero, null) : (authority.Pause.Remaining(now), authority);
+        foreach (var limit in limits)
+        {
+            if (limit.Pause.Remaining(now) is var remaining && remaining > longest)
+            {
+                (longest, by) = (remaining, limit);
+            }
+        }
+
+        return (longest, by);
+    }
+
+    private ClientPausedException Refusal(RateScope scope, TimeSpan pause, TimeSpan timeLeft, DateTimeOffset now)
+    {
+        var reason = scope.Pause.Reason ?? new ClientPauseReason(0, "(unknown)", "(unknown)", "(unknown)");
         return ClientPausedException.For(_preset.ClientName, reason, now + pause, pause, timeLeft < TimeSpan.Zero ? TimeSpan.Zero : timeLeft);
     }
 
-    // The pause, spread like every server wait (ServerWaitSpread) within the time left, or the pacing slot, whichever is later.
-    private TimeSpan HoldFor(DateTimeOffset now, TimeSpan pause, TimeSpan timeLeft)
+    // The pause, spread like every server wait (ServerWaitSpread) within the time left, or the latest pacing slot of the
+    // request's scopes, whichever is later. Each scope that paces gives the request a slot.
+    private TimeSpan HoldFor(DateTimeOffset now, TimeSpan pause, TimeSpan timeLeft, RateScope? authority, RateScope[] limits)
     {
         if (pause > TimeSpan.Zero)
         {
             pause = ServerWaitSpread.Apply(pause, jitterRoom: timeLeft, paddingRoom: timeLeft, _random());
         }
 
+        var slot = authority is { Pacer.IsPacing: true } ? authority.Pacer.Reserve(now) : TimeSpan.Zero;
+        foreach (var limit in limits)
+        {
+            if (limit.Pacer.IsPacing && limit.Pacer.Reserve(now) is var limitSlot && limitSlot > slot)
+            {
+                slot = limitSlot;
+            }
+        }
+
         // Pacing never holds an attempt longer than a server's wait would be honored.
-        var slot = Capped(_state.Pacer.Reserve(now));
+        slot = Capped(slot);
         return pause > slot ? pause : slot;
     }
 
-    private void Learn(in AttemptVerdict verdict, HttpResponseMessage response)
+    // The request as the pipeline sends it, so that a response teaches the scope its next request is looked up by, even
+    // when a handler below redirected it elsewhere.
+    private static Uri? RequestUri(ResilienceContext context, HttpResponseMessage? response)
+        => context.GetRequestMessage()?.RequestUri ?? response?.RequestMessage?.RequestUri;
+
+    private void Learn(in AttemptVerdict verdict, HttpResponseMessage response, Uri? uri)
     {
+        var pacesOrPauses = verdict.QuotaRemaining is not null || ServerWaitRule.PausesClient(verdict);
+        if (!pacesOrPauses && verdict.Scope is null)
+        {
+            return;
+        }
+
+        // A named limit is remembered for the request's path even when this response teaches it nothing yet.
+        var scope = _state.Scopes.Learn(uri, verdict.Scope);
         if (verdict.QuotaRemaining is long remaining)
         {
             if (remaining > 0)
             {
-                _state.Pacer.Observe(remaining, verdict.QuotaResetIn, verdict.ReadAt);
+                scope.Pacer.Observe(remaining, verdict.QuotaResetIn, verdict.ReadAt);
             }
             else if (verdict is { WaitIsExplicit: true, ServerWait: { } explicitWait })
             {
                 // An explicit wait (Retry-After and the millisecond headers) takes precedence over a spent quota's reset.
-                Pause(verdict.ReadAt, explicitWait.Delay, response, explicitWait.HeaderName);
+                Pause(scope, verdict.ReadAt, explicitWait.Delay, response, explicitWait.HeaderName);
             }
             else
             {
-                Pause(verdict.ReadAt, verdict.QuotaResetIn, response, verdict.QuotaHeader!);
+                Pause(scope, verdict.ReadAt, verdict.QuotaResetIn, response, verdict.QuotaHeader!);
             }
         }
 
         if (ServerWaitRule.PausesClient(verdict))
         {
-            Pause(verdict.ReadAt, verdict.ServerWait!.Value.Delay, response, verdict.ServerWait.Value.HeaderName);
+            Pause(scope, verdict.ReadAt, verdict.ServerWait!.Value.Delay, response, verdict.ServerWait.Value.HeaderName);
         }
     }
 
     private TimeSpan Capped(TimeSpan wait) => wait < _preset.MaxRetryAfter ? wait : _preset.MaxRetryAfter;
 
-    private void Pause(DateTimeOffset now, TimeSpan wait, HttpResponseMessage response, string headerName)
+    private void Pause(RateScope scope, DateTimeOffset now, TimeSpan wait, HttpResponseMessage response, string headerName)
     {
-        if (_state.Pause.Extend(now, Capped(wait), ClientPauseReason.From(response, headerName)))
+        if (scope.Pause.Extend(now, Capped(wait), ClientPauseReason.From(response, headerName, scope.Name)))
         {
             _metrics.Pause(_preset, (int)response.StatusCode);
         }

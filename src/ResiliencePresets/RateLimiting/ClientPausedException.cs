@@ -6,7 +6,8 @@ namespace ResiliencePresets;
 /// <summary>
 /// Thrown instead of sending a request when the client is paused by its server (a <c>Retry-After</c> or an exhausted
 /// quota) for longer than what is left of the request's <c>TotalTimeout</c>: waiting could only end in a timeout. The
-/// request was not sent.
+/// request was not sent. The pause is the one of the request's host, or of the limit the server named for the
+/// request's path (GitHub's <c>x-ratelimit-resource</c>), as docs/presets.md describes.
 /// </summary>
 public sealed class ClientPausedException : ExecutionRejectedException
 {
@@ -40,7 +41,7 @@ public sealed class ClientPausedException : ExecutionRejectedException
     private ClientPausedException(string clientName, ClientPauseReason reason, DateTimeOffset pausedUntil, TimeSpan remaining, TimeSpan timeLeft)
         : base(string.Create(
             CultureInfo.InvariantCulture,
-            $"The HttpClient '{clientName}' is paused by its server until {pausedUntil:O}, {remaining:c} from now, longer than the {timeLeft:c} left of its TotalTimeout; the request was not sent. The pause was set by the {reason.HeaderName} header of a {reason.StatusCode} response to {reason.Method} {reason.Url}."))
+            $"The HttpClient '{clientName}' is paused by its server until {pausedUntil:O}, {remaining:c} from now, longer than the {timeLeft:c} left of its TotalTimeout; the request was not sent. The pause was set by the {reason.HeaderName} header of a {reason.StatusCode} response to {reason.Method} {reason.Url}.{(reason.Scope is null ? "" : $" The server named its limit '{reason.Scope}'; requests under other limits are not held.")}"))
     {
         ClientName = clientName;
         PausedUntil = pausedUntil;

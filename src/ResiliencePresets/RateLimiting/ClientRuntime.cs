@@ -2,7 +2,7 @@ namespace ResiliencePresets;
 
 /// <summary>
 /// What one named client shares across all its requests and <see cref="HttpClient"/> instances: the server-imposed
-/// pause, the quota pacing, the retry budget and the token bucket. It outlives pipeline rebuilds on reload; the budget
+/// pauses and quota pacing (one per scope: <see cref="RateScopes"/>), the retry budget and the token bucket. It outlives pipeline rebuilds on reload; the budget
 /// and the bucket are replaced only when their own settings change.
 /// </summary>
 internal sealed class ClientRuntime : IDisposable
@@ -12,9 +12,8 @@ internal sealed class ClientRuntime : IDisposable
     private ClientRateLimiter? _limiter;
     private volatile BreakerStatus? _breaker;
 
-    public ClientPause Pause { get; } = new();
-
-    public QuotaPacer Pacer { get; } = new();
+    /// <summary>Gets the client's pauses and pacing, one per authority and per limit a server named.</summary>
+    public RateScopes Scopes { get; } = new();
 
     /// <summary>Gets or sets the breaker of the client's live pipeline: each build sets its own, or none without a breaker.</summary>
     public BreakerStatus? Breaker { get => _breaker; set => _breaker = value; }

@@ -54,7 +54,7 @@ internal sealed class PresetMetrics : IDisposable
             _meter.CreateObservableGauge("resiliencepresets.circuit_breaker.state", () => BreakerStates(clients, time), "{state}",
                 "1 for the state each client's breaker is in (closed, open, half_open), 0 for the others.");
             _meter.CreateObservableGauge("resiliencepresets.client.pause.remaining", () => PausesRemaining(clients, time), "s",
-                "Time left before each client's server-imposed pause is over; 0 when the client is not paused.");
+                "Time left before each client's server-imposed pause is over (of a client paused in several scopes, the longest); 0 when the client is not paused.");
         }
     }
 
@@ -133,7 +133,7 @@ internal sealed class PresetMetrics : IDisposable
         var now = time.GetUtcNow();
         foreach (var (name, client) in clients.All)
         {
-            yield return new Measurement<double>(client.Pause.Remaining(now).TotalSeconds, new KeyValuePair<string, object?>(ClientTag, name));
+            yield return new Measurement<double>(client.Scopes.LongestPause(now).TotalSeconds, new KeyValuePair<string, object?>(ClientTag, name));
         }
     }
 

@@ -98,6 +98,19 @@ public sealed class AttemptInspectorTests
         Assert.Equal((remaining, TimeSpan.FromSeconds(resetSeconds), header), (verdict.QuotaRemaining, verdict.QuotaResetIn, verdict.QuotaHeader));
     }
 
+    [Theory]
+    [InlineData("x-ratelimit-remaining: 0|x-ratelimit-reset: 1795000000|x-ratelimit-resource: search", "search")]
+    [InlineData("x-ratelimit-remaining: 10|x-ratelimit-reset: 1795000000|x-ratelimit-resource: core", "core")]
+    [InlineData("x-ratelimit-remaining: 10|x-ratelimit-reset: 1795000000|x-ratelimit-resource: not a name", null)]
+    [InlineData("RateLimit: \"search\";r=0;t=30", "search")]
+    [InlineData("RateLimit: \"a\";r=0;t=5, \"b\";r=10;t=100", "a")]
+    [InlineData("RateLimit-Remaining: 0|RateLimit-Reset: 5", null)]
+    [InlineData("Retry-After: 5", null)]
+    public void Inspect_Scope_IsTheLimitTheServerNamed(string headers, string? scope)
+    {
+        Assert.Equal(scope, Inspect(429, headers).Scope);
+    }
+
     [Fact]
     public void Inspect_ResponseWithoutWaitHeaders_ReadsNoClock()
     {
