@@ -47,5 +47,8 @@ internal static class PresetSettings
         new("RateLimit:PermitsPerMinute", SettingRange.OffOrBetween(MinPermitsPerSecond * 60, MaxPermitsPerSecond * 60)),
         new("RateLimit:Burst", SettingRange.Between(0, 100_000)),
         new("RateLimit:QueueLimit", SettingRange.Between(0, 100_000)),
+        new("Fallback:StaleIfError", SettingRange.OffOrBetween(TimeSpan.FromSeconds(1), OneDay)),
+        new("Fallback:MaxEntries", SettingRange.Between(1, 1_000_000)),
+        new("Fallback:MaxBodyBytes", SettingRange.Between(0, 16 * 1024 * 1024)),
     ];
 }

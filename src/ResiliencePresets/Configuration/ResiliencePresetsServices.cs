@@ -25,6 +25,11 @@ internal static class ResiliencePresetsServices
         services.TryAddSingleton<PresetPipelineProvider>();
         services.TryAddSingleton<ClientRuntimeRegistry>();
         services.TryAddSingleton<PresetMetrics>();
+
+        // Stale-if-error keeps responses in the application's HybridCache (its own registration wins, if it made one); the
+        // cache is created only when a client with Fallback:StaleIfError first uses it.
+        services.AddHybridCache();
+        services.TryAddSingleton<StaleResponseStores>();
         services.AddResiliencePipelineRegistry<PresetPipelineKey>(options =>
         {
             options.BuilderNameFormatter = key => $"ResiliencePresets:{key.ClientName}";

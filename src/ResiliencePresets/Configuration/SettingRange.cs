@@ -3,7 +3,7 @@ using System.Globalization;
 namespace ResiliencePresets;
 
 /// <summary>
-/// The values one setting accepts, in one of the four forms the settings use: between two bounds, 0 (off) or between
+/// The values one setting accepts, in one of the four forms the settings use: between two bounds, 0 or 00:00:00 (off) or between
 /// two bounds, at least a bound, or more than a bound and at most another. Bounds are of the setting's own type.
 /// </summary>
 internal sealed class SettingRange
@@ -34,6 +34,9 @@ internal sealed class SettingRange
     /// <summary>Gets a value indicating whether 0 is accepted below <see cref="Min"/>, meaning the setting is off.</summary>
     public bool ZeroIsOff => _form == Form.OffOrBetween;
 
+    /// <summary>Gets the zero of the setting's type (0, or 00:00:00 for a time span): the value that means off when <see cref="ZeroIsOff"/>.</summary>
+    public IComparable Zero => Min is TimeSpan ? TimeSpan.Zero : 0d;
+
     /// <summary>Gets a value indicating whether the value must be more than <see cref="Min"/>, not equal to it.</summary>
     public bool ExcludesMin => _form == Form.AboveAndAtMost;
 
@@ -41,7 +44,7 @@ internal sealed class SettingRange
     public string Requirement => _form switch
     {
         Form.Between => $"between {Text(Min)} and {Text(Max)}",
-        Form.OffOrBetween => $"0 (off) or between {Text(Min)} and {Text(Max)}",
+        Form.OffOrBetween => $"{Text(Zero)} (off) or between {Text(Min)} and {Text(Max)}",
         Form.AtLeast => $"at least {Text(Min)}",
         _ => $"more than {Text(Min)} and at most {Text(Max)}",
     };
@@ -53,6 +56,8 @@ internal sealed class SettingRange
     public static SettingRange Between(TimeSpan min, TimeSpan max) => new(Form.Between, min, max);
 
     public static SettingRange OffOrBetween(double min, double max) => new(Form.OffOrBetween, min, max);
+
+    public static SettingRange OffOrBetween(TimeSpan min, TimeSpan max) => new(Form.OffOrBetween, min, max);
 
     public static SettingRange AtLeast(int min) => new(Form.AtLeast, min, null);
 
@@ -69,7 +74,7 @@ internal sealed class SettingRange
     // NaN compares below every number, so it is outside every range.
     public bool Contains(IComparable value)
     {
-        if (ZeroIsOff && value.Equals(0d))
+        if (ZeroIsOff && value.Equals(Zero))
         {
             return true;
         }

@@ -9,11 +9,12 @@ namespace ResiliencePresets;
 
 /// <summary>
 /// Turns any preset into Polly strategies. Every preset, built-in or configured, goes through this one builder, in
-/// this fixed order (outermost first): request preparation, total timeout, retry, client pacing, rate limiter (when a
-/// rate is set), circuit breaker, attempt timeout.
+/// this fixed order (outermost first): stale-if-error (when <c>Fallback:StaleIfError</c> is set), request preparation,
+/// total timeout, retry, client pacing, rate limiter (when a rate is set), circuit breaker, attempt timeout.
 /// </summary>
 internal static class PresetPipelineBuilder
 {
+    public const string StaleIfErrorName = "StaleIfError";
     public const string PreparationName = "RequestPreparation";
     public const string TotalTimeoutName = "TotalTimeout";
     public const string RetryName = "Retry";
@@ -24,7 +25,7 @@ internal static class PresetPipelineBuilder
 
     public static void Build(ResiliencePipelineBuilder<HttpResponseMessage> builder, CompiledPreset preset, PipelineServices runtime)
     {
-        var (client, timeProvider, logger, metrics, random, onPipelineDisposed, _) = runtime;
+        var (client, timeProvider, logger, metrics, random, onPipelineDisposed, _, staleResponses) = runtime;
         var budget = client.Budget(preset, timeProvider);
         var limiter = client.Limiter(preset);
         if (limiter is not null)
@@ -35,6 +36,14 @@ internal static class PresetPipelineBuilder
         // One reading of each finished attempt, shared by the breaker, the pacing and the retry (see RequestState).
         var inspector = runtime.Inspector ?? new AttemptInspector(preset.Classifier, timeProvider);
         builder.TimeProvider = timeProvider;
+
+        // Outermost, so that it sees only a request's final outcome: after the retries, the pacing and the breaker.
+        if (preset.StaleIfError > TimeSpan.Zero)
+        {
+            var store = staleResponses ?? throw new InvalidOperationException($"The client '{preset.ClientName}' has Fallback:StaleIfError set but no store for its responses.");
+            builder.AddStrategy(_ => new StaleIfErrorStrategy(preset, store, timeProvider, logger, metrics), new PreparationStrategyOptions { Name = StaleIfErrorName });
+        }
+
         builder.AddStrategy(_ => new RequestPreparationStrategy(preset, timeProvider, budget, metrics, limiter), new PreparationStrategyOptions { Name = PreparationName });
         builder.AddTimeout(new TimeoutStrategyOptions { Name = TotalTimeoutName, Timeout = preset.TotalTimeout });
 

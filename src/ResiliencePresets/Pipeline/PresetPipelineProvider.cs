@@ -24,6 +24,7 @@ internal sealed class PresetPipelineProvider
     private readonly ClientRuntimeRegistry _clients;
     private readonly PresetMetrics _metrics;
     private readonly TelemetryOptions _telemetry;
+    private readonly StaleResponseStores _staleResponses;
 
     public PresetPipelineProvider(
         ResiliencePipelineRegistry<PresetPipelineKey> registry,
@@ -32,6 +33,7 @@ internal sealed class PresetPipelineProvider
         ClientRuntimeRegistry clients,
         PresetMetrics metrics,
         IOptions<TelemetryOptions> telemetry,
+        StaleResponseStores staleResponses,
         TimeProvider? timeProvider = null)
     {
         _registry = registry;
@@ -40,6 +42,7 @@ internal sealed class PresetPipelineProvider
         _logger = loggerFactory.CreateLogger("ResiliencePresets");
         _clients = clients;
         _metrics = metrics;
+        _staleResponses = staleResponses;
 
         // The application's Polly telemetry (enrichers, listeners), with Polly's log lines lowered to Debug.
         _telemetry = new TelemetryOptions(telemetry.Value)
@@ -55,6 +58,7 @@ internal sealed class PresetPipelineProvider
             var (preset, changed) = _store.Get(clientName);
             context.AddReloadToken(changed);
             builder.ConfigureTelemetry(_telemetry);
-            PresetPipelineBuilder.Build(builder, preset, new PipelineServices(_clients.For(clientName), _timeProvider, _logger, _metrics, Random.Shared.NextDouble, context.OnPipelineDisposed));
+            var staleResponses = preset.StaleIfError > TimeSpan.Zero ? _staleResponses.For(clientName) : null;
+            PresetPipelineBuilder.Build(builder, preset, new PipelineServices(_clients.For(clientName), _timeProvider, _logger, _metrics, Random.Shared.NextDouble, context.OnPipelineDisposed, StaleResponses: staleResponses));
         });
 }

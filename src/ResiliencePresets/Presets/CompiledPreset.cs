@@ -31,6 +31,9 @@ internal sealed class CompiledPreset
         PermitsPerSecond = options.RateLimit.PermitsPerSecond > 0 ? options.RateLimit.PermitsPerSecond : options.RateLimit.PermitsPerMinute / 60;
         Burst = options.RateLimit.Burst;
         QueueLimit = options.RateLimit.QueueLimit;
+        StaleIfError = options.Fallback.StaleIfError;
+        MaxStaleEntries = options.Fallback.MaxEntries;
+        MaxStaleBodyBytes = options.Fallback.MaxBodyBytes;
         Classifier = new StatusCodeClassifier(options.StatusCodes);
         Methods = new MethodGate(options.Methods, options.Idempotency.HeaderName);
     }
@@ -82,6 +85,13 @@ internal sealed class CompiledPreset
     public int Burst { get; }
 
     public int QueueLimit { get; }
+
+    /// <summary>Gets how old a kept response may be to answer a failed request; zero when stale-if-error is off.</summary>
+    public TimeSpan StaleIfError { get; }
+
+    public int MaxStaleEntries { get; }
+
+    public int MaxStaleBodyBytes { get; }
 
     public StatusCodeClassifier Classifier { get; }
 

@@ -72,4 +72,10 @@ public sealed class ResiliencePresetOptions
     /// Gets the client's proactive throttling; off unless a rate is set.
     /// </summary>
     public ResiliencePresetRateLimitOptions RateLimit { get; } = new();
+
+    /// <summary>
+    /// Gets the stale-if-error settings: answering a failed GET or HEAD with the last good response; off unless
+    /// <see cref="ResiliencePresetFallbackOptions.StaleIfError"/> is set.
+    /// </summary>
+    public ResiliencePresetFallbackOptions Fallback { get; } = new();
 }

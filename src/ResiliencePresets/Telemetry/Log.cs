@@ -30,6 +30,16 @@ internal static partial class Log
         RetryDeclined(logger, clientName, request.Method.Method, url, cause, reason);
     }
 
+    public static void StaleAnswered(ILogger logger, string clientName, HttpRequestMessage request, in StaleIfErrorFailure failure, long ageSeconds)
+    {
+        if (!logger.IsEnabled(LogLevel.Warning))
+        {
+            return;
+        }
+
+        StaleAnswered(logger, clientName, request.Method.Method, SafeUrl.From(request.RequestUri), failure.ErrorType, failure.Reason, ageSeconds);
+    }
+
     [LoggerMessage(EventId = 1, EventName = "RetryScheduled", Level = LogLevel.Information,
         Message = "Retrying {ClientName} {Method} {Url} after {Cause}: retry {RetryNumber} in {DelayMs} ms, delay from {DelaySource}.")]
     private static partial void RetryScheduled(ILogger logger, string clientName, string method, string url, string cause, int retryNumber, double delayMs, string delaySource);
@@ -53,4 +63,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 5, EventName = "RateLimitRejected", Level = LogLevel.Warning,
         Message = "A request of {ClientName} was rejected by its rate limit: {QueueLimit} requests were already waiting for a permit.")]
     public static partial void RateLimitRejected(ILogger logger, string clientName, int queueLimit);
+
+    [LoggerMessage(EventId = 7, EventName = "StaleAnswered", Level = LogLevel.Warning,
+        Message = "Answered {ClientName} {Method} {Url} with a stale response {AgeSeconds} s old after {ErrorType} ({Reason}).")]
+    private static partial void StaleAnswered(ILogger logger, string clientName, string method, string url, string errorType, string reason, long ageSeconds);
 }

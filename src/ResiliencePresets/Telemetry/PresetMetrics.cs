@@ -29,6 +29,7 @@ internal sealed class PresetMetrics : IDisposable
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _pauses;
     private readonly Counter<long> _breakerTransitions;
+    private readonly Counter<long> _staleAnswers;
 
     // Backoff runs from milliseconds to the 30 s cap, server waits up to Retry:MaxRetryAfter; the SDK's default buckets are for milliseconds.
     private static readonly double[] RetryDelayBuckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -48,6 +49,8 @@ internal sealed class PresetMetrics : IDisposable
         _rejected = _meter.CreateCounter<long>("resiliencepresets.rate_limiter.rejections", "{attempt}", "Attempts rejected because the rate limit's queue was full.");
         _pauses = _meter.CreateCounter<long>("resiliencepresets.client.pauses", "{pause}", "Times a server's wait paused every request of a client.");
         _breakerTransitions = _meter.CreateCounter<long>("resiliencepresets.circuit_breaker.transitions", "{transition}", "Circuit breaker state changes, by new state.");
+        _staleAnswers = _meter.CreateCounter<long>("resiliencepresets.stale_if_error.answers", "{response}",
+            "Failed GET and HEAD requests answered with a kept response (Fallback:StaleIfError), by reason and error type.");
         if (clients is not null)
         {
             var time = timeProvider ?? TimeProvider.System;
@@ -101,6 +104,14 @@ internal sealed class PresetMetrics : IDisposable
         var tags = Tags(preset);
         tags.Add(StateTag, state);
         _breakerTransitions.Add(1, tags);
+    }
+
+    public void StaleAnswer(CompiledPreset preset, in StaleIfErrorFailure failure)
+    {
+        var tags = Tags(preset);
+        tags.Add(ReasonTag, failure.Reason);
+        tags.Add(ErrorType.TagName, failure.ErrorType);
+        _staleAnswers.Add(1, tags);
     }
 
     public void Dispose()

@@ -26,6 +26,8 @@ public sealed class ConfigurationSchemaTests
         { """{ "ResiliencePresets": { "Clients": { "github": { "CircuitBreaker": { "Enabled": "yes" } } } } }""", "ResiliencePresets.Clients.github.CircuitBreaker.Enabled" },
         { """{ "ResiliencePresets": { "Clients": { "github": { "Idempotency": { "HeaderName": "Idempotency Key" } } } } }""", "ResiliencePresets.Clients.github.Idempotency.HeaderName" },
         { """{ "ResiliencePresets": { "Presets": { "Slow": { "BasedOn": "ReadOnlyApi", "TotalTimeout": "soon" } } } }""", "ResiliencePresets.Presets.Slow.TotalTimeout" },
+        { """{ "ResiliencePresets": { "Clients": { "github": { "Fallback": { "StaleIfError": "300" } } } } }""", "ResiliencePresets.Clients.github.Fallback.StaleIfError" },
+        { """{ "ResiliencePresets": { "Clients": { "github": { "Fallback": { "MaxEntries": 0 } } } } }""", "ResiliencePresets.Clients.github.Fallback.MaxEntries" },
         { """{ "ResiliencePresets": { "Preset": { } } }""", "ResiliencePresets.Preset" },
     };
 
@@ -78,6 +80,7 @@ public sealed class ConfigurationSchemaTests
         Assert.Equal(SettingNames(typeof(IdempotencyKeyOptions)).Order(), schema.Definitions["idempotency"].ActualSchema.Properties.Keys.Order());
         Assert.Equal(SettingNames(typeof(ResiliencePresetRetryBudgetOptions)).Order(), schema.Definitions["retryBudget"].ActualSchema.Properties.Keys.Order());
         Assert.Equal(SettingNames(typeof(ResiliencePresetRateLimitOptions)).Order(), schema.Definitions["rateLimit"].ActualSchema.Properties.Keys.Order());
+        Assert.Equal(SettingNames(typeof(ResiliencePresetFallbackOptions)).Order(), schema.Definitions["fallback"].ActualSchema.Properties.Keys.Order());
     }
 
     private static Task<JsonSchema> Schema() => JsonSchema.FromFileAsync(Path.Combine(Root, "docs", "resiliencepresets.schema.json"));

@@ -47,7 +47,7 @@ public sealed class PresetSettingsTests
 
         if (range.ZeroIsOff)
         {
-            Assert.True(IsValid(key, 0d));
+            Assert.True(IsValid(key, range.Zero));
         }
 
         var bad = Assert.Single(Problems(key, Step(range.Min, -1)));
@@ -203,7 +203,8 @@ public sealed class PresetSettingsTests
         _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Not a ranged type."),
     };
 
-    // How the docs write a range: "0 to 10", "00:00:00.5 to 1.00:00:00", "0 (off), or 0.001 to 100000".
+    // How the docs write a range: "0 to 10", "00:00:00.5 to 1.00:00:00", "0 (off), or 0.001 to 100000",
+    // "00:00:00 (off), or 00:00:01 to 1.00:00:00".
     private static string Documented(SettingRange range)
     {
         if (range.Max is null)
@@ -213,7 +214,7 @@ public sealed class PresetSettingsTests
 
         var bounds = $"{Text(range.Min)} to {Text(range.Max)}";
         return range.ExcludesMin ? $"more than {Text(range.Min)}, at most {Text(range.Max)}"
-            : range.ZeroIsOff ? $"0 (off), or {bounds}"
+            : range.ZeroIsOff ? $"{Text(range.Zero)} (off), or {bounds}"
             : bounds;
     }
 
