@@ -64,6 +64,35 @@ public sealed class PresetPipelineShapeTests
             descriptor.Strategies.Select(s => s.Options!.Name));
     }
 
+    [Theory]
+    [InlineData(ResiliencePresetNames.ReadOnlyApi)]
+    [InlineData(ResiliencePresetNames.IdempotentWrite)]
+    [InlineData(ResiliencePresetNames.PaymentWithIdempotencyKey)]
+    public void StaleIfError_AddsTheStaleIfErrorStrategyOutermost(string preset)
+    {
+        var descriptor = Describe(preset, o => o.Fallback.StaleIfError = TimeSpan.FromMinutes(5));
+
+        Assert.Equal(
+            ["StaleIfError", "RequestPreparation", "TotalTimeout", "Retry", "ClientPacing", "CircuitBreaker", "AttemptTimeout"],
+            descriptor.Strategies.Select(s => s.Options!.Name));
+        Assert.IsType<StaleIfErrorStrategy>(descriptor.Strategies[0].StrategyInstance);
+    }
+
+    [Fact]
+    public void StaleIfError_WithTheRateLimiterAndWithoutRetries_StaysOutermost()
+    {
+        var descriptor = Describe(ResiliencePresetNames.ReadOnlyApi, o =>
+        {
+            o.Fallback.StaleIfError = TimeSpan.FromSeconds(30);
+            o.Retry.MaxRetryAttempts = 0;
+            o.RateLimit.PermitsPerSecond = 50;
+        });
+
+        Assert.Equal(
+            ["StaleIfError", "RequestPreparation", "TotalTimeout", "ClientPacing", "RateLimiter", "CircuitBreaker", "AttemptTimeout"],
+            descriptor.Strategies.Select(s => s.Options!.Name));
+    }
+
     private static ResiliencePipelineDescriptor Describe(string preset, Action<ResiliencePresetOptions>? configure)
     {
         var services = new ServiceCollection();
