@@ -2,15 +2,21 @@ using ResiliencePresets.Simulation.Clients;
 using ResiliencePresets.Simulation.Report;
 using ResiliencePresets.Simulation.Scenarios;
 
-if (args.Any(a => a is not ("--quick" or "--no-doc")))
+if (args.Any(a => a is not ("--quick" or "--no-doc" or "--stale-if-error")))
 {
-    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/ResiliencePresets.Simulation [-- --quick] [--no-doc]");
+    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/ResiliencePresets.Simulation [-- --quick] [--no-doc] [--stale-if-error]");
+    Console.Error.WriteLine("  --stale-if-error  only the stale-if-error outage (docs/performance.md: its own block)");
     Console.Error.WriteLine("  --quick   300 requests per setup and a shorter amplification timeline; docs/performance.md is left as it is");
     Console.Error.WriteLine("  --no-doc  print the results without writing docs/performance.md");
     return 2;
 }
 
 var quick = args.Contains("--quick");
+if (args.Contains("--stale-if-error"))
+{
+    return await StaleOutageRun.RunAsync(quick, writeDocument: !quick && !args.Contains("--no-doc"));
+}
+
 var contention = quick ? new ContentionSettings { Requests = 300 } : new ContentionSettings();
 var amplification = quick
     ? new AmplificationSettings { WarmUp = TimeSpan.FromSeconds(2), Failing = TimeSpan.FromSeconds(4), Recovery = TimeSpan.FromSeconds(1) }

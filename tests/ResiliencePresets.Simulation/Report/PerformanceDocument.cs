@@ -10,30 +10,31 @@ public static class PerformanceDocument
     public const string Start = "<!-- load-simulation:results:start -->";
     public const string End = "<!-- load-simulation:results:end -->";
 
-    public static string Update(string? document, string results)
+    /// <summary>Replaces the block between <paramref name="start"/> and <paramref name="end"/> inside <paramref name="heading"/>.</summary>
+    public static string Update(string? document, string results, string heading = Heading, string start = Start, string end = End)
     {
         ArgumentNullException.ThrowIfNull(results);
-        var block = $"{Start}\n{results.TrimEnd('\n')}\n{End}";
+        var block = $"{start}\n{results.TrimEnd('\n')}\n{end}";
         if (string.IsNullOrWhiteSpace(document))
         {
             document = "# Performance\n";
         }
 
-        var start = document.IndexOf(Start, StringComparison.Ordinal);
-        var end = document.IndexOf(End, StringComparison.Ordinal);
-        if (start >= 0 && end > start)
+        var startAt = document.IndexOf(start, StringComparison.Ordinal);
+        var endAt = document.IndexOf(end, StringComparison.Ordinal);
+        if (startAt >= 0 && endAt > startAt)
         {
-            return string.Concat(document.AsSpan(0, start), block, document.AsSpan(end + End.Length));
+            return string.Concat(document.AsSpan(0, startAt), block, document.AsSpan(endAt + end.Length));
         }
 
-        var heading = document.IndexOf("\n" + Heading + "\n", StringComparison.Ordinal);
-        if (heading < 0)
+        var headingAt = document.IndexOf("\n" + heading + "\n", StringComparison.Ordinal);
+        if (headingAt < 0)
         {
-            return $"{document.TrimEnd('\n')}\n\n{Heading}\n\n{block}\n";
+            return $"{document.TrimEnd('\n')}\n\n{heading}\n\n{block}\n";
         }
 
         // The section exists without the markers: the block goes at its end, before the next section.
-        var bodyStart = heading + Heading.Length + 2;
+        var bodyStart = headingAt + heading.Length + 2;
         var next = document.IndexOf("\n## ", bodyStart, StringComparison.Ordinal);
         var insertAt = next < 0 ? document.Length : next + 1;
         return $"{document[..insertAt].TrimEnd('\n')}\n\n{block}\n{(next < 0 ? string.Empty : "\n" + document[insertAt..])}";
