@@ -50,5 +50,9 @@ internal static class PresetSettings
         new("Fallback:StaleIfError", SettingRange.OffOrBetween(TimeSpan.FromSeconds(1), OneDay)),
         new("Fallback:MaxEntries", SettingRange.Between(1, 1_000_000)),
         new("Fallback:MaxBodyBytes", SettingRange.Between(0, 16 * 1024 * 1024)),
+        new("Hedging:Enabled"),
+        new("Hedging:Delay", SettingRange.Between(TimeSpan.FromMilliseconds(1), OneHour)),
+        new("Hedging:Percentile", SettingRange.OffOrBetween(50, 99.9)),
+        new("Hedging:MaxHedgedAttempts", SettingRange.Between(1, 10)),
     ];
 }

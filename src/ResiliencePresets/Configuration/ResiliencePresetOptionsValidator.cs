@@ -47,6 +47,13 @@ internal static class ResiliencePresetOptionsValidator
             problems.Add(new("RateLimit:PermitsPerMinute", Text(rate.PermitsPerMinute), $"0 when RateLimit:PermitsPerSecond is set ({Text(rate.PermitsPerSecond)}); set one rate"));
         }
 
+        // Two copies of a request carrying the same key at once earn a 409 from the server; a stamped key is the payment preset's.
+        if (options.Hedging.Enabled && options.Idempotency.AddMissingKey)
+        {
+            problems.Add(new("Hedging:Enabled", "true", "false when Idempotency:AddMissingKey is true (PaymentWithIdempotencyKey): hedges would send one idempotency key twice at once",
+                new("Idempotency:AddMissingKey", "true", "false when Hedging:Enabled is true")));
+        }
+
         foreach (var code in options.StatusCodes.Keys.Where(code => code is < 100 or > 599))
         {
             problems.Add(new($"StatusCodes:{Text(code)}", options.StatusCodes[code].ToString(), "under a status code from 100 to 599"));

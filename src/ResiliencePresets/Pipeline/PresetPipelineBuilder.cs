@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
+using Polly.Hedging;
 using Polly.RateLimiting;
 using Polly.Retry;
 using Polly.Timeout;
@@ -10,7 +11,8 @@ namespace ResiliencePresets;
 /// <summary>
 /// Turns any preset into Polly strategies. Every preset, built-in or configured, goes through this one builder, in
 /// this fixed order (outermost first): stale-if-error (when <c>Fallback:StaleIfError</c> is set), request preparation,
-/// total timeout, retry, client pacing, rate limiter (when a rate is set), circuit breaker, attempt timeout.
+/// total timeout, retry, hedging (when <c>Hedging:Enabled</c>), client pacing, rate limiter (when a rate is set),
+/// circuit breaker, attempt timeout.
 /// </summary>
 internal static class PresetPipelineBuilder
 {
@@ -18,6 +20,7 @@ internal static class PresetPipelineBuilder
     public const string PreparationName = "RequestPreparation";
     public const string TotalTimeoutName = "TotalTimeout";
     public const string RetryName = "Retry";
+    public const string HedgingName = PresetHedging.Name;
     public const string PacingName = "ClientPacing";
     public const string RateLimiterName = "RateLimiter";
     public const string CircuitBreakerName = "CircuitBreaker";
@@ -44,12 +47,20 @@ internal static class PresetPipelineBuilder
             builder.AddStrategy(_ => new StaleIfErrorStrategy(preset, store, timeProvider, logger, metrics), new PreparationStrategyOptions { Name = StaleIfErrorName });
         }
 
-        builder.AddStrategy(_ => new RequestPreparationStrategy(preset, timeProvider, budget, metrics, limiter), new PreparationStrategyOptions { Name = PreparationName });
+        builder.AddStrategy(_ => new RequestPreparationStrategy(preset, timeProvider, budget, metrics, limiter, inspector), new PreparationStrategyOptions { Name = PreparationName });
         builder.AddTimeout(new TimeoutStrategyOptions { Name = TotalTimeoutName, Timeout = preset.TotalTimeout });
 
         if (preset.MaxRetryAttempts > 0)
         {
             builder.AddRetry(CreateRetry(preset, new RetryDecider(preset, timeProvider, random, budget), inspector, logger, metrics));
+        }
+
+        // A reload builds a new breaker, so the client follows the status of the one this build makes.
+        var breaker = preset.BreakerEnabled ? new BreakerStatus() : null;
+        client.Breaker = breaker;
+        if (preset.HedgingEnabled)
+        {
+            builder.AddHedging(PresetHedging.Create(preset, new ObservedLatency(preset.HedgingPercentile, preset.HedgingDelay), breaker, budget, metrics, timeProvider));
         }
 
         builder.AddStrategy(_ => new ClientPacingStrategy(preset, client, timeProvider, metrics, random, inspector), new PreparationStrategyOptions { Name = PacingName });
@@ -69,9 +80,6 @@ internal static class PresetPipelineBuilder
             });
         }
 
-        // A reload builds a new breaker, so the client follows the status of the one this build makes.
-        var breaker = preset.BreakerEnabled ? new BreakerStatus() : null;
-        client.Breaker = breaker;
         if (breaker is not null)
         {
             builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>

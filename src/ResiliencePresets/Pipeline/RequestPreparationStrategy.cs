@@ -7,7 +7,8 @@ namespace ResiliencePresets;
 /// request's retry state (and returns it to its pool at the end), stamps the idempotency key, keeps the handler from
 /// resending what may not be sent twice, and makes the body repeatable, so every attempt sends the same key and the
 /// same bytes. It also holds the client's token bucket for the whole request, so that a reload that replaces the
-/// bucket lets this request finish with the one it started with.
+/// bucket lets this request finish with the one it started with. When the request ends in a failure the preset gave
+/// up on (<see cref="GiveUpRule"/>), it records that in the current <see cref="GiveUpScope"/>, if there is one.
 /// </summary>
 internal sealed class RequestPreparationStrategy : ResilienceStrategy<HttpResponseMessage>
 {
@@ -16,9 +17,11 @@ internal sealed class RequestPreparationStrategy : ResilienceStrategy<HttpRespon
     private readonly RetryBudget? _budget;
     private readonly PresetMetrics? _metrics;
     private readonly ClientRateLimiter? _limiter;
+    private readonly AttemptInspector _inspector;
 
-    public RequestPreparationStrategy(CompiledPreset preset, TimeProvider timeProvider, RetryBudget? budget = null, PresetMetrics? metrics = null, ClientRateLimiter? limiter = null)
+    public RequestPreparationStrategy(CompiledPreset preset, TimeProvider timeProvider, RetryBudget? budget = null, PresetMetrics? metrics = null, ClientRateLimiter? limiter = null, AttemptInspector? inspector = null)
     {
+        _inspector = inspector ?? new AttemptInspector(preset.Classifier, timeProvider);
         _preset = preset;
         _timeProvider = timeProvider;
         _budget = budget;
@@ -62,7 +65,16 @@ internal sealed class RequestPreparationStrategy : ResilienceStrategy<HttpRespon
                 }
             }
 
-            return await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+            var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+
+            // Only inside a GiveUpScope (a service handling a request, with pushback on), and never for a success.
+            if (GiveUpScope.Current is not null && outcome.Result is not { IsSuccessStatusCode: true } && !context.CancellationToken.IsCancellationRequested &&
+                GiveUpRule.Judge(_preset, outcome, RequestState.Of(context), _inspector) is { } call)
+            {
+                GiveUpScope.Record(call);
+            }
+
+            return outcome;
         }
         finally
         {

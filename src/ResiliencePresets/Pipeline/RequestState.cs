@@ -27,6 +27,8 @@ internal sealed class RequestState : IResettable
     private AttemptVerdict _verdict;
     private object? _planOf;
     private RetryDecision _plan;
+    private long _firstAttemptStart;
+    private bool _historyShared;
 
     public RequestState()
     {
@@ -75,6 +77,23 @@ internal sealed class RequestState : IResettable
     public RetryDecision PlannedFor(Outcome<HttpResponseMessage> outcome)
         => KeyOf(outcome) is { } key && ReferenceEquals(key, _planOf) ? _plan : RetryDecision.No("unplanned");
 
+    /// <summary>
+    /// Returns the state a hedge runs with: the same start and retry history, and verdict and plan slots of its own, as
+    /// a hedge ends while another attempt of the request still runs. Hedges run inside the retry, so they never record
+    /// a retry; the retry's next attempt may read whichever state won.
+    /// </summary>
+    public RequestState ForHedge()
+    {
+        _historyShared = true;
+        return new(StartTimestamp) { _retriedStatusCodes = _retriedStatusCodes ??= [], _historyShared = true };
+    }
+
+    /// <summary>Records when the attempt that hedges may follow started (hedging; lifetime: one attempt).</summary>
+    public void MarkAttemptStart(long timestamp) => Volatile.Write(ref _firstAttemptStart, timestamp);
+
+    /// <summary>Returns and clears the start <see cref="MarkAttemptStart"/> recorded; 0 when none was.</summary>
+    public long TakeAttemptStart() => Interlocked.Exchange(ref _firstAttemptStart, 0);
+
     public int RetriesFor(int statusCode)
     {
         var count = 0;
@@ -97,7 +116,14 @@ internal sealed class RequestState : IResettable
     public bool TryReset()
     {
         StartTimestamp = 0;
-        (_verdictOf, _verdict, _planOf, _plan) = (null, default, null, default);
+        (_verdictOf, _verdict, _planOf, _plan, _firstAttemptStart) = (null, default, null, default, 0);
+
+        // A list a hedge's state shares is left to it: a request that reuses this state starts a list of its own.
+        if (_historyShared)
+        {
+            (_retriedStatusCodes, _historyShared) = (null, false);
+        }
+
         _retriedStatusCodes?.Clear();
         return true;
     }

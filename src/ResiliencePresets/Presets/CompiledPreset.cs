@@ -34,6 +34,10 @@ internal sealed class CompiledPreset
         StaleIfError = options.Fallback.StaleIfError;
         MaxStaleEntries = options.Fallback.MaxEntries;
         MaxStaleBodyBytes = options.Fallback.MaxBodyBytes;
+        HedgingEnabled = options.Hedging.Enabled;
+        HedgingDelay = options.Hedging.Delay;
+        HedgingPercentile = options.Hedging.Percentile;
+        MaxHedgedAttempts = options.Hedging.MaxHedgedAttempts;
         Classifier = new StatusCodeClassifier(options.StatusCodes);
         Methods = new MethodGate(options.Methods, options.Idempotency.HeaderName);
     }
@@ -92,6 +96,14 @@ internal sealed class CompiledPreset
     public int MaxStaleEntries { get; }
 
     public int MaxStaleBodyBytes { get; }
+    public bool HedgingEnabled { get; }
+
+    public TimeSpan HedgingDelay { get; }
+
+    /// <summary>Gets the latency percentile hedges follow; 0 for the fixed <see cref="HedgingDelay"/>.</summary>
+    public double HedgingPercentile { get; }
+
+    public int MaxHedgedAttempts { get; }
 
     public StatusCodeClassifier Classifier { get; }
 

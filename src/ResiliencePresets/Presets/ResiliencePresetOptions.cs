@@ -78,4 +78,9 @@ public sealed class ResiliencePresetOptions
     /// <see cref="ResiliencePresetFallbackOptions.StaleIfError"/> is set.
     /// </summary>
     public ResiliencePresetFallbackOptions Fallback { get; } = new();
+
+    /// <summary>
+    /// Gets the client's hedged reads; off by default.
+    /// </summary>
+    public ResiliencePresetHedgingOptions Hedging { get; } = new();
 }

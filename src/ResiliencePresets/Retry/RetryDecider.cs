@@ -48,7 +48,7 @@ internal sealed class RetryDecider
             !_budget.TryAcquireRetry(out var retries, out var requests))
         {
             return RetryDecision.No(decision.Cause, decision.StatusCode,
-                $"the retry budget is spent: {retries} retries for {requests} requests in the last {_budget.Window} (RetryBudget)") with { OverBudget = true };
+                $"the retry budget is spent: {retries} retries for {requests} requests in the last {_budget.Window} (RetryBudget)") with { OverBudget = true, GaveUp = GiveUpReason.RetryBudget };
         }
 
         return decision;
@@ -87,7 +87,7 @@ internal sealed class RetryDecider
 
         if (rule.MaxRetries is int max && state.RetriesFor(statusCode) >= max)
         {
-            return RetryDecision.No(cause, statusCode, $"status {cause} may be retried at most {max} time(s)");
+            return RetryDecision.No(cause, statusCode, $"status {cause} may be retried at most {max} time(s)") with { GaveUp = GiveUpReason.RetriesExhausted };
         }
 
         if (!_preset.Methods.MayRetry(request, mayHaveReachedServer: true))
@@ -106,7 +106,7 @@ internal sealed class RetryDecider
         {
             return RetryDecision.No(cause, statusCode, serverWait.Delay > _preset.MaxRetryAfter
                 ? $"the server asked to wait {serverWait.Delay} ({serverWait.HeaderName}), longer than Retry:MaxRetryAfter ({_preset.MaxRetryAfter})"
-                : $"the server asked to wait {serverWait.Delay} ({serverWait.HeaderName}), longer than the {remaining} left of TotalTimeout");
+                : $"the server asked to wait {serverWait.Delay} ({serverWait.HeaderName}), longer than the {remaining} left of TotalTimeout") with { GaveUp = GiveUpReason.ServerWaitTooLong };
         }
 
         var delay = ServerWaitSpread.Apply(serverWait.Delay, jitterRoom: limit, paddingRoom: remaining, _random());
@@ -118,7 +118,7 @@ internal sealed class RetryDecider
         var delay = BackoffDelay.Compute(retryIndex, _preset.BaseDelay, _preset.MaxDelay, _random());
         return delay < remaining
             ? new RetryDecision(true, cause, statusCode, delay, RetryDelaySource.Backoff, null, null)
-            : RetryDecision.No(cause, statusCode, $"the backoff of {delay} would outlast the {remaining} left of TotalTimeout");
+            : RetryDecision.No(cause, statusCode, $"the backoff of {delay} would outlast the {remaining} left of TotalTimeout") with { GaveUp = GiveUpReason.RetriesExhausted };
     }
 
     private string MethodDeclined(HttpRequestMessage request) => _preset.Methods.RuleFor(request.Method) switch

@@ -23,6 +23,10 @@ internal readonly record struct RetryDecision(
     /// <summary>Gets a value indicating whether a retry was refused only because the client's retry budget was spent.</summary>
     public bool OverBudget { get; init; }
 
+    /// <summary>Gets why a retryable failure is not retried when the preset gave up on it (not for a method the preset
+    /// never resends); a decision to retry the last attempt means <see cref="GiveUpReason.RetriesExhausted"/>.</summary>
+    public GiveUpReason? GaveUp { get; init; }
+
     public static RetryDecision No(string cause, int? statusCode = null, string? declinedBecause = null)
         => new(false, cause, statusCode, TimeSpan.Zero, RetryDelaySource.Backoff, null, declinedBecause);
 }

@@ -30,6 +30,7 @@ internal sealed class PresetMetrics : IDisposable
     private readonly Counter<long> _pauses;
     private readonly Counter<long> _breakerTransitions;
     private readonly Counter<long> _staleAnswers;
+    private readonly Counter<long> _hedges;
 
     // Backoff runs from milliseconds to the 30 s cap, server waits up to Retry:MaxRetryAfter; the SDK's default buckets are for milliseconds.
     private static readonly double[] RetryDelayBuckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -51,6 +52,7 @@ internal sealed class PresetMetrics : IDisposable
         _breakerTransitions = _meter.CreateCounter<long>("resiliencepresets.circuit_breaker.transitions", "{transition}", "Circuit breaker state changes, by new state.");
         _staleAnswers = _meter.CreateCounter<long>("resiliencepresets.stale_if_error.answers", "{response}",
             "Failed GET and HEAD requests answered with a kept response (Fallback:StaleIfError), by reason and error type.");
+        _hedges = _meter.CreateCounter<long>("resiliencepresets.hedges", "{attempt}", "Hedged attempts started because an attempt was slower than the hedge delay.");
         if (clients is not null)
         {
             var time = timeProvider ?? TimeProvider.System;
@@ -66,6 +68,14 @@ internal sealed class PresetMetrics : IDisposable
         if (_requests.Enabled)
         {
             _requests.Add(1, Tags(preset));
+        }
+    }
+
+    public void Hedge(CompiledPreset preset)
+    {
+        if (_hedges.Enabled)
+        {
+            _hedges.Add(1, Tags(preset));
         }
     }
 
