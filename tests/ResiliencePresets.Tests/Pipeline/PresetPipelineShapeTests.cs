@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Polly.CircuitBreaker;
+using Polly.Hedging;
 using Polly.Retry;
 using Polly.Testing;
 using Polly.Timeout;
@@ -90,6 +91,26 @@ public sealed class PresetPipelineShapeTests
 
         Assert.Equal(
             ["StaleIfError", "RequestPreparation", "TotalTimeout", "ClientPacing", "RateLimiter", "CircuitBreaker", "AttemptTimeout"],
+
+    [Fact]
+    public void EnabledHedging_AddsPollysHedgingInsideTheRetry()
+    {
+        var descriptor = Describe(ResiliencePresetNames.ReadOnlyApi, o => (o.Hedging.Enabled, o.Hedging.MaxHedgedAttempts) = (true, 2));
+
+        Assert.Equal(
+            ["RequestPreparation", "TotalTimeout", "Retry", "Hedging", "ClientPacing", "CircuitBreaker", "AttemptTimeout"],
+            descriptor.Strategies.Select(s => s.Options!.Name));
+        var hedging = Assert.IsType<HedgingStrategyOptions<HttpResponseMessage>>(descriptor.Strategies[3].Options);
+        Assert.Equal(2, hedging.MaxHedgedAttempts);
+    }
+
+    [Fact]
+    public void EnabledHedgingWithARateAndNoRetries_SitsOutsideThePacingAndTheLimiter()
+    {
+        var descriptor = Describe(ResiliencePresetNames.IdempotentWrite, o => (o.Hedging.Enabled, o.Retry.MaxRetryAttempts, o.RateLimit.PermitsPerSecond) = (true, 0, 10));
+
+        Assert.Equal(
+            ["RequestPreparation", "TotalTimeout", "Hedging", "ClientPacing", "RateLimiter", "CircuitBreaker", "AttemptTimeout"],
             descriptor.Strategies.Select(s => s.Options!.Name));
     }
 

@@ -1,0 +1,307 @@
+using System.Net;
+using Microsoft.Extensions.Time.Testing;
+using Polly;
+using ResiliencePresets.Tests.TestSupport;
+
+namespace ResiliencePresets.Tests.Hedging;
+
+/// <summary>
+/// The hedging strategy inside a preset's pipeline, on a fake clock: when a hedge starts, what it passes through, and
+/// what becomes of the attempt that loses.
+/// </summary>
+public sealed class HedgingPipelineTests
+{
+    private static readonly TimeSpan HedgeDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan Signal = TimeSpan.FromSeconds(10);
+
+    // Time for a hedge that should not start to show itself if it did; the assertions hold however long this is.
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(100);
+
+    [Fact]
+    public async Task SlowAttempt_IsHedgedAfterTheDelay_TheFirstAnswerWins_AndTheLoserIsCancelledAndDisposed()
+    {
+        using var harness = new Harness();
+        var primary = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var primaryCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var late = new TrackedResponse();
+        var execution = harness.Send((n, _, token) =>
+        {
+            if (n == 1)
+            {
+                token.Register(() => primaryCancelled.TrySetResult());
+                return primary.Task;
+            }
+
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { ReasonPhrase = "hedge" });
+        });
+        await harness.Started(1);
+
+        harness.Time.Advance(HedgeDelay - TimeSpan.FromMilliseconds(1));
+        await Task.Delay(Settle);
+        Assert.Equal(1, harness.Attempts);
+
+        harness.Time.Advance(TimeSpan.FromMilliseconds(1));
+        await harness.Started(2);
+        await primaryCancelled.Task.WaitAsync(Signal);
+        primary.SetResult(late);
+        var outcome = await execution.WaitAsync(Signal);
+
+        Assert.Equal("hedge", outcome.Result!.ReasonPhrase);
+        Assert.True(late.Disposed);
+        Assert.NotSame(harness.Requests[0], harness.Requests[1]);
+        Assert.Equal(harness.Requests[0].RequestUri, harness.Requests[1].RequestUri);
+    }
+
+    [Fact]
+    public async Task FastAttempt_IsNeverHedged()
+    {
+        using var harness = new Harness();
+
+        var outcome = await harness.Send((_, _, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK))).WaitAsync(Signal);
+        harness.Time.Advance(HedgeDelay * 3);
+        await Task.Delay(Settle);
+
+        Assert.Equal(HttpStatusCode.OK, outcome.Result!.StatusCode);
+        Assert.Equal(1, harness.Attempts);
+    }
+
+    [Theory]
+    [InlineData("POST")]
+    [InlineData("PUT")]
+    [InlineData("PATCH")]
+    [InlineData("DELETE")]
+    public async Task UnsafeMethod_IsNeverHedged(string method)
+    {
+        using var harness = new Harness(ResiliencePresetNames.IdempotentWrite);
+        var answer = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var execution = harness.Send((_, _, _) => answer.Task, new HttpMethod(method));
+        await harness.Started(1);
+        harness.Time.Advance(HedgeDelay * 3);
+        await Task.Delay(Settle);
+        answer.SetResult(new HttpResponseMessage(HttpStatusCode.OK));
+        await execution.WaitAsync(Signal);
+
+        Assert.Equal(1, harness.Attempts);
+    }
+
+    [Fact]
+    public async Task Hedge_WhileTheBreakerIsOpen_IsNotStarted_AndTheAttemptInFlightAnswers()
+    {
+        using var harness = new Harness(configure: o =>
+        {
+            o.Retry.MaxRetryAttempts = 0;
+            o.CircuitBreaker.MinimumThroughput = 2;
+            (o.RetryBudget.MinRetries, o.RetryBudget.MaxRetryRatio) = (1, 0);
+        });
+        var slow = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var execution = harness.Send((_, _, _) => slow.Task);
+        await harness.Started(1);
+
+        // Two failures of two open the breaker while the first request is still waiting for its answer.
+        for (var i = 0; i < 2; i++)
+        {
+            await harness.Send((_, _, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.InternalServerError))).WaitAsync(Signal);
+        }
+
+        Assert.Equal(Polly.CircuitBreaker.CircuitState.Open, harness.Client.Breaker!.Read(harness.Time.GetUtcNow()).State);
+        harness.Time.Advance(HedgeDelay);
+        await Task.Delay(Settle);
+        slow.SetResult(new HttpResponseMessage(HttpStatusCode.OK));
+        var outcome = await execution.WaitAsync(Signal);
+
+        Assert.Equal(HttpStatusCode.OK, outcome.Result!.StatusCode);
+        Assert.Equal(3, harness.Attempts);
+
+        // No hedge took the one retry the budget allows.
+        Assert.True(harness.Budget.TryAcquireRetry(out _, out _));
+    }
+
+    [Fact]
+    public async Task Hedge_WhileTheClientIsPaused_WaitsForThePauseToEnd()
+    {
+        using var harness = new Harness();
+        var slow = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var execution = harness.Send((n, _, _) => n == 1 ? slow.Task : Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { ReasonPhrase = "hedge" }));
+        await harness.Started(1);
+        harness.Client.Pause.Extend(harness.Time.GetUtcNow(), TimeSpan.FromSeconds(2));
+
+        harness.Time.Advance(HedgeDelay);
+        await Task.Delay(Settle);
+        Assert.Equal(1, harness.Attempts);
+
+        harness.Time.Advance(TimeSpan.FromSeconds(5));
+        await harness.Started(2);
+        slow.SetResult(new HttpResponseMessage(HttpStatusCode.OK));
+        var outcome = await execution.WaitAsync(Signal);
+
+        Assert.Equal("hedge", outcome.Result!.ReasonPhrase);
+    }
+
+    [Fact]
+    public async Task Hedge_RefusedByAPauseLongerThanTheTimeLeft_LeavesTheAnswerToTheAttemptInFlight()
+    {
+        using var harness = new Harness();
+        var slow = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var execution = harness.Send((_, _, _) => slow.Task);
+        await harness.Started(1);
+        harness.Client.Pause.Extend(harness.Time.GetUtcNow(), TimeSpan.FromMinutes(5));
+
+        harness.Time.Advance(HedgeDelay);
+        await Task.Delay(Settle);
+        slow.SetResult(new HttpResponseMessage(HttpStatusCode.OK));
+        var outcome = await execution.WaitAsync(Signal);
+
+        Assert.Equal(HttpStatusCode.OK, outcome.Result!.StatusCode);
+        Assert.Equal(1, harness.Attempts);
+    }
+
+    [Fact]
+    public async Task Hedge_OverTheRetryBudget_IsNotStarted()
+    {
+        using var harness = new Harness(configure: o => (o.RetryBudget.MinRetries, o.RetryBudget.MaxRetryRatio) = (0, 0));
+        var slow = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var execution = harness.Send((_, _, _) => slow.Task);
+        await harness.Started(1);
+
+        harness.Time.Advance(HedgeDelay * 3);
+        await Task.Delay(Settle);
+        slow.SetResult(new HttpResponseMessage(HttpStatusCode.OK));
+        await execution.WaitAsync(Signal);
+
+        Assert.Equal(1, harness.Attempts);
+    }
+
+    [Fact]
+    public async Task Hedge_TakesARetryFromTheBudget()
+    {
+        using var harness = new Harness(configure: o => (o.RetryBudget.MinRetries, o.RetryBudget.MaxRetryRatio) = (1, 0));
+        var slow = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var execution = harness.Send((n, _, token) => n == 1 ? slow.Task.WaitAsync(token) : Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)));
+        await harness.Started(1);
+
+        harness.Time.Advance(HedgeDelay);
+        await harness.Started(2);
+        await execution.WaitAsync(Signal);
+
+        Assert.False(harness.Budget.TryAcquireRetry(out var retries, out _));
+        Assert.Equal(1, retries);
+    }
+
+    [Fact]
+    public async Task HedgeThatAnswersWithAFailure_IsRetriedLikeAnyAttempt()
+    {
+        using var harness = new Harness(configure: o => (o.Retry.BaseDelay, o.Retry.MaxDelay) = (TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10)));
+        var execution = harness.Send((n, _, token) => n switch
+        {
+            1 => Task.Delay(Timeout.InfiniteTimeSpan, token).ContinueWith(_ => new HttpResponseMessage(HttpStatusCode.OK), TaskScheduler.Default),
+            2 => Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)),
+            _ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { ReasonPhrase = "retry" }),
+        });
+        await harness.Started(1);
+        harness.Time.Advance(HedgeDelay);
+        await harness.Started(2);
+
+        // The retry's backoff runs on the fake clock: step it until the retry is sent.
+        var retried = harness.Started(3);
+        while (!retried.IsCompleted)
+        {
+            harness.Time.Advance(TimeSpan.FromMilliseconds(5));
+            await Task.Delay(5);
+        }
+
+        var outcome = await execution.WaitAsync(Signal);
+
+        Assert.Equal("retry", outcome.Result!.ReasonPhrase);
+        Assert.Equal(3, harness.Attempts);
+    }
+
+    private sealed class TrackedResponse : HttpResponseMessage
+    {
+        public bool Disposed { get; private set; }
+
+        protected override void Dispose(bool disposing)
+        {
+            Disposed = true;
+            base.Dispose(disposing);
+        }
+    }
+
+    private sealed class Harness : IDisposable
+    {
+        private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+        private readonly PresetMetrics _metrics = new();
+        private readonly List<TaskCompletionSource> _started = [];
+        private readonly CompiledPreset _preset;
+        private int _attempts;
+
+        public Harness(string presetName = ResiliencePresetNames.ReadOnlyApi, Action<ResiliencePresetOptions>? configure = null)
+        {
+            var options = BuiltInPresets.Create(presetName);
+            options.Hedging.Enabled = true;
+            options.Hedging.Percentile = 0;
+            options.Hedging.Delay = HedgeDelay;
+            configure?.Invoke(options);
+            _preset = new CompiledPreset(presetName, "reads", options);
+            var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
+            PresetPipelineBuilder.Build(builder, _preset, new PipelineServices(Client, Time, Logs.CreateLogger("ResiliencePresets"), _metrics, () => 0.5));
+            _pipeline = builder.Build();
+            for (var i = 0; i < 10; i++)
+            {
+                _started.Add(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            }
+        }
+
+        public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+
+        public ClientRuntime Client { get; } = new();
+
+        public CapturedLogs Logs { get; } = new();
+
+        public ResiliencePresets.RetryBudget Budget => Client.Budget(_preset, Time)!;
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
+        public List<HttpRequestMessage> Requests { get; } = [];
+
+        public Task Started(int attempt) => _started[attempt - 1].Task.WaitAsync(Signal);
+
+        public Task<Outcome<HttpResponseMessage>> Send(Func<int, HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> attempt, HttpMethod? method = null)
+        {
+            var request = new HttpRequestMessage(method ?? HttpMethod.Get, "https://api.test/items");
+            var context = ResilienceContextPool.Shared.Get();
+            context.SetRequestMessage(request);
+            return Run();
+
+            async Task<Outcome<HttpResponseMessage>> Run()
+            {
+                var outcome = await _pipeline.ExecuteOutcomeAsync(
+                    async (ctx, _) =>
+                    {
+                        var n = Interlocked.Increment(ref _attempts);
+                        var sent = ctx.GetRequestMessage()!;
+                        lock (Requests)
+                        {
+                            Requests.Add(sent);
+                        }
+
+                        _started[n - 1].TrySetResult();
+                        try
+                        {
+                            return Outcome.FromResult(await attempt(n, sent, ctx.CancellationToken));
+                        }
+                        catch (OperationCanceledException e)
+                        {
+                            return Outcome.FromException<HttpResponseMessage>(e);
+                        }
+                    },
+                    context,
+                    0);
+                ResilienceContextPool.Shared.Return(context);
+                return outcome;
+            }
+        }
+
+        public void Dispose() => _metrics.Dispose();
+    }
+}
