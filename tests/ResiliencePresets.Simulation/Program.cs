@@ -33,11 +33,20 @@ foreach (var (setup, headers) in runs)
     contentionResults.Add(await ContentionScenario.RunAsync(setup, headers, contention, counters));
 }
 
+// The hedging runs go one at a time too: latency is what they measure.
+var hedging = quick ? new HedgingSettings { WarmUp = 150, Requests = 500 } : new HedgingSettings();
+var hedgingResults = new List<HedgingResult>();
+foreach (var setup in HedgingSetups.All)
+{
+    Console.WriteLine($"hedging: {setup.Name}");
+    hedgingResults.Add(await HedgingScenario.RunAsync(setup, hedging));
+}
+
 // The amplification runs count requests, which timing barely moves, so they share the machine.
 Console.WriteLine("amplification: every setup at once");
 var amplificationResults = await Task.WhenAll(AmplificationSetups.All.Select(s => AmplificationScenario.RunAsync(s, amplification, counters)));
 
-var report = new SimulationReport(quick, contention, contentionResults, amplification, amplificationResults, MachineInfo.Current());
+var report = new SimulationReport(quick, contention, contentionResults, amplification, amplificationResults, MachineInfo.Current()) { HedgingSettings = hedging, Hedging = hedgingResults };
 var markdown = MarkdownReport.Write(report);
 Console.WriteLine();
 Console.WriteLine(markdown);

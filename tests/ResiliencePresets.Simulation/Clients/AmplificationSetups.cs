@@ -15,6 +15,8 @@ public static class AmplificationSetups
     public const string NoBreaker = "ReadOnlyApi, budget on, CircuitBreaker:Enabled = false";
     public const string Neither = "ReadOnlyApi, budget off, breaker off";
     public const string Standard = "AddStandardResilienceHandler()";
+    public const string NoBreakerPushback = "ReadOnlyApi, budget on, breaker off, pushback on";
+    public const string DefaultsPushback = "ReadOnlyApi, defaults, pushback on";
 
     private static readonly TimeSpan BaseDelay = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(600);
@@ -27,6 +29,8 @@ public static class AmplificationSetups
         ReadOnlyApi(NoBreaker, ("CircuitBreaker:Enabled", "false")),
         ReadOnlyApi(Neither, ("RetryBudget:Enabled", "false"), ("CircuitBreaker:Enabled", "false")),
         new(Standard, b => b.AddStandardResilienceHandler(o => o.Retry.Delay = StandardDelay)),
+        ReadOnlyApi(NoBreakerPushback, ("CircuitBreaker:Enabled", "false")) with { Pushback = true },
+        ReadOnlyApi(DefaultsPushback) with { Pushback = true },
     ];
 
     private static ClientSetup ReadOnlyApi(string name, params (string Key, string Value)[] settings)

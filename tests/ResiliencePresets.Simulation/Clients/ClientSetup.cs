@@ -8,4 +8,5 @@ namespace ResiliencePresets.Simulation.Clients;
 /// <param name="Name">The row's name in the results table.</param>
 /// <param name="Configure">Adds the handlers to the named client.</param>
 /// <param name="Settings">Configuration for <c>ResiliencePresets:Clients:{client}</c>, keyed below that section.</param>
-public sealed record ClientSetup(string Name, Action<IHttpClientBuilder> Configure, IReadOnlyDictionary<string, string?>? Settings = null);
+/// <param name="Pushback">Whether the services of a tier chain answer with <c>UseResiliencePresetsPushback()</c>.</param>
+public sealed record ClientSetup(string Name, Action<IHttpClientBuilder> Configure, IReadOnlyDictionary<string, string?>? Settings = null, bool Pushback = false);

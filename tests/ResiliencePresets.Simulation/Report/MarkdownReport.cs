@@ -38,6 +38,7 @@ public static class MarkdownReport
         }
 
         Line(text);
+        HedgingTable.Write(text, report.HedgingSettings, report.Hedging);
         Line(text, "### Targets");
         Line(text);
         Line(text, "| Target | Measured | Met |");

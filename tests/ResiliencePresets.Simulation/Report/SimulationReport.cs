@@ -9,4 +9,11 @@ public sealed record SimulationReport(
     IReadOnlyList<ContentionResult> ContentionResults,
     AmplificationSettings Amplification,
     IReadOnlyList<AmplificationResult> AmplificationResults,
-    MachineInfo Machine);
+    MachineInfo Machine)
+{
+    /// <summary>Gets the hedging scenario's settings.</summary>
+    public HedgingSettings HedgingSettings { get; init; } = new();
+
+    /// <summary>Gets the hedging scenario's results, one per setup.</summary>
+    public IReadOnlyList<HedgingResult> Hedging { get; init; } = [];
+}

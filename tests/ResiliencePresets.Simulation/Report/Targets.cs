@@ -10,6 +10,7 @@ public static class Targets
     public const double ConfiguredRateMaxCompletion = 1.10;
     public const double DefaultsMaxWasted = 0.10;
     public const double BudgetMaxAmplification = 1.2;
+    public const double PushbackDefaultsMaxAmplification = 1.0;
 
     public static IEnumerable<(string Target, string Measured, bool Met)> Check(SimulationReport report)
     {
@@ -33,6 +34,21 @@ public static class Targets
         foreach (var r in report.AmplificationResults.Where(r => r.Setup == AmplificationSetups.NoBreaker))
         {
             yield return ($"Amplification: budget alone (breaker off), load at C ≤ {BudgetMaxAmplification:F1}× A", Format.Ratio(r.AtC), r.AtC <= BudgetMaxAmplification);
+        }
+
+        foreach (var r in report.AmplificationResults.Where(r => r.Setup == AmplificationSetups.NoBreakerPushback))
+        {
+            yield return ($"Amplification: breaker off, pushback on, load at C ≤ {BudgetMaxAmplification:F1}× A", Format.Ratio(r.AtC), r.AtC <= BudgetMaxAmplification);
+        }
+
+        foreach (var r in report.AmplificationResults.Where(r => r.Setup == AmplificationSetups.DefaultsPushback))
+        {
+            yield return ($"Amplification: defaults, pushback on, load at C ≤ {PushbackDefaultsMaxAmplification:F1}× A", Format.Ratio(r.AtC), r.AtC <= PushbackDefaultsMaxAmplification);
+        }
+
+        foreach (var check in HedgingTargets.Check(report.Hedging))
+        {
+            yield return check;
         }
     }
 

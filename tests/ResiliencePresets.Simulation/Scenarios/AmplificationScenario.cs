@@ -17,7 +17,7 @@ public static class AmplificationScenario
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(counters);
 
-        await using var chain = await TierChain.StartAsync();
+        await using var chain = await TierChain.StartAsync(setup.Pushback);
         var id = Guid.NewGuid().ToString("N");
         var (toB, toC) = ($"tier-b-{id}", $"tier-c-{id}");
         using var host = ClientHost.Create([(toB, setup, chain.BaseAddress), (toC, setup, chain.BaseAddress)]);

@@ -10,7 +10,8 @@ namespace ResiliencePresets.Simulation.Server;
 /// Three services on one Kestrel host, on loopback: <c>GET /a</c> calls <c>GET /b</c>, which calls <c>GET /c</c>, each
 /// through its own named client. A tier answers 200 when its call succeeded and 503 (without Retry-After) when it did
 /// not, as a service passes on an unavailable dependency. C fails while <see cref="CurrentPhase"/> is
-/// <see cref="Phase.Failing"/>.
+/// <see cref="Phase.Failing"/>. With pushback, the host runs <c>UseResiliencePresetsPushback()</c>, so a tier's 503
+/// after its call gave up tells the tier above not to retry.
 /// </summary>
 public sealed class TierChain : IAsyncDisposable
 {
@@ -36,13 +37,18 @@ public sealed class TierChain : IAsyncDisposable
         set => Volatile.Write(ref _phase, (int)value);
     }
 
-    public static async Task<TierChain> StartAsync()
+    public static async Task<TierChain> StartAsync(bool pushback = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         var chain = new TierChain(app);
+        if (pushback)
+        {
+            app.UseResiliencePresetsPushback();
+        }
+
         app.MapGet(PathA, context => chain.ForwardAsync(context, 0, chain._toB, PathB));
         app.MapGet(PathB, context => chain.ForwardAsync(context, 1, chain._toC, PathC));
         app.MapGet(PathC, chain.AnswerC);
