@@ -124,7 +124,7 @@ public sealed class HedgingPipelineTests
         var slow = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         var execution = harness.Send((n, _, _) => n == 1 ? slow.Task : Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { ReasonPhrase = "hedge" }));
         await harness.Started(1);
-        harness.Client.Pause.Extend(harness.Time.GetUtcNow(), TimeSpan.FromSeconds(2));
+        harness.Client.Scopes.Learn(new Uri("https://api.test/items"), null).Pause.Extend(harness.Time.GetUtcNow(), TimeSpan.FromSeconds(2));
 
         harness.Time.Advance(HedgeDelay);
         await Task.Delay(Settle);
@@ -145,7 +145,7 @@ public sealed class HedgingPipelineTests
         var slow = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         var execution = harness.Send((_, _, _) => slow.Task);
         await harness.Started(1);
-        harness.Client.Pause.Extend(harness.Time.GetUtcNow(), TimeSpan.FromMinutes(5));
+        harness.Client.Scopes.Learn(new Uri("https://api.test/items"), null).Pause.Extend(harness.Time.GetUtcNow(), TimeSpan.FromMinutes(5));
 
         harness.Time.Advance(HedgeDelay);
         await Task.Delay(Settle);
