@@ -91,6 +91,8 @@ public sealed class PresetPipelineShapeTests
 
         Assert.Equal(
             ["StaleIfError", "RequestPreparation", "TotalTimeout", "ClientPacing", "RateLimiter", "CircuitBreaker", "AttemptTimeout"],
+            descriptor.Strategies.Select(s => s.Options!.Name));
+    }
 
     [Fact]
     public void EnabledHedging_AddsPollysHedgingInsideTheRetry()
@@ -111,6 +113,16 @@ public sealed class PresetPipelineShapeTests
 
         Assert.Equal(
             ["RequestPreparation", "TotalTimeout", "Hedging", "ClientPacing", "RateLimiter", "CircuitBreaker", "AttemptTimeout"],
+            descriptor.Strategies.Select(s => s.Options!.Name));
+    }
+
+    [Fact]
+    public void EnabledHedgingWithStaleIfError_SitsInsideTheRetry_AndStaleIfErrorStaysOutermost()
+    {
+        var descriptor = Describe(ResiliencePresetNames.ReadOnlyApi, o => (o.Hedging.Enabled, o.Fallback.StaleIfError) = (true, TimeSpan.FromMinutes(1)));
+
+        Assert.Equal(
+            ["StaleIfError", "RequestPreparation", "TotalTimeout", "Retry", "Hedging", "ClientPacing", "CircuitBreaker", "AttemptTimeout"],
             descriptor.Strategies.Select(s => s.Options!.Name));
     }
 
