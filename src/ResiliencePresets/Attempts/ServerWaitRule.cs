@@ -1,16 +1,16 @@
 namespace ResiliencePresets;
 
 /// <summary>
-/// What a server-named wait means, one rule for the breaker, the client pause, the retry budget and the retry alike.
+/// What a server-named wait means for the client pause and the retry budget.
 /// </summary>
 /// <remarks>
-/// A 429 or a 503 (effective status: a 403 that is a rate limit counts as 429) that names a wait the client honors (at
-/// most <c>Retry:MaxRetryAfter</c>) is a server metering this client in an orderly way, not failing: it is no breaker
-/// failure, its retry is not charged to the retry budget (the client pause already holds every request until then),
-/// and it pauses the whole client. A 429 or 503 naming a longer wait still pauses the client, for at most
-/// <c>Retry:MaxRetryAfter</c>, but counts for the breaker. Any other retryable status that names a wait (a 500 with
+/// A 429 or a 503 (effective status: a 403 that is a rate limit counts as 429) that names a wait pauses the whole
+/// client, for at most <c>Retry:MaxRetryAfter</c>. When the client honors the wait (at most <c>Retry:MaxRetryAfter</c>)
+/// the server is metering the client in an orderly way: its retry is not charged to the retry budget, since the client
+/// pause already holds every request until then. Any other retryable status that names a wait (a 500 with
 /// <c>Retry-After</c>) is retried after that wait, but is a failure for the breaker and the budget: a dependency
-/// answering every request with it is down, however politely.
+/// answering every request with it is down, however politely. Whether an attempt counts for the breaker is
+/// <see cref="RateSignal"/>'s question (a 429 or a 503 with a wait never does, whatever the wait).
 /// </remarks>
 internal static class ServerWaitRule
 {

@@ -43,6 +43,7 @@ internal static class PresetSettings
         new("RetryBudget:MaxRetryRatio", SettingRange.Between(0d, 10d)),
         new("RetryBudget:MinRetries", SettingRange.Between(0, 100_000)),
         new("RetryBudget:Window", SettingRange.Between(TimeSpan.FromSeconds(1), OneHour)),
+        new("RateLimit:Adaptive"),
         new("RateLimit:PermitsPerSecond", SettingRange.OffOrBetween(MinPermitsPerSecond, MaxPermitsPerSecond)),
         new("RateLimit:PermitsPerMinute", SettingRange.OffOrBetween(MinPermitsPerSecond * 60, MaxPermitsPerSecond * 60)),
         new("RateLimit:Burst", SettingRange.Between(0, 100_000)),

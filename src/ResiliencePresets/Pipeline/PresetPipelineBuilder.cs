@@ -30,6 +30,8 @@ internal static class PresetPipelineBuilder
     {
         var (client, timeProvider, logger, metrics, random, onPipelineDisposed, _, staleResponses) = runtime;
         var budget = client.Budget(preset, timeProvider);
+        var learner = client.LearnerFor(preset, timeProvider);
+        Func<DateTimeOffset> clock = timeProvider.GetUtcNow;
         var limiter = client.Limiter(preset);
         if (limiter is not null)
         {
@@ -52,7 +54,7 @@ internal static class PresetPipelineBuilder
 
         if (preset.MaxRetryAttempts > 0)
         {
-            builder.AddRetry(CreateRetry(preset, new RetryDecider(preset, timeProvider, random, budget), inspector, logger, metrics));
+            builder.AddRetry(CreateRetry(preset, new RetryDecider(preset, timeProvider, random, budget, learner), inspector, logger, metrics));
         }
 
         // A reload builds a new breaker, so the client follows the status of the one this build makes.
@@ -63,7 +65,7 @@ internal static class PresetPipelineBuilder
             builder.AddHedging(PresetHedging.Create(preset, new ObservedLatency(preset.HedgingPercentile, preset.HedgingDelay), breaker, budget, metrics, timeProvider));
         }
 
-        builder.AddStrategy(_ => new ClientPacingStrategy(preset, client, timeProvider, metrics, random, inspector), new PreparationStrategyOptions { Name = PacingName });
+        builder.AddStrategy(_ => new ClientPacingStrategy(preset, client, learner, timeProvider, metrics, logger, random, inspector), new PreparationStrategyOptions { Name = PacingName });
 
         if (limiter is not null)
         {
@@ -90,7 +92,7 @@ internal static class PresetPipelineBuilder
                 MinimumThroughput = preset.MinimumThroughput,
                 SamplingDuration = preset.SamplingDuration,
                 BreakDuration = preset.BreakDuration,
-                ShouldHandle = args => new ValueTask<bool>(BreakerFailure.IsFailure(RequestState.Of(args.Context).VerdictOf(args.Outcome, inspector), preset.MaxRetryAfter)),
+                ShouldHandle = args => new ValueTask<bool>(BreakerFailure.IsFailure(RequestState.Of(args.Context).VerdictOf(args.Outcome, inspector), learner, clock)),
                 OnOpened = args =>
                 {
                     breaker.Opened(timeProvider.GetUtcNow() + args.BreakDuration);

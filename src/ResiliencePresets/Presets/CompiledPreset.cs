@@ -29,6 +29,7 @@ internal sealed class CompiledPreset
         MinRetries = options.RetryBudget.MinRetries;
         RetryBudgetWindow = options.RetryBudget.Window;
         PermitsPerSecond = options.RateLimit.PermitsPerSecond > 0 ? options.RateLimit.PermitsPerSecond : options.RateLimit.PermitsPerMinute / 60;
+        Adaptive = options.RateLimit.Adaptive;
         Burst = options.RateLimit.Burst;
         QueueLimit = options.RateLimit.QueueLimit;
         StaleIfError = options.Fallback.StaleIfError;
@@ -85,6 +86,9 @@ internal sealed class CompiledPreset
 
     /// <summary>Gets the configured rate in permits per second, per-minute rates converted; 0 when throttling is off.</summary>
     public double PermitsPerSecond { get; }
+
+    /// <summary>Gets a value indicating whether the client learns its server's rate (<c>RateLimit:Adaptive</c>).</summary>
+    public bool Adaptive { get; }
 
     public int Burst { get; }
 

@@ -1,9 +1,9 @@
 namespace ResiliencePresets;
 
 /// <summary>
-/// Proactive throttling: a token bucket per named client that every request and retry of that client passes through.
-/// Off unless <see cref="PermitsPerSecond"/> or <see cref="PermitsPerMinute"/> is set. Configuration section:
-/// <c>RateLimit</c>.
+/// The client's sending rate: a rate learned from its server's rate signals (<see cref="Adaptive"/>, on by default), and
+/// a known rate, a token bucket that every request and retry of that client passes through, off unless
+/// <see cref="PermitsPerSecond"/> or <see cref="PermitsPerMinute"/> is set. Configuration section: <c>RateLimit</c>.
 /// </summary>
 /// <remarks>
 /// Built on System.Threading.RateLimiting's <c>TokenBucketRateLimiter</c> through Polly's rate limiter strategy. A request
@@ -13,8 +13,18 @@ namespace ResiliencePresets;
 public sealed class ResiliencePresetRateLimitOptions
 {
     /// <summary>
+    /// Gets or sets a value indicating whether the client learns its server's rate: after the first rate signal (a 429,
+    /// a 503 with a wait or quota header, a bare 503 while the server still answers other requests), every attempt of the
+    /// client waits for a token bucket whose rate is learned from the server's replies, and a rate signal is never a
+    /// circuit-breaker failure. <see langword="false"/> keeps the client unpaced until a configured rate or a server's
+    /// wait holds it, and a bare 503 counts for the breaker. On in every preset.
+    /// </summary>
+    /// <value>Default: <see langword="true"/>.</value>
+    public bool Adaptive { get; set; } = true;
+
+    /// <summary>
     /// Gets or sets the sustained rate in permits per second; 0 means not set. Set this or <see cref="PermitsPerMinute"/>,
-    /// not both. Valid: 0 (off), or 0.001 to 100000.
+    /// not both. When set, it is also the ceiling of the learned rate. Valid: 0 (off), or 0.001 to 100000.
     /// </summary>
     /// <value>Default: 0.</value>
     public double PermitsPerSecond { get; set; }

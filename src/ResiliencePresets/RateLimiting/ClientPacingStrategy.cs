@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Polly;
 
 namespace ResiliencePresets;
@@ -7,25 +8,34 @@ namespace ResiliencePresets;
 /// from the response: a 429 or 503 (or a 403 read as 429) with a server wait, or a spent quota, pauses the response's
 /// scope (at most <c>Retry:MaxRetryAfter</c>; an explicit wait header decides over the quota's reset), and
 /// remaining-quota headers set its pacing. Which scopes hold a request and which one a response teaches is
-/// <see cref="RateScopes"/>' rule: the authority's, narrowed to a limit the server named.
+/// <see cref="RateScopes"/>' rule: the authority's, narrowed to a limit the server named. Rate signals teach the
+/// client's <see cref="RateLearner"/>; once the client throttles, every attempt waits for the learned bucket, in its
+/// request's arrival order, and an authority's pause holds that bucket (a named limit's pause and pacing still hold the
+/// requests of that limit only).
 /// </summary>
 internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMessage>
 {
     private readonly CompiledPreset _preset;
     private readonly ClientRuntime _state;
+    private readonly RateLearner? _learner;
     private readonly TimeProvider _timeProvider;
     private readonly PresetMetrics _metrics;
+    private readonly ILogger _logger;
     private readonly Func<double> _random;
+    private readonly Func<double> _estimate;
     private readonly AttemptInspector _inspector;
 
-    public ClientPacingStrategy(CompiledPreset preset, ClientRuntime state, TimeProvider timeProvider, PresetMetrics metrics, Func<double> random, AttemptInspector inspector)
+    public ClientPacingStrategy(CompiledPreset preset, ClientRuntime state, RateLearner? learner, TimeProvider timeProvider, PresetMetrics metrics, ILogger logger, Func<double> random, AttemptInspector inspector)
     {
         _inspector = inspector;
         _preset = preset;
         _state = state;
+        _learner = learner;
         _timeProvider = timeProvider;
         _metrics = metrics;
+        _logger = logger;
         _random = random;
+        _estimate = state.RecentAttemptsPerSecond;
     }
 
     protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
@@ -33,6 +43,9 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         ResilienceContext context,
         TState state)
     {
+        // The one volatile read a client that never met a rate signal adds.
+        var flags = _learner?.Flags ?? 0;
+        var throttling = (flags & RateLearner.EngagedFlag) != 0;
         var wait = TimeSpan.Zero;
         if (_state.Scopes.IsEngaged)
         {
@@ -46,6 +59,18 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
                 {
                     // Waiting could only end in the total timeout: say at once why the request is not sent.
                     return Outcome.FromException<HttpResponseMessage>(Refusal(pausedBy!, pause, timeLeft, now));
+                }
+
+                if (throttling)
+                {
+                    // The authority's pause and pacing are the learned bucket's to hold; a named limit's stay its own.
+                    if (authority is not null && authority.Pause.Remaining(now) is var authorityPause && authorityPause > TimeSpan.Zero)
+                    {
+                        _learner!.HoldUntil(now + authorityPause + ServerWaitSpread.Padding);
+                    }
+
+                    (pause, _) = LongestPause(null, limits, now);
+                    authority = null;
                 }
 
                 wait = HoldFor(now, pause, timeLeft, authority, limits);
@@ -64,13 +89,29 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
             }
         }
 
+        var sentAt = DateTimeOffset.MinValue;
+        if (throttling)
+        {
+            if (await WaitForLearnedRate(_learner!, context).ConfigureAwait(context.ContinueOnCapturedContext) is { } canceled)
+            {
+                return canceled;
+            }
+
+            sentAt = _learner!.Sent(_timeProvider.GetUtcNow());
+        }
+
         var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
 
-        // Every wait and quota form has a reset or wait header: a response with none teaches nothing. The verdict is
-        // usually the breaker's, already read.
+        // Every wait and quota form has a reset or wait header: a response with none teaches the scopes nothing, and
+        // the learner only its successes. The verdict is usually the breaker's, already read.
         if (outcome.Result is HttpResponseMessage response)
         {
             ref readonly var verdict = ref RequestState.Of(context).VerdictOf(outcome, _inspector);
+            if (_learner is not null && (flags != 0 || RateSignal.Of(verdict) != RateSignalKind.None))
+            {
+                Teach(_learner, verdict, sentAt);
+            }
+
             if (verdict.HasWaitHeaders)
             {
                 Learn(verdict, response, RequestUri(context, response));
@@ -78,6 +119,41 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         }
 
         return outcome;
+    }
+
+    // The learned bucket holds every attempt of a throttling client, in its request's arrival order.
+    private async ValueTask<Outcome<HttpResponseMessage>?> WaitForLearnedRate(RateLearner learner, ResilienceContext context)
+    {
+        var limiter = learner.Limiter!;
+        try
+        {
+            var lease = limiter.AttemptAcquire();
+            if (!lease.IsAcquired)
+            {
+                _metrics.Throttled(_preset);
+                lease = await limiter.AcquireAsync(RequestState.Of(context).StartTimestamp, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+            }
+
+            lease.Dispose();
+            return null;
+        }
+        catch (OperationCanceledException e)
+        {
+            return Outcome.FromException<HttpResponseMessage>(e);
+        }
+    }
+
+    private void Teach(RateLearner learner, in AttemptVerdict verdict, DateTimeOffset sentAt)
+    {
+        switch (learner.Observe(verdict, sentAt, _estimate))
+        {
+            case ThrottlingChange.Started:
+                Log.ThrottlingStarted(_logger, _preset.ClientName, learner.Rate ?? 0, verdict);
+                break;
+            case ThrottlingChange.Stopped:
+                Log.ThrottlingStopped(_logger, _preset.ClientName, RateLearner.QuietPeriod);
+                break;
+        }
     }
 
     private TimeSpan TimeLeft(ResilienceContext context) => RequestState.Of(context).TimeLeft(_preset.TotalTimeout, _timeProvider);
@@ -167,9 +243,17 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
 
     private void Pause(RateScope scope, DateTimeOffset now, TimeSpan wait, HttpResponseMessage response, string headerName)
     {
-        if (scope.Pause.Extend(now, Capped(wait), ClientPauseReason.From(response, headerName, scope.Name)))
+        var capped = Capped(wait);
+        if (scope.Pause.Extend(now, capped, ClientPauseReason.From(response, headerName, scope.Name)))
         {
             _metrics.Pause(_preset, (int)response.StatusCode);
+
+            // A throttling client releases its authority's pause at its learned rate, the first permit after the same
+            // spread as any server wait, so that clients told the same instant do not come back together.
+            if (scope.Name is null && _learner is { IsEngaged: true } learner)
+            {
+                learner.HoldUntil(now + ServerWaitSpread.Apply(capped, jitterRoom: _preset.MaxRetryAfter, paddingRoom: _preset.MaxRetryAfter, _random()));
+            }
         }
     }
 }

@@ -2,7 +2,7 @@ namespace ResiliencePresets;
 
 /// <summary>
 /// What one named client shares across all its requests and <see cref="HttpClient"/> instances: the server-imposed
-/// pauses and quota pacing (one per scope: <see cref="RateScopes"/>), the retry budget and the token bucket. It outlives pipeline rebuilds on reload; the budget
+/// pauses and quota pacing (one per scope: <see cref="RateScopes"/>), the learned rate, the retry budget and the token bucket. It outlives pipeline rebuilds on reload; the budget
 /// and the bucket are replaced only when their own settings change.
 /// </summary>
 internal sealed class ClientRuntime : IDisposable
@@ -10,6 +10,7 @@ internal sealed class ClientRuntime : IDisposable
     private readonly object _lock = new();
     private RetryBudget? _budget;
     private ClientRateLimiter? _limiter;
+    private RateLearner? _learner;
     private volatile BreakerStatus? _breaker;
 
     /// <summary>Gets the client's pauses and pacing, one per authority and per limit a server named.</summary>
@@ -17,6 +18,37 @@ internal sealed class ClientRuntime : IDisposable
 
     /// <summary>Gets or sets the breaker of the client's live pipeline: each build sets its own, or none without a breaker.</summary>
     public BreakerStatus? Breaker { get => _breaker; set => _breaker = value; }
+
+    /// <summary>Gets the client's rate learner, once a pipeline with learning on was built; it may be stopped since.</summary>
+    public RateLearner? Learner => Volatile.Read(ref _learner);
+
+    /// <summary>
+    /// Returns the client's rate learner, bounded by the preset's settings; <see langword="null"/> when learning is off
+    /// (<c>RateLimit:Adaptive</c>), which also stops a learner a previous build used. One learner lives as long as the
+    /// client, so a reload keeps what it learned.
+    /// </summary>
+    public RateLearner? LearnerFor(CompiledPreset preset, TimeProvider timeProvider)
+    {
+        lock (_lock)
+        {
+            if (!preset.Adaptive)
+            {
+                _learner?.Stop();
+                return null;
+            }
+
+            if (_learner is null)
+            {
+                Volatile.Write(ref _learner, new RateLearner(timeProvider));
+            }
+
+            _learner!.Configure(preset.PermitsPerSecond, preset.MaxRetryAfter);
+            return _learner;
+        }
+    }
+
+    /// <summary>Returns the client's recent attempts per second, from its retry budget's count; 0 without a budget.</summary>
+    public double RecentAttemptsPerSecond() => Volatile.Read(ref _budget)?.AttemptsPerSecond() ?? 0;
 
     public RetryBudget? Budget(CompiledPreset preset, TimeProvider timeProvider)
     {
@@ -29,7 +61,7 @@ internal sealed class ClientRuntime : IDisposable
         {
             if (_budget is not { } budget || budget.MaxRetryRatio != preset.MaxRetryRatio || budget.MinRetries != preset.MinRetries || budget.Window != preset.RetryBudgetWindow)
             {
-                _budget = new RetryBudget(preset.MaxRetryRatio, preset.MinRetries, preset.RetryBudgetWindow, timeProvider);
+                Volatile.Write(ref _budget, new RetryBudget(preset.MaxRetryRatio, preset.MinRetries, preset.RetryBudgetWindow, timeProvider));
             }
 
             return _budget;
@@ -67,6 +99,7 @@ internal sealed class ClientRuntime : IDisposable
         lock (_lock)
         {
             _limiter?.Retire();
+            _learner?.Dispose();
         }
     }
 }

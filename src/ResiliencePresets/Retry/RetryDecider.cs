@@ -11,7 +11,10 @@ namespace ResiliencePresets;
 /// In order: caller cancellation and non-transient exceptions are never retried; a response is looked up in the
 /// status-code table (after the server's own verdict), within the table's per-code limits; the method rule must allow
 /// another send; a server-requested wait longer than <c>Retry:MaxRetryAfter</c> or than the time left returns the
-/// response at once; otherwise the wait is the server's plus a small jitter, or the backoff when the server named none.
+/// response at once; a rate signal of a client that throttles (<see cref="RateSignal.IsMeteredByLearner"/>) is retried
+/// into the client's learned bucket, which serves it in its request's arrival order: at once when the server named no
+/// wait, at the server's instant (no jitter: the bucket adds it) when it did; otherwise the wait is the server's plus a small jitter, or the backoff when the server named none. The retry budget
+/// is asked last, and never for a retry the client's own throttling meters.
 /// </remarks>
 internal sealed class RetryDecider
 {
@@ -22,13 +25,17 @@ internal sealed class RetryDecider
     private readonly TimeProvider _timeProvider;
     private readonly Func<double> _random;
     private readonly RetryBudget? _budget;
+    private readonly RateLearner? _learner;
+    private readonly Func<DateTimeOffset> _now;
 
-    public RetryDecider(CompiledPreset preset, TimeProvider timeProvider, Func<double> random, RetryBudget? budget = null)
+    public RetryDecider(CompiledPreset preset, TimeProvider timeProvider, Func<double> random, RetryBudget? budget = null, RateLearner? learner = null)
     {
         _preset = preset;
         _timeProvider = timeProvider;
         _random = random;
         _budget = budget;
+        _learner = learner;
+        _now = timeProvider.GetUtcNow;
     }
 
     /// <summary>Decides for an outcome not read yet (tests and callers outside a pipeline).</summary>
@@ -42,10 +49,10 @@ internal sealed class RetryDecider
             : DecideForException(verdict, request, state, retryIndex);
 
         // The budget is asked last, and only for a retry that will happen, so that a refusal always has a reason. A
-        // server metering this client (ServerWaitRule) is not failing: the client pause already holds every request
-        // until then, and refusing the retry would only turn the server's invitation into an error.
-        if (decision.ShouldRetry && retryIndex < _preset.MaxRetryAttempts && _budget is not null && !ServerWaitRule.IsMetered(verdict, _preset.MaxRetryAfter) &&
-            !_budget.TryAcquireRetry(out var retries, out var requests))
+        // server metering this client (ServerWaitRule, RateSignal) is not failing: the client pause or the learned rate
+        // already holds every request, and refusing the retry would only turn the server's invitation into an error.
+        if (decision.ShouldRetry && retryIndex < _preset.MaxRetryAttempts && _budget is not null && decision.Source != RetryDelaySource.LearnedRate &&
+            !ServerWaitRule.IsMetered(verdict, _preset.MaxRetryAfter) && !_budget.TryAcquireRetry(out var retries, out var requests))
         {
             return RetryDecision.No(decision.Cause, decision.StatusCode,
                 $"the retry budget is spent: {retries} retries for {requests} requests in the last {_budget.Window} (RetryBudget)") with { OverBudget = true, GaveUp = GiveUpReason.RetryBudget };
@@ -96,9 +103,10 @@ internal sealed class RetryDecider
         }
 
         var remaining = state.TimeLeft(_preset.TotalTimeout, _timeProvider);
+        var metered = RateSignal.IsMeteredByLearner(verdict, _learner, _now);
         if (verdict.ServerWait is not { } serverWait)
         {
-            return WithBackoff(cause, statusCode, remaining, retryIndex);
+            return metered ? new RetryDecision(true, cause, statusCode, TimeSpan.Zero, RetryDelaySource.LearnedRate, null, null) : WithBackoff(cause, statusCode, remaining, retryIndex);
         }
 
         var limit = _preset.MaxRetryAfter < remaining ? _preset.MaxRetryAfter : remaining;
@@ -107,6 +115,13 @@ internal sealed class RetryDecider
             return RetryDecision.No(cause, statusCode, serverWait.Delay > _preset.MaxRetryAfter
                 ? $"the server asked to wait {serverWait.Delay} ({serverWait.HeaderName}), longer than Retry:MaxRetryAfter ({_preset.MaxRetryAfter})"
                 : $"the server asked to wait {serverWait.Delay} ({serverWait.HeaderName}), longer than the {remaining} left of TotalTimeout") with { GaveUp = GiveUpReason.ServerWaitTooLong };
+        }
+
+        if (metered)
+        {
+            // The pause this response set holds the learned bucket a little longer (ServerWaitSpread): the retry comes
+            // back at the server's instant, before the bucket opens, and waits there in its request's arrival order.
+            return new RetryDecision(true, cause, statusCode, serverWait.Delay, RetryDelaySource.ServerHeader, serverWait.HeaderName, null);
         }
 
         var delay = ServerWaitSpread.Apply(serverWait.Delay, jitterRoom: limit, paddingRoom: remaining, _random());

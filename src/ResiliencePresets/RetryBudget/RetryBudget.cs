@@ -67,6 +67,31 @@ internal sealed class RetryBudget
         }
     }
 
+    /// <summary>
+    /// Returns the client's attempts (requests and retries) per second over the part of the window that holds any, and
+    /// at least one tenth of the window: the estimate a rate learner starts from.
+    /// </summary>
+    public double AttemptsPerSecond()
+    {
+        lock (_lock)
+        {
+            var now = _timeProvider.GetUtcNow().UtcTicks;
+            var current = Bucket();
+            var (attempts, oldest) = (0L, _epochs[current]);
+            for (var i = 0; i < Buckets; i++)
+            {
+                if (_epochs[i] != long.MinValue && _requests[i] + _retries[i] > 0)
+                {
+                    attempts += _requests[i] + _retries[i];
+                    oldest = Math.Min(oldest, _epochs[i]);
+                }
+            }
+
+            var spanTicks = Math.Max(_bucketTicks, now - (oldest * _bucketTicks));
+            return attempts * (double)TimeSpan.TicksPerSecond / spanTicks;
+        }
+    }
+
     // Returns the bucket of the current time, first clearing every bucket that has left the window.
     private int Bucket()
     {

@@ -14,7 +14,12 @@ internal static partial class Log
             return;
         }
 
-        var source = planned.Source == RetryDelaySource.ServerHeader ? planned.SourceHeader ?? "server" : "backoff";
+        var source = planned.Source switch
+        {
+            RetryDelaySource.ServerHeader => planned.SourceHeader ?? "server",
+            RetryDelaySource.LearnedRate => "the client's learned rate",
+            _ => "backoff",
+        };
         var url = SafeUrl.From(request.RequestUri);
         RetryScheduled(logger, clientName, request.Method.Method, url, planned.Cause, retryNumber, delay.TotalMilliseconds, source);
     }
@@ -39,6 +44,28 @@ internal static partial class Log
 
         StaleAnswered(logger, clientName, request.Method.Method, SafeUrl.From(request.RequestUri), failure.ErrorType, failure.Reason, ageSeconds);
     }
+
+    /// <summary>Logs that a client started throttling, with its rate and what taught it: the status and the name of
+    /// the header that named a wait or quota, never a value.</summary>
+    public static void ThrottlingStarted(ILogger logger, string clientName, double permitsPerSecond, in AttemptVerdict verdict)
+    {
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        var header = verdict.ServerWait?.HeaderName ?? verdict.QuotaHeader ?? (verdict.HasWaitHeaders ? "a wait header without a usable value" : "no wait or quota header");
+        var rate = Math.Round(permitsPerSecond, 3);
+        ThrottlingStarted(logger, clientName, rate, verdict.StatusCode, header);
+    }
+
+    [LoggerMessage(EventId = 8, EventName = "ThrottlingStarted", Level = LogLevel.Information,
+        Message = "{ClientName} now paces every request at a learned rate of {PermitsPerSecond} per second, taught by a {StatusCode} response with {Signal}.")]
+    private static partial void ThrottlingStarted(ILogger logger, string clientName, double permitsPerSecond, int statusCode, string signal);
+
+    [LoggerMessage(EventId = 9, EventName = "ThrottlingStopped", Level = LogLevel.Information,
+        Message = "{ClientName} stopped pacing its requests: no rate signal for {QuietPeriod}.")]
+    public static partial void ThrottlingStopped(ILogger logger, string clientName, TimeSpan quietPeriod);
 
     [LoggerMessage(EventId = 1, EventName = "RetryScheduled", Level = LogLevel.Information,
         Message = "Retrying {ClientName} {Method} {Url} after {Cause}: retry {RetryNumber} in {DelayMs} ms, delay from {DelaySource}.")]

@@ -60,6 +60,8 @@ internal sealed class PresetMetrics : IDisposable
                 "1 for the state each client's breaker is in (closed, open, half_open), 0 for the others.");
             _meter.CreateObservableGauge("resiliencepresets.client.pause.remaining", () => PausesRemaining(clients, time), "s",
                 "Time left before each client's server-imposed pause is over (of a client paused in several scopes, the longest); 0 when the client is not paused.");
+            _meter.CreateObservableGauge("resiliencepresets.client.learned_rate", () => LearnedRates(clients), "{request}/s",
+                "The rate each throttling client paces its attempts at, learned from its server's rate signals; only clients that throttle report.");
         }
     }
 
@@ -92,7 +94,12 @@ internal sealed class PresetMetrics : IDisposable
 
         _retries.Add(1, tags);
         var delayTags = Tags(preset);
-        delayTags.Add(SourceTag, planned.Source == RetryDelaySource.ServerHeader ? "header" : "backoff");
+        delayTags.Add(SourceTag, planned.Source switch
+        {
+            RetryDelaySource.ServerHeader => "header",
+            RetryDelaySource.LearnedRate => "learned_rate",
+            _ => "backoff",
+        });
         _retryDelay.Record(delay.TotalSeconds, delayTags);
     }
 
@@ -155,6 +162,17 @@ internal sealed class PresetMetrics : IDisposable
         foreach (var (name, client) in clients.All)
         {
             yield return new Measurement<double>(client.Scopes.LongestPause(now).TotalSeconds, new KeyValuePair<string, object?>(ClientTag, name));
+        }
+    }
+
+    private static IEnumerable<Measurement<double>> LearnedRates(ClientRuntimeRegistry clients)
+    {
+        foreach (var (name, client) in clients.All)
+        {
+            if (client.Learner?.Rate is double rate)
+            {
+                yield return new Measurement<double>(rate, new KeyValuePair<string, object?>(ClientTag, name));
+            }
         }
     }
 

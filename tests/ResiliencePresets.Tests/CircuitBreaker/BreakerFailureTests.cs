@@ -14,8 +14,6 @@ namespace ResiliencePresets.Tests.CircuitBreaker;
 /// </summary>
 public sealed class BreakerFailureTests : IClassFixture<FlakyServer>
 {
-    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
-
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly FlakyServer _server;
 
@@ -29,18 +27,20 @@ public sealed class BreakerFailureTests : IClassFixture<FlakyServer>
     [InlineData(502, null, null, true)]
     [InlineData(503, null, null, true)]
     [InlineData(504, null, null, true)]
-    [InlineData(429, null, null, true)]
+    [InlineData(429, null, null, false)]
     [InlineData(429, "Retry-After", "5", false)]
     [InlineData(503, "Retry-After", "5", false)]
     [InlineData(503, "retry-after-ms", "200", false)]
+    [InlineData(503, "Retry-After", "0", false)]
+    [InlineData(503, "RateLimit-Reset", "1", false)]
     [InlineData(403, "Retry-After", "5", false)]
-    [InlineData(429, "Retry-After", "31", true)]
-    [InlineData(503, "Retry-After", "3600", true)]
+    [InlineData(429, "Retry-After", "31", false)]
+    [InlineData(503, "Retry-After", "3600", false)]
     [InlineData(500, "Retry-After", "1", true)]
     [InlineData(502, "Retry-After", "1", true)]
     [InlineData(503, "x-should-retry", "false", false)]
     [InlineData(400, "x-should-retry", "true", true)]
-    public void IsFailure_Response_CountsWhatTheTableRetriesUnlessTheServerIsMeteringTheClient(int status, string? header, string? value, bool expected)
+    public void IsFailure_Response_CountsWhatTheTableRetriesUnlessItIsARateSignal(int status, string? header, string? value, bool expected)
     {
         using var response = new HttpResponseMessage((HttpStatusCode)status);
         if (header is not null)
@@ -48,7 +48,8 @@ public sealed class BreakerFailureTests : IClassFixture<FlakyServer>
             response.Headers.TryAddWithoutValidation(header, value);
         }
 
-        Assert.Equal(expected, BreakerFailure.IsFailure(Inspect(Outcome.FromResult(response)), MaxRetryAfter));
+        Assert.Equal(expected, BreakerFailure.IsFailure(Inspect(Outcome.FromResult(response)), learner: null, _time.GetUtcNow));
+        Assert.Equal(expected, BreakerFailure.IsFailure(Inspect(Outcome.FromResult(response)), new RateLearner(_time), _time.GetUtcNow));
     }
 
     public static TheoryData<Exception, bool> Exceptions => new()
@@ -66,7 +67,7 @@ public sealed class BreakerFailureTests : IClassFixture<FlakyServer>
     [MemberData(nameof(Exceptions))]
     public void IsFailure_Exception_CountsTransportFailuresOnly(Exception exception, bool expected)
     {
-        Assert.Equal(expected, BreakerFailure.IsFailure(Inspect(Outcome.FromException<HttpResponseMessage>(exception)), MaxRetryAfter));
+        Assert.Equal(expected, BreakerFailure.IsFailure(Inspect(Outcome.FromException<HttpResponseMessage>(exception)), learner: null, _time.GetUtcNow));
     }
 
     // Regression: any retryable status that named a wait spared the breaker, so a dependency answering every request

@@ -117,7 +117,7 @@ public sealed class RetryAfterFuzzTests(ITestOutputHelper output)
         var count = FuzzRun.Count(5_000, 100_000);
         using var metrics = new PresetMetrics();
         var failures = new List<string>();
-        var (fromHeader, fromBackoff, notRetried) = (0, 0, 0);
+        var (fromHeader, fromBackoff, fromLearnedRate, notRetried) = (0, 0, 0, 0);
 
         for (var i = 0; i < count && failures.Count < 10; i++)
         {
@@ -179,7 +179,16 @@ public sealed class RetryAfterFuzzTests(ITestOutputHelper output)
                 failures.Add($"{describe}: waits {wait}, but only {left} of TotalTimeout is left");
             }
 
-            if (source == "backoff")
+            if (source == "the client's learned rate")
+            {
+                // A rate signal that named no wait, retried into the client's learned bucket: no delay of its own.
+                fromLearnedRate++;
+                if (wait != TimeSpan.Zero || asked is not null)
+                {
+                    failures.Add($"{describe}: waits {wait} for the learned rate, though the server asked for {asked}");
+                }
+            }
+            else if (source == "backoff")
             {
                 fromBackoff++;
                 if (wait > options.Retry.MaxDelay + Tolerance)
@@ -202,7 +211,7 @@ public sealed class RetryAfterFuzzTests(ITestOutputHelper output)
             }
         }
 
-        output.WriteLine($"seed {FuzzRun.Seed}: {count} generated failures; retried after the server's wait {fromHeader}, after backoff {fromBackoff}, not retried {notRetried}");
+        output.WriteLine($"seed {FuzzRun.Seed}: {count} generated failures; retried after the server's wait {fromHeader}, after backoff {fromBackoff}, into the learned rate {fromLearnedRate}, not retried {notRetried}");
         Assert.True(failures.Count == 0, string.Join("\n", failures));
 
         // The property means something only when many retries wait for the server.

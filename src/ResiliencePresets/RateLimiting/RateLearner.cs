@@ -1,0 +1,375 @@
+namespace ResiliencePresets;
+
+/// <summary>
+/// Learns the rate one client may send at from its server's replies, and paces every attempt of the client through a
+/// <see cref="LearnedRateLimiter"/> at that rate once the server has sent a rate signal (<see cref="RateSignal"/>).
+/// </summary>
+/// <remarks>
+/// <para>Before the first rate signal it costs nothing: the pacing reads <see cref="Flags"/> (one volatile read) and
+/// goes on. The first signal engages it; from then on:</para>
+/// <list type="bullet">
+/// <item><b>A rate signal lowers the rate</b> to <see cref="Beta"/> (0.7) times the rate the client was sending at
+/// (the smaller of the learned rate and the measured send rate), as the AWS SDKs' adaptive retry mode does; the first
+/// signal starts from an estimate of the client's recent attempts (its retry budget's count). Only an attempt sent
+/// after the last decrease can lower it again, so the answers to requests already on the wire when the rate fell count
+/// once, not once each.</item>
+/// <item><b>A success raises it along a cubic curve</b> (CUBIC, scale <see cref="ScaleConstant"/> 0.4) that returns to
+/// the rate that met the limit within a few seconds, flattens there, then grows ever faster, so a raised limit is
+/// found again; it never grows past twice the measured send rate, and a success never lowers it.</item>
+/// <item><b>A quota the server names sets it directly</b>: <c>remaining / reset</c>, until that window resets;
+/// learning resumes from that rate afterwards. A rate signal or quota of a limit the server names
+/// (<see cref="AttemptVerdict.Scope"/>) is that scope's to pause and pace, and teaches the client's rate nothing.</item>
+/// <item><b>Bounds</b>: at least <see cref="MinRate"/> (0.5 per second) when learned, at least one per
+/// <c>Retry:MaxRetryAfter</c> when a quota names it; at most the configured <c>RateLimit:PermitsPerSecond</c>.</item>
+/// <item><b>It stops</b> after <see cref="QuietPeriod"/> (60 s, the longest common rate-limit window) without a rate
+/// signal and with no attempt waiting, so a client that no longer meets a limit pays nothing again.</item>
+/// </list>
+/// <para>Lifetime: one named client (<see cref="ClientRuntime"/>), across pipeline rebuilds.</para>
+/// </remarks>
+internal sealed class RateLearner : IDisposable
+{
+    public const double MinRate = 0.5;
+    public const double Beta = 0.7;
+    public const double ScaleConstant = 0.4;
+    public const double MaxMeasuredScale = 2;
+
+    /// <summary>The flag in <see cref="Flags"/> set while the client throttles.</summary>
+    public const int EngagedFlag = 1;
+
+    /// <summary>The flag in <see cref="Flags"/> set once a bare 503 was seen: successes are then timestamped.</summary>
+    public const int WatchingFlag = 2;
+
+    /// <summary>How recently the server must have answered another attempt normally for a bare 503 to be a rate signal:
+    /// one interval at the floor rate.</summary>
+    public static readonly TimeSpan AcceptanceWindow = TimeSpan.FromSeconds(1 / MinRate);
+
+    public static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long the client keeps a rate lowered for a bare 503 before it may lower it again: long enough to
+    /// count what the lower rate is accepted at.</summary>
+    public static readonly TimeSpan Bare503Round = TimeSpan.FromSeconds(1);
+
+    /// <summary>A slowdown for bare 503s that cost this share of the accepted rate or more did not help (see
+    /// <see cref="RateSignal"/>): a limiter accepts the same rate however fast it is asked, a failing server accepts
+    /// a share of what it is sent. Midway between 1 (a limiter) and <see cref="Beta"/> (a share).</summary>
+    public const double HelpedShare = (1 + Beta) / 2;
+
+    private const int MinAcceptedToJudge = 10;
+
+    private readonly object _lock = new();
+    private readonly TimeProvider _timeProvider;
+    private volatile int _flags;
+    private long _lastAcceptedUtcTicks = long.MinValue;
+    private LearnedRateLimiter? _limiter;
+    private SendRate? _sent;
+    private double _rate;
+    private double _maxRate;
+    private double _k;
+    private long _curveStartUtcTicks;
+    private long _lastDecreaseUtcTicks = long.MinValue;
+    private long _lastSignalUtcTicks;
+    private long _quotaUntilUtcTicks;
+    private double _ceiling;
+    private double _minQuotaRate = MinRate;
+    private long _accepted;
+    private long _roundStartUtcTicks;
+    private long _roundStartAccepted;
+    private double _previousAcceptedRate = double.NaN;
+    private double _rateBeforeBare503 = double.NaN;
+    private long _unhelpedUntilUtcTicks;
+
+    public RateLearner(TimeProvider timeProvider) => _timeProvider = timeProvider;
+
+    /// <summary>Gets <see cref="EngagedFlag"/> and <see cref="WatchingFlag"/>: 0 for a client that never met a rate signal.</summary>
+    public int Flags => _flags;
+
+    /// <summary>Gets a value indicating whether every attempt of the client waits for the learned rate.</summary>
+    public bool IsEngaged => (_flags & EngagedFlag) != 0;
+
+    /// <summary>Gets the learned rate per second while the client throttles; <see langword="null"/> otherwise.</summary>
+    public double? Rate
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return IsEngaged ? _rate : null;
+            }
+        }
+    }
+
+    /// <summary>Gets the bucket attempts wait for; <see langword="null"/> until the first rate signal.</summary>
+    public LearnedRateLimiter? Limiter => Volatile.Read(ref _limiter);
+
+    /// <summary>Sets the bounds from the client's settings: the configured rate (0 for none) is the ceiling, and a
+    /// quota-named rate is at least one per <paramref name="maxRetryAfter"/>.</summary>
+    public void Configure(double ceiling, TimeSpan maxRetryAfter)
+    {
+        lock (_lock)
+        {
+            _ceiling = ceiling;
+            _minQuotaRate = maxRetryAfter > TimeSpan.Zero ? Math.Max(1 / maxRetryAfter.TotalSeconds, 0.001) : MinRate;
+            if (IsEngaged && _ceiling > 0 && _rate > _ceiling)
+            {
+                SetRateLocked(_ceiling);
+            }
+        }
+    }
+
+    /// <summary>Stops throttling at once (learning was turned off); attempts already waiting are still served.</summary>
+    public void Stop()
+    {
+        lock (_lock)
+        {
+            _flags = 0;
+        }
+    }
+
+    /// <summary>Returns whether a bare 503 at <paramref name="now"/> is a rate signal (see <see cref="RateSignal"/>):
+    /// the server answered another attempt normally within <see cref="AcceptanceWindow"/>, slowing down for bare 503s
+    /// did not prove useless within the last <see cref="QuietPeriod"/>, and the learned rate is above its floor.</summary>
+    public bool TakesBare503AsRateSignal(DateTimeOffset now)
+    {
+        var accepted = Volatile.Read(ref _lastAcceptedUtcTicks);
+        if (accepted == long.MinValue || now.UtcTicks - accepted > AcceptanceWindow.Ticks)
+        {
+            return false;
+        }
+
+        lock (_lock)
+        {
+            return now.UtcTicks >= _unhelpedUntilUtcTicks && (!IsEngaged || _rate > MinRate);
+        }
+    }
+
+    /// <summary>Holds every permit until <paramref name="until"/>: a server's pause, released at the learned rate.</summary>
+    public void HoldUntil(DateTimeOffset until) => Limiter?.HoldUntil(until);
+
+    /// <summary>Counts an attempt that got its permit at <paramref name="now"/> and returns that moment.</summary>
+    public DateTimeOffset Sent(DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            _sent?.Record(now);
+        }
+
+        return now;
+    }
+
+    /// <summary>Learns from a finished attempt.</summary>
+    /// <param name="verdict">The attempt's verdict.</param>
+    /// <param name="sentAt">When the attempt got its permit; <see cref="DateTimeOffset.MinValue"/> when it was sent
+    /// before the client throttled.</param>
+    /// <param name="estimate">The client's recent attempts per second, asked only when the client starts throttling.</param>
+    /// <returns>Whether the client started or stopped throttling.</returns>
+    public ThrottlingChange Observe(in AttemptVerdict verdict, DateTimeOffset sentAt, Func<double> estimate)
+    {
+        var kind = RateSignal.Of(verdict);
+        if (kind != RateSignalKind.None && verdict.Scope is not null)
+        {
+            // A limit the server named (GitHub's search limit) pauses and paces its own scope; the client's rate is
+            // the client's, so one exhausted resource does not slow the others.
+            return ThrottlingChange.None;
+        }
+
+        if (kind == RateSignalKind.None)
+        {
+            return verdict.IsResponse && !verdict.Rule.IsRetry ? Accepted(verdict) : ThrottlingChange.None;
+        }
+
+        var now = verdict.ReadAt != default ? verdict.ReadAt : _timeProvider.GetUtcNow();
+        if (kind == RateSignalKind.Bare503)
+        {
+            if ((_flags & WatchingFlag) == 0)
+            {
+                lock (_lock)
+                {
+                    _flags |= WatchingFlag;
+                }
+            }
+
+            if (!TakesBare503AsRateSignal(now))
+            {
+                return ThrottlingChange.None;
+            }
+        }
+
+        lock (_lock)
+        {
+            _lastSignalUtcTicks = now.UtcTicks;
+            var change = ThrottlingChange.None;
+            if (!IsEngaged)
+            {
+                var start = Math.Max(estimate(), MinRate);
+                _sent = new SendRate(start, now);
+                _rate = _ceiling > 0 ? Math.Min(start, _ceiling) : start;
+                _lastDecreaseUtcTicks = long.MinValue;
+                _quotaUntilUtcTicks = 0;
+                _flags |= EngagedFlag;
+                change = ThrottlingChange.Started;
+            }
+
+            if (kind == RateSignalKind.Bare503 && !Bare503MayLowerLocked(now, ref change))
+            {
+                return change;
+            }
+
+            if (kind == RateSignalKind.Limited)
+            {
+                _previousAcceptedRate = double.NaN;
+            }
+
+            if (sentAt.UtcTicks >= _lastDecreaseUtcTicks)
+            {
+                // CUBIC's multiplicative decrease, from the rate the client was actually sending at.
+                _maxRate = Math.Min(_sent!.PerSecond, _rate);
+                _k = Math.Cbrt(_maxRate * (1 - Beta) / ScaleConstant);
+                _curveStartUtcTicks = now.UtcTicks;
+                _lastDecreaseUtcTicks = now.UtcTicks;
+                SetRateLocked(_maxRate * Beta);
+            }
+
+            LearnQuotaLocked(verdict, now);
+            return change;
+        }
+    }
+
+    public void Dispose() => Volatile.Read(ref _limiter)?.Dispose();
+
+    // A bare 503 lowers the rate once per round; at a round's end, the rate the server accepted during it is compared
+    // with the round before: a limiter accepted as much at the lower rate, a failing server less. Then slowing down did
+    // not help: the rate goes back to what it was before the bare 503s, and they are failures for a quiet period.
+    private bool Bare503MayLowerLocked(DateTimeOffset now, ref ThrottlingChange change)
+    {
+        if (change == ThrottlingChange.Started || !double.IsNaN(_previousAcceptedRate) && now.UtcTicks - _roundStartUtcTicks > 10 * Bare503Round.Ticks)
+        {
+            (_previousAcceptedRate, _rateBeforeBare503) = (double.NaN, change == ThrottlingChange.Started ? double.NaN : _rate);
+        }
+        else if (double.IsNaN(_previousAcceptedRate) && double.IsNaN(_rateBeforeBare503))
+        {
+            _rateBeforeBare503 = _rate;
+        }
+
+        var accepted = Interlocked.Read(ref _accepted);
+        if (!double.IsNaN(_previousAcceptedRate) || _roundStartUtcTicks != 0)
+        {
+            var elapsed = now.UtcTicks - _roundStartUtcTicks;
+            if (elapsed < Bare503Round.Ticks && change != ThrottlingChange.Started)
+            {
+                return false;
+            }
+
+            var acceptedRate = (accepted - _roundStartAccepted) * (double)TimeSpan.TicksPerSecond / Math.Max(1, elapsed);
+            if (!double.IsNaN(_previousAcceptedRate) && accepted - _roundStartAccepted + (_previousAcceptedRate * Bare503Round.TotalSeconds) >= MinAcceptedToJudge &&
+                acceptedRate < HelpedShare * _previousAcceptedRate)
+            {
+                _unhelpedUntilUtcTicks = UtcTicks.After(now, QuietPeriod);
+                _previousAcceptedRate = double.NaN;
+                _roundStartUtcTicks = 0;
+                if (double.IsNaN(_rateBeforeBare503))
+                {
+                    _flags &= ~EngagedFlag;
+                    change = change == ThrottlingChange.Started ? ThrottlingChange.None : ThrottlingChange.Stopped;
+                }
+                else
+                {
+                    SetRateLocked(_rateBeforeBare503);
+                }
+
+                _rateBeforeBare503 = double.NaN;
+                return false;
+            }
+
+            _previousAcceptedRate = acceptedRate;
+        }
+
+        (_roundStartUtcTicks, _roundStartAccepted) = (now.UtcTicks, accepted);
+        return true;
+    }
+
+    private ThrottlingChange Accepted(in AttemptVerdict verdict)
+    {
+        var flags = _flags;
+        if (flags == 0)
+        {
+            return ThrottlingChange.None;
+        }
+
+        var now = verdict.ReadAt != default ? verdict.ReadAt : _timeProvider.GetUtcNow();
+        if ((flags & WatchingFlag) != 0)
+        {
+            Volatile.Write(ref _lastAcceptedUtcTicks, now.UtcTicks);
+            Interlocked.Increment(ref _accepted);
+        }
+
+        if ((flags & EngagedFlag) == 0)
+        {
+            return ThrottlingChange.None;
+        }
+
+        lock (_lock)
+        {
+            if (!IsEngaged)
+            {
+                return ThrottlingChange.None;
+            }
+
+            if (now.UtcTicks - _lastSignalUtcTicks >= QuietPeriod.Ticks && _limiter!.Waiting == 0)
+            {
+                _flags &= ~EngagedFlag;
+                return ThrottlingChange.Stopped;
+            }
+
+            if (LearnQuotaLocked(verdict, now) || now.UtcTicks < _quotaUntilUtcTicks)
+            {
+                return ThrottlingChange.None;
+            }
+
+            // CUBIC's growth since the last decrease, never past twice what the client sends, never below the rate now.
+            var seconds = (double)(now.UtcTicks - _curveStartUtcTicks) / TimeSpan.TicksPerSecond;
+            var cubic = (ScaleConstant * Math.Pow(seconds - _k, 3)) + _maxRate;
+            if (cubic > _rate)
+            {
+                SetRateLocked(Math.Min(cubic, Math.Max(_rate, MaxMeasuredScale * _sent!.PerSecond)));
+            }
+
+            return ThrottlingChange.None;
+        }
+    }
+
+    // A quota the server names (remaining requests until a reset) is the rate itself, until the reset.
+    private bool LearnQuotaLocked(in AttemptVerdict verdict, DateTimeOffset now)
+    {
+        if (verdict is not { QuotaRemaining: > 0 and long remaining, Scope: null } || verdict.QuotaResetIn <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        var rate = Math.Max(remaining / verdict.QuotaResetIn.TotalSeconds, _minQuotaRate);
+        _quotaUntilUtcTicks = UtcTicks.After(now, verdict.QuotaResetIn);
+        SetRateLocked(rate, floor: _minQuotaRate);
+
+        // After the window, the curve starts at the quota's rate and probes upwards from it.
+        (_maxRate, _k, _curveStartUtcTicks) = (_rate, 0, _quotaUntilUtcTicks);
+        return true;
+    }
+
+    private void SetRateLocked(double rate, double floor = MinRate)
+    {
+        rate = Math.Max(rate, floor);
+        if (_ceiling > 0)
+        {
+            rate = Math.Min(rate, _ceiling);
+        }
+
+        _rate = rate;
+        if (_limiter is null)
+        {
+            Volatile.Write(ref _limiter, new LearnedRateLimiter(_timeProvider, rate));
+        }
+        else if (Math.Abs(_limiter.PermitsPerSecond - rate) > rate * 0.01)
+        {
+            _limiter.SetRate(rate);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+using System.Net;
+using Microsoft.Extensions.Time.Testing;
+using Polly;
+
+namespace ResiliencePresets.Tests.RateLimiting;
+
+/// <summary>
+/// The learned rate: CUBIC's decrease on a rate signal and growth while requests succeed, bounded by the floor and the
+/// configured rate, set directly by a quota the server names.
+/// </summary>
+public sealed class RateLearnerTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly RateLearner _learner;
+
+    public RateLearnerTests()
+    {
+        _learner = new RateLearner(_time);
+        _learner.Configure(ceiling: 0, maxRetryAfter: TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public void Observe_NoRateSignal_CostsNothingAndEngagesNothing()
+    {
+        Assert.Equal(ThrottlingChange.None, Observe(200));
+
+        Assert.Equal(0, _learner.Flags);
+        Assert.Null(_learner.Rate);
+        Assert.Null(_learner.Limiter);
+    }
+
+    [Fact]
+    public void Observe_FirstRateSignal_StartsThrottlingAtBetaTimesTheRecentRate()
+    {
+        Assert.Equal(ThrottlingChange.Started, Observe(429, estimate: 20));
+
+        Assert.True(_learner.IsEngaged);
+        Assert.Equal(20 * RateLearner.Beta, _learner.Rate!.Value, 6);
+        Assert.Equal(20 * RateLearner.Beta, _learner.Limiter!.PermitsPerSecond, 3);
+    }
+
+    [Fact]
+    public void Observe_SignalsFromAttemptsSentBeforeTheLastDecrease_LowerTheRateOnce()
+    {
+        Observe(429, estimate: 20);
+        _time.Advance(TimeSpan.FromMilliseconds(10));
+
+        for (var i = 0; i < 10; i++)
+        {
+            Observe(429, sentAt: DateTimeOffset.MinValue);
+        }
+
+        Assert.Equal(20 * RateLearner.Beta, _learner.Rate!.Value, 6);
+        Observe(429, sentAt: _learner.Sent(_time.GetUtcNow()));
+        Assert.True(_learner.Rate < 20 * RateLearner.Beta);
+    }
+
+    [Fact]
+    public void Observe_SuccessesAfterADecrease_RecoverToTheOldRateAndPastIt()
+    {
+        Observe(429, estimate: 20);
+        var recovered = TimeSpan.FromSeconds(Math.Cbrt(20 * (1 - RateLearner.Beta) / RateLearner.ScaleConstant));
+
+        // The client keeps sending as fast as the bucket lets it; the limit has been raised.
+        SendAndSucceedFor(recovered, every: TimeSpan.FromMilliseconds(20));
+        Assert.InRange(_learner.Rate!.Value, 19, 21);
+
+        SendAndSucceedFor(TimeSpan.FromSeconds(3), every: TimeSpan.FromMilliseconds(20));
+        Assert.True(_learner.Rate > 25, $"rate {_learner.Rate}");
+    }
+
+    [Fact]
+    public void Observe_Successes_NeverRaiseTheRatePastTwiceWhatTheClientSends()
+    {
+        Observe(429, estimate: 20);
+
+        // The client sends 2 attempts a second, far below what it may.
+        SendAndSucceedFor(TimeSpan.FromSeconds(20), every: TimeSpan.FromMilliseconds(500));
+
+        Assert.InRange(_learner.Rate!.Value, 14, 2 * 2 + 0.5 + 14);
+    }
+
+    [Fact]
+    public void Observe_ConfiguredRate_IsTheCeiling()
+    {
+        _learner.Configure(ceiling: 5, maxRetryAfter: TimeSpan.FromSeconds(30));
+        Observe(429, estimate: 100);
+        Assert.Equal(5 * RateLearner.Beta, _learner.Rate!.Value, 6);
+
+        SendAndSucceedFor(TimeSpan.FromSeconds(30), every: TimeSpan.FromMilliseconds(10));
+
+        Assert.Equal(5, _learner.Rate!.Value, 6);
+    }
+
+    [Fact]
+    public void Observe_ManySignals_NeverLowerTheRateBelowTheFloor()
+    {
+        Observe(429, estimate: 2);
+        for (var i = 0; i < 20; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+            Observe(429, sentAt: _learner.Sent(_time.GetUtcNow()));
+        }
+
+        Assert.Equal(RateLearner.MinRate, _learner.Rate!.Value, 6);
+    }
+
+    [Fact]
+    public void Observe_QuotaRemainingAndReset_SetTheRateDirectlyUntilTheReset()
+    {
+        Observe(429, estimate: 100);
+
+        Observe(200, ("RateLimit-Remaining", "30"), ("RateLimit-Reset", "10"));
+        Assert.Equal(3, _learner.Rate!.Value, 6);
+
+        SendAndSucceedFor(TimeSpan.FromSeconds(5), every: TimeSpan.FromMilliseconds(100));
+        Assert.Equal(3, _learner.Rate!.Value, 6);
+    }
+
+    [Fact]
+    public void Observe_NoRateSignalForTheQuietPeriod_StopsThrottling()
+    {
+        Observe(429, estimate: 20);
+
+        _time.Advance(RateLearner.QuietPeriod);
+
+        Assert.Equal(ThrottlingChange.Stopped, Observe(200));
+        Assert.False(_learner.IsEngaged);
+    }
+
+    [Fact]
+    public void Observe_Bare503WithNothingAccepted_IsNoSignal()
+    {
+        Assert.Equal(ThrottlingChange.None, Observe(503, estimate: 20));
+
+        Assert.False(_learner.IsEngaged);
+    }
+
+    [Fact]
+    public void Observe_Bare503sWhileTheServerAcceptsTheRest_StartThrottling()
+    {
+        Observe(503, estimate: 20);
+        Observe(200);
+
+        Assert.Equal(ThrottlingChange.Started, Observe(503, estimate: 20));
+        Assert.Equal(20 * RateLearner.Beta, _learner.Rate!.Value, 6);
+    }
+
+    [Fact]
+    public void Observe_Bare503sThatSlowingDownDoesNotReduce_GiveTheRateBackAndCountAsFailures()
+    {
+        // A server failing a share of requests at any rate: what it accepts falls with the rate sent.
+        Observe(429, estimate: 100);
+        var before = _learner.Rate!.Value;
+        Observe(503);
+        Observe(200);
+        var round = 0;
+        while (_learner.TakesBare503AsRateSignal(_time.GetUtcNow()) && round++ < 10)
+        {
+            var interval = TimeSpan.FromTicks((long)(TimeSpan.TicksPerSecond / _learner.Rate!.Value));
+            for (var sent = TimeSpan.Zero; sent < RateLearner.Bare503Round; sent += interval)
+            {
+                _time.Advance(interval);
+                var at = _learner.Sent(_time.GetUtcNow());
+                Observe(200, sentAt: at);
+            }
+
+            Observe(503, sentAt: _learner.Sent(_time.GetUtcNow()));
+        }
+
+        Assert.InRange(round, 1, 4);
+        Assert.False(_learner.TakesBare503AsRateSignal(_time.GetUtcNow()));
+        Assert.True(_learner.Rate >= before, $"rate {_learner.Rate}, {before} before the bare 503s");
+    }
+
+    [Fact]
+    public void Observe_Bare503sFromALimiter_KeepLoweringTheRate()
+    {
+        // A limiter accepting 10 a second whatever it is sent.
+        Observe(503);
+        Observe(200);
+        Observe(503, estimate: 200);
+        var previous = _learner.Rate!.Value;
+        for (var round = 0; round < 5; round++)
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                _time.Advance(TimeSpan.FromMilliseconds(100));
+                Observe(200, sentAt: _learner.Sent(_time.GetUtcNow()));
+            }
+
+            Observe(503, sentAt: _learner.Sent(_time.GetUtcNow()));
+            Assert.True(_learner.Rate < previous, $"round {round}: {_learner.Rate} after {previous}");
+            previous = _learner.Rate!.Value;
+        }
+
+        Assert.True(_learner.TakesBare503AsRateSignal(_time.GetUtcNow()));
+    }
+
+    public void Dispose() => _learner.Dispose();
+
+    private void SendAndSucceedFor(TimeSpan duration, TimeSpan every)
+    {
+        for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += every)
+        {
+            _time.Advance(every);
+            Observe(200, sentAt: _learner.Sent(_time.GetUtcNow()));
+        }
+    }
+
+    private ThrottlingChange Observe(int status, params (string Name, string Value)[] headers)
+        => Observe(status, DateTimeOffset.MinValue, 10, headers);
+
+    private ThrottlingChange Observe(int status, double estimate)
+        => Observe(status, DateTimeOffset.MinValue, estimate, []);
+
+    private ThrottlingChange Observe(int status, DateTimeOffset sentAt)
+        => Observe(status, sentAt, 10, []);
+
+    private ThrottlingChange Observe(int status, DateTimeOffset sentAt, double estimate, (string Name, string Value)[] headers)
+    {
+        using var response = new HttpResponseMessage((HttpStatusCode)status);
+        foreach (var (name, value) in headers)
+        {
+            response.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        var verdict = new AttemptInspector(StatusCodeClassifier.Default, _time).Inspect(Outcome.FromResult(response));
+        return _learner.Observe(verdict, sentAt, () => estimate);
+    }
+}
