@@ -164,8 +164,11 @@ internal static class PresetPipelineBuilder
             var state = RequestState.Of(args.Context);
             var planned = state.PlannedFor(args.Outcome);
             state.RecordRetry(planned.StatusCode);
-            metrics.Retry(preset, planned, args.RetryDelay, args.Outcome.Exception);
-            Log.RetryScheduled(logger, preset.ClientName, args.Context.GetRequestMessage()!, planned, args.AttemptNumber + 1, args.RetryDelay);
+
+            // A retry the learned bucket holds for the server's wait waits that long, though its own delay is zero.
+            var delay = planned.HeldFor ?? args.RetryDelay;
+            metrics.Retry(preset, planned, delay, args.Outcome.Exception);
+            Log.RetryScheduled(logger, preset.ClientName, args.Context.GetRequestMessage()!, planned, args.AttemptNumber + 1, delay);
             return default;
         },
     };

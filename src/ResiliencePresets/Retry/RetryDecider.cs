@@ -13,7 +13,7 @@ namespace ResiliencePresets;
 /// another send; a server-requested wait longer than <c>Retry:MaxRetryAfter</c> or than the time left returns the
 /// response at once; a rate signal of a client that throttles (<see cref="RateSignal.IsMeteredByLearner"/>) is retried
 /// into the client's learned bucket, which serves it in its request's arrival order: at once when the server named no
-/// wait, at the server's instant (no jitter: the bucket adds it) when it did; otherwise the wait is the server's plus a small jitter, or the backoff when the server named none. The retry budget
+/// wait or when it did (the pause holds the bucket); otherwise the wait is the server's plus a small jitter, or the backoff when the server named none. The retry budget
 /// is asked last, and never for a retry the client's own throttling meters.
 /// </remarks>
 internal sealed class RetryDecider
@@ -119,9 +119,9 @@ internal sealed class RetryDecider
 
         if (metered)
         {
-            // The pause this response set holds the learned bucket a little longer (ServerWaitSpread): the retry comes
-            // back at the server's instant, before the bucket opens, and waits there in its request's arrival order.
-            return new RetryDecision(true, cause, statusCode, serverWait.Delay, RetryDelaySource.ServerHeader, serverWait.HeaderName, null);
+            // The pause this response set holds the learned bucket: the retry joins the bucket at once and waits there,
+            // for the server's wait and then its turn in its request's arrival order.
+            return new RetryDecision(true, cause, statusCode, TimeSpan.Zero, RetryDelaySource.ServerHeader, serverWait.HeaderName, null) { HeldFor = serverWait.Delay };
         }
 
         var delay = ServerWaitSpread.Apply(serverWait.Delay, jitterRoom: limit, paddingRoom: remaining, _random());

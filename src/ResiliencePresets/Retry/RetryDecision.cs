@@ -20,6 +20,10 @@ internal readonly record struct RetryDecision(
     string? SourceHeader,
     string? DeclinedBecause)
 {
+    /// <summary>Gets the server's wait that the client's pause holds this retry for, when the learned bucket holds it
+    /// instead of a delay of its own (<see cref="Delay"/> is then zero): the wait logged and counted.</summary>
+    public TimeSpan? HeldFor { get; init; }
+
     /// <summary>Gets a value indicating whether a retry was refused only because the client's retry budget was spent.</summary>
     public bool OverBudget { get; init; }
 

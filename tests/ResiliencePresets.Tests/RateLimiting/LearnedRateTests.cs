@@ -1,0 +1,159 @@
+using System.Net;
+using Polly.CircuitBreaker;
+using ResiliencePresets.Tests.TestSupport;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using static ResiliencePresets.Tests.TestSupport.FlakyServer;
+
+namespace ResiliencePresets.Tests.RateLimiting;
+
+/// <summary>
+/// A client that learns its server's rate, end to end through <see cref="IHttpClientFactory"/>: a rate signal never
+/// opens the breaker and is never refused by the retry budget, an outage still opens the breaker, and a retry waits in
+/// its request's arrival order.
+/// </summary>
+public sealed class LearnedRateTests : IClassFixture<FlakyServer>
+{
+    private const int WarmUp = 20;
+    private readonly FlakyServer _server;
+
+    public LearnedRateTests(FlakyServer server) => _server = server;
+
+    [Theory]
+    [InlineData(false, 20)]
+    [InlineData(true, 5)]
+    public async Task BareTooManyRequests_NeverOpenTheBreaker(bool adaptive, int requests)
+    {
+        var path = _server.Respond($"/learned/bare-429/{adaptive}", Status(429));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
+        {
+            o.RateLimit.Adaptive = adaptive;
+            o.Retry.MaxRetryAttempts = 0;
+            o.CircuitBreaker.MinimumThroughput = 2;
+        });
+        await WarmUpAsync(api);
+
+        for (var i = 0; i < requests; i++)
+        {
+            using var response = await api.Client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        }
+
+        Assert.Equal(requests, _server.Calls(path));
+        Assert.Equal(adaptive, api.Logs.Entries.Any(e => e.EventId.Name == "ThrottlingStarted" && e.Message.Contains("429 response with no wait or quota header", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task DependencyAnsweringEveryRequestWithABare503_StillOpensTheBreaker()
+    {
+        var path = _server.Respond("/learned/outage", Status(503));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o => o.Retry.MaxRetryAttempts = 0);
+
+        var sent = 0;
+        BrokenCircuitException? opened = null;
+        while (opened is null && sent < 100)
+        {
+            try
+            {
+                using var response = await api.Client.GetAsync(path);
+                sent++;
+            }
+            catch (BrokenCircuitException e)
+            {
+                opened = e;
+            }
+        }
+
+        // The default breaker: 20 attempts, half of them failures.
+        Assert.NotNull(opened);
+        Assert.Equal(20, _server.Calls(path));
+        Assert.DoesNotContain(api.Logs.Entries, e => e.EventId.Name == "ThrottlingStarted");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RetriesOfRateSignals_AreNotRefusedByTheRetryBudgetOnceTheClientThrottles(bool adaptive)
+    {
+        var path = $"/learned/budget/{adaptive}";
+        var calls = 0;
+        _server.Server.Given(Request.Create().WithPath(path)).RespondWith(Response.Create().WithCallback(_ =>
+            new WireMock.ResponseMessage { StatusCode = Interlocked.Increment(ref calls) <= 5 ? 429 : 200 }));
+        using var metrics = new MetricRecorder("ResiliencePresets");
+        var client = $"learned-budget-{adaptive}";
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
+        {
+            PresetClient.FastBackoff(o);
+            o.RateLimit.Adaptive = adaptive;
+            o.RetryBudget.MinRetries = 0;
+            o.RetryBudget.MaxRetryRatio = 0;
+        }, clientName: client);
+        await WarmUpAsync(api);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => api.Client.GetAsync(path)));
+
+        var statuses = responses.Select(r => r.StatusCode).ToList();
+        Array.ForEach(responses, r => r.Dispose());
+        if (adaptive)
+        {
+            Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+            Assert.Empty(metrics.For("resiliencepresets.retry_budget.refusals", client));
+        }
+        else
+        {
+            // Today's behavior without learning: nothing meters a bare 429, so the budget refuses its retries.
+            Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+            Assert.NotEmpty(metrics.For("resiliencepresets.retry_budget.refusals", client));
+        }
+    }
+
+    [Fact]
+    public async Task RetryAfterAPause_IsNotOvertakenByNewerRequests()
+    {
+        var engage = _server.Respond("/learned/fifo/engage", Status(429, ("Retry-After", "1")), Status(200));
+        var retried = _server.Respond("/learned/fifo/retried", Status(429, ("Retry-After", "1")), Status(200));
+        var newer = Enumerable.Range(0, 3).Select(i => _server.Respond($"/learned/fifo/newer/{i}", Status(200))).ToList();
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
+        {
+            // A ceiling keeps the learned interval long (about 0.36 s), so the newer requests are still queued when the
+            // retried request's 429 arrives.
+            o.RateLimit.PermitsPerSecond = 4;
+            o.RateLimit.Burst = 100;
+        });
+        await WarmUpAsync(api);
+        using (var first = await api.Client.GetAsync(engage))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        var retrying = api.Client.GetAsync(retried);
+        var later = newer.Select(p => api.Client.GetAsync(p)).ToList();
+        using var response = await retrying;
+        foreach (var request in later)
+        {
+            (await request).Dispose();
+        }
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var retryArrived = _server.Requests(retried)[1].RequestMessage.DateTime;
+        foreach (var path in newer)
+        {
+            var arrived = Assert.Single(_server.Requests(path)).RequestMessage.DateTime;
+            Assert.True(arrived >= retryArrived, $"{path} arrived at {arrived:O}, before the retry at {retryArrived:O}");
+        }
+
+        // Released at the learned rate after the pause, not all at once.
+        var arrivals = newer.Select(p => _server.Requests(p).Single().RequestMessage.DateTime).Order().ToList();
+        Assert.True(arrivals[^1] - arrivals[0] >= TimeSpan.FromMilliseconds(400), $"arrivals {string.Join(", ", arrivals.Select(a => a.ToString("O")))}");
+    }
+
+    // Twenty quick requests give the client's estimate of its own rate (its retry budget's count) at least 10 a second.
+    private async Task WarmUpAsync(PresetClient api)
+    {
+        var path = _server.Respond("/learned/warm-up", Status(200));
+        for (var i = 0; i < WarmUp; i++)
+        {
+            using var response = await api.Client.GetAsync(path);
+        }
+    }
+}
