@@ -63,12 +63,7 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
 
                 if (throttling)
                 {
-                    // The authority's pause and pacing are the learned bucket's to hold; a named limit's stay its own.
-                    if (authority is not null && authority.Pause.Remaining(now) is var authorityPause && authorityPause > TimeSpan.Zero)
-                    {
-                        _learner!.HoldUntil(now + authorityPause + ServerWaitSpread.Padding);
-                    }
-
+                    // The host's pause and pacing are the learned bucket's (below); a named limit's stay its own.
                     (pause, _) = LongestPause(null, limits, now);
                     authority = null;
                 }
@@ -121,20 +116,22 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         return outcome;
     }
 
-    // The learned bucket holds every attempt of a throttling client, in its request's arrival order.
+    // The learned bucket holds every attempt of a throttling client, in its request's arrival order, while its host is
+    // paused (a pause set while it waits included), then one interval after the last: a pause is released at the
+    // learned rate, never all at once.
     private async ValueTask<Outcome<HttpResponseMessage>?> WaitForLearnedRate(RateLearner learner, ResilienceContext context)
     {
         var limiter = learner.Limiter!;
+        var host = _state.Scopes.Learn(RequestUri(context, null), name: null).Pause;
         try
         {
-            var lease = limiter.AttemptAcquire();
-            if (!lease.IsAcquired)
+            var acquiring = limiter.AcquireAsync(RequestState.Of(context).StartTimestamp, context.CancellationToken, host);
+            if (!acquiring.IsCompleted)
             {
                 _metrics.Throttled(_preset);
-                lease = await limiter.AcquireAsync(RequestState.Of(context).StartTimestamp, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
             }
 
-            lease.Dispose();
+            using var lease = await acquiring.ConfigureAwait(context.ContinueOnCapturedContext);
             return null;
         }
         catch (OperationCanceledException e)
@@ -243,17 +240,9 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
 
     private void Pause(RateScope scope, DateTimeOffset now, TimeSpan wait, HttpResponseMessage response, string headerName)
     {
-        var capped = Capped(wait);
-        if (scope.Pause.Extend(now, capped, ClientPauseReason.From(response, headerName, scope.Name)))
+        if (scope.Pause.Extend(now, Capped(wait), ClientPauseReason.From(response, headerName, scope.Name)))
         {
             _metrics.Pause(_preset, (int)response.StatusCode);
-
-            // A throttling client releases its authority's pause at its learned rate, the first permit after the same
-            // spread as any server wait, so that clients told the same instant do not come back together.
-            if (scope.Name is null && _learner is { IsEngaged: true } learner)
-            {
-                learner.HoldUntil(now + ServerWaitSpread.Apply(capped, jitterRoom: _preset.MaxRetryAfter, paddingRoom: _preset.MaxRetryAfter, _random()));
-            }
         }
     }
 }

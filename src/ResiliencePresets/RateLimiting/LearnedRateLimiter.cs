@@ -4,10 +4,11 @@ namespace ResiliencePresets;
 
 /// <summary>
 /// A token bucket of one token whose rate can change at any time: permits start at least one interval
-/// (1 / <see cref="PermitsPerSecond"/>) apart and never before a hold (a server's pause) ends, and waiting attempts
-/// are served in their request's arrival order, not in the order they joined the queue, so that a retry is not
-/// overtaken by requests that arrived after its request did. Driven by a <see cref="TimeProvider"/>: one timer, set
-/// for the next permit.
+/// (1 / <see cref="PermitsPerSecond"/>) apart, a waiter is never served while the pause it is held by lasts (its
+/// host's <see cref="ClientPause"/>, read when permits are given, so a pause set later holds the waiters already
+/// queued), and the waiters that may go are served in their request's arrival order, not in the order they joined the
+/// queue, so that a retry is not overtaken by requests that arrived after its request did. Driven by a
+/// <see cref="TimeProvider"/>: one timer, set for the next permit.
 /// </summary>
 /// <remarks>
 /// One token, because a limiter that admits one request per interval (nginx's <c>limit_req</c> without a burst) refuses
@@ -21,11 +22,10 @@ internal sealed class LearnedRateLimiter : RateLimiter
 
     private readonly object _lock = new();
     private readonly TimeProvider _timeProvider;
-    private readonly PriorityQueue<Waiter, (long Position, long Order)> _queue = new();
+    private readonly List<Waiter> _queue = [];
     private readonly ITimer _timer;
     private long _intervalTicks;
     private long _lastPermitUtcTicks = long.MinValue;
-    private long _holdUntilUtcTicks;
     private long _order;
     private int _waiting;
     private long _successful;
@@ -70,31 +70,18 @@ internal sealed class LearnedRateLimiter : RateLimiter
         Release();
     }
 
-    /// <summary>Gives no permit before <paramref name="until"/> (a server's pause), unless a hold lasts longer already.</summary>
-    public void HoldUntil(DateTimeOffset until)
-    {
-        lock (_lock)
-        {
-            if (until.UtcTicks <= _holdUntilUtcTicks)
-            {
-                return;
-            }
-
-            _holdUntilUtcTicks = until.UtcTicks;
-        }
-
-        Release();
-    }
-
-    /// <summary>Waits for a permit in the order of <paramref name="position"/>: a smaller position is served first
-    /// (equal positions in the order they asked).</summary>
-    public ValueTask<RateLimitLease> AcquireAsync(long position, CancellationToken cancellationToken)
+    /// <summary>Waits for a permit in the order of <paramref name="position"/>: of the waiters whose
+    /// <paramref name="pause"/> is over (and <see cref="ServerWaitSpread.Padding"/> after it), the smallest position
+    /// is served first (equal positions in the order they asked).</summary>
+    public ValueTask<RateLimitLease> AcquireAsync(long position, CancellationToken cancellationToken, ClientPause? pause = null)
     {
         Waiter waiter;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_waiting == 0 && TryTakeLocked(_timeProvider.GetUtcNow().UtcTicks))
+            var now = _timeProvider.GetUtcNow().UtcTicks;
+            waiter = new Waiter(position, _order, pause);
+            if (_waiting == 0 && now >= waiter.NotBeforeUtcTicks && TryTakeLocked(now))
             {
                 return new(Acquired);
             }
@@ -104,8 +91,8 @@ internal sealed class LearnedRateLimiter : RateLimiter
                 return ValueTask.FromCanceled<RateLimitLease>(cancellationToken);
             }
 
-            waiter = new Waiter();
-            _queue.Enqueue(waiter, (position, _order++));
+            _order++;
+            _queue.Add(waiter);
             _waiting++;
             ScheduleLocked(_timeProvider.GetUtcNow().UtcTicks);
         }
@@ -181,14 +168,13 @@ internal sealed class LearnedRateLimiter : RateLimiter
             }
 
             _disposed = true;
-            while (_queue.TryDequeue(out var waiter, out _))
+            foreach (var waiter in _queue)
             {
-                if (!waiter.Done)
-                {
-                    waiter.Done = true;
-                    abandoned.Add(waiter);
-                }
+                waiter.Done = true;
+                abandoned.Add(waiter);
             }
+
+            _queue.Clear();
 
             _waiting = 0;
         }
@@ -206,7 +192,24 @@ internal sealed class LearnedRateLimiter : RateLimiter
         => (long)Math.Clamp(TimeSpan.TicksPerSecond / permitsPerSecond, 1, TimeSpan.TicksPerDay);
 
     private long NextPermitUtcTicks()
-        => Math.Max(_holdUntilUtcTicks, _lastPermitUtcTicks == long.MinValue ? long.MinValue : _lastPermitUtcTicks + _intervalTicks);
+        => _lastPermitUtcTicks == long.MinValue ? long.MinValue : _lastPermitUtcTicks + _intervalTicks;
+
+    // The first waiter in arrival order whose moment has come, and the earliest moment a waiter may go.
+    private (Waiter? Next, long EarliestUtcTicks) NextWaiterLocked(long now)
+    {
+        Waiter? next = null;
+        var earliest = long.MaxValue;
+        foreach (var waiter in _queue)
+        {
+            earliest = Math.Min(earliest, waiter.NotBeforeUtcTicks);
+            if (waiter.NotBeforeUtcTicks <= now && (next is null || (waiter.Position, waiter.Order).CompareTo((next.Position, next.Order)) < 0))
+            {
+                next = waiter;
+            }
+        }
+
+        return (next, earliest);
+    }
 
     private bool TryTakeLocked(long now)
     {
@@ -227,7 +230,14 @@ internal sealed class LearnedRateLimiter : RateLimiter
             return;
         }
 
-        _timer.Change(_waiting == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(Math.Max(1, NextPermitUtcTicks() - now)), Timeout.InfiniteTimeSpan);
+        if (_waiting == 0)
+        {
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var due = Math.Max(NextPermitUtcTicks(), NextWaiterLocked(now).EarliestUtcTicks);
+        _timer.Change(TimeSpan.FromTicks(Math.Clamp(due - now, 1, TimeSpan.TicksPerDay)), Timeout.InfiniteTimeSpan);
     }
 
     // Gives the permit that is due, if any, to the waiter that arrived first; the continuation runs outside the lock.
@@ -241,15 +251,11 @@ internal sealed class LearnedRateLimiter : RateLimiter
                 return;
             }
 
-            while (_queue.TryPeek(out var head, out _) && head.Done)
-            {
-                _queue.Dequeue();
-            }
-
             var now = _timeProvider.GetUtcNow().UtcTicks;
-            if (_waiting > 0 && TryTakeLocked(now))
+            if (_waiting > 0 && now >= NextPermitUtcTicks() && NextWaiterLocked(now).Next is { } first && TryTakeLocked(now))
             {
-                next = _queue.Dequeue();
+                next = first;
+                _queue.Remove(next);
                 next.Done = true;
                 _waiting--;
             }
@@ -274,6 +280,7 @@ internal sealed class LearnedRateLimiter : RateLimiter
             }
 
             waiter.Done = true;
+            _queue.Remove(waiter);
             _waiting--;
             _failed++;
             ScheduleLocked(_timeProvider.GetUtcNow().UtcTicks);
@@ -282,8 +289,18 @@ internal sealed class LearnedRateLimiter : RateLimiter
         waiter.Completion.TrySetCanceled(token);
     }
 
-    private sealed class Waiter
+    private sealed class Waiter(long position, long order, ClientPause? pause)
     {
+        private static readonly long PaddingTicks = ServerWaitSpread.Padding.Ticks;
+
+        public long Position { get; } = position;
+
+        public long Order { get; } = order;
+
+        // The pause's end plus the padding every server wait gets: one moment for all its waiters, so they leave in
+        // arrival order.
+        public long NotBeforeUtcTicks => pause is { IsSet: true } ? UtcTicks.Add(pause.Until.UtcTicks, PaddingTicks) : long.MinValue;
+
         public TaskCompletionSource<RateLimitLease> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public CancellationTokenRegistration Registration { get; set; }

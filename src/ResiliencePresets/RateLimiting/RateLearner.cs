@@ -142,9 +142,6 @@ internal sealed class RateLearner : IDisposable
         }
     }
 
-    /// <summary>Holds every permit until <paramref name="until"/>: a server's pause, released at the learned rate.</summary>
-    public void HoldUntil(DateTimeOffset until) => Limiter?.HoldUntil(until);
-
     /// <summary>Counts an attempt that got its permit at <paramref name="now"/> and returns that moment.</summary>
     public DateTimeOffset Sent(DateTimeOffset now)
     {

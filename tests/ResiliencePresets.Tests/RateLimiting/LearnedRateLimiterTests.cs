@@ -36,23 +36,25 @@ public sealed class LearnedRateLimiterTests
         var olderRetry = limiter.AcquireAsync(10, CancellationToken.None).AsTask();
 
         _time.Advance(TimeSpan.FromMilliseconds(100));
-        await olderRetry;
+        Assert.True(olderRetry.IsCompletedSuccessfully);
         Assert.False(newer.IsCompleted);
         _time.Advance(TimeSpan.FromMilliseconds(100));
-        await newer;
+        Assert.True(newer.IsCompletedSuccessfully);
         Assert.False(newest.IsCompleted);
         _time.Advance(TimeSpan.FromMilliseconds(100));
         await newest;
     }
 
     [Fact]
-    public async Task HoldUntil_ReleasesTheWaitersOneIntervalApartAfterThePause()
+    public async Task AcquireAsync_APauseSetWhileTheyWait_HoldsTheWaitersThenReleasesThemOneIntervalApart()
     {
         using var limiter = new LearnedRateLimiter(_time, permitsPerSecond: 4);
-        limiter.HoldUntil(_time.GetUtcNow() + TimeSpan.FromSeconds(1));
-        var waiters = Enumerable.Range(0, 3).Select(i => limiter.AcquireAsync(i, CancellationToken.None).AsTask()).ToArray();
+        using var first = await limiter.AcquireAsync(0, CancellationToken.None);
+        var pause = new ClientPause();
+        var waiters = Enumerable.Range(1, 3).Select(i => limiter.AcquireAsync(i, CancellationToken.None, pause).AsTask()).ToArray();
+        pause.Extend(_time.GetUtcNow(), TimeSpan.FromSeconds(1));
 
-        _time.Advance(TimeSpan.FromMilliseconds(999));
+        _time.Advance(TimeSpan.FromSeconds(1) + ServerWaitSpread.Padding - TimeSpan.FromMilliseconds(1));
         Assert.All(waiters, w => Assert.False(w.IsCompleted));
         _time.Advance(TimeSpan.FromMilliseconds(1));
         await waiters[0];
@@ -62,6 +64,24 @@ public sealed class LearnedRateLimiterTests
         Assert.False(waiters[2].IsCompleted);
         _time.Advance(TimeSpan.FromMilliseconds(250));
         await waiters[2];
+    }
+
+    [Fact]
+    public async Task AcquireAsync_AWaiterHeldByAPause_DoesNotHoldOthers()
+    {
+        using var limiter = new LearnedRateLimiter(_time, permitsPerSecond: 10);
+        using var first = await limiter.AcquireAsync(0, CancellationToken.None);
+        var pause = new ClientPause();
+        pause.Extend(_time.GetUtcNow(), TimeSpan.FromSeconds(20));
+        var paused = limiter.AcquireAsync(1, CancellationToken.None, pause).AsTask();
+        var elsewhere = limiter.AcquireAsync(2, CancellationToken.None, new ClientPause()).AsTask();
+
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+
+        await elsewhere;
+        Assert.False(paused.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(20));
+        await paused;
     }
 
     [Fact]
