@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using StackExchange.Redis;
+
+namespace ResiliencePresets.Redis;
+
+/// <summary>
+/// The state of one shared key, in one service provider: every client of the provider that shares under the key is a
+/// member. A pause a member learns is announced through <see cref="PauseScript"/>; a pause announced by any process
+/// (this one included) extends every member's <see cref="ClientPause"/>, converted to the local clock through its
+/// remaining length. Each member's bucket leases permits through <see cref="LeaseScript"/>.
+/// </summary>
+/// <remarks>
+/// Round trips: one sync when the key is first joined and whenever Redis is usable again (it also hands Redis the
+/// pauses learned while Redis was away); one announcement per pause that moves later by more than 50 ms, off the
+/// request's path; one lease per batch of permits while a bucket has requests waiting. Nothing else: a client with no
+/// pause and no rate in force never calls Redis.
+/// </remarks>
+internal sealed class SharedClient : ISharedClientState
+{
+    /// <summary>How long an instance counts as sharing a bucket after its last lease.</summary>
+    public static readonly TimeSpan Liveness = TimeSpan.FromSeconds(10);
+
+    private static readonly long AnnounceStepTicks = TimeSpan.FromMilliseconds(50).Ticks;
+    private static readonly ClientPauseReason UnknownReason = new(0, "(shared)", "(unknown)", "(unknown)");
+
+    private readonly object _lock = new();
+    private readonly List<ClientRuntime> _members = [];
+    private readonly SharedKeys _keys;
+    private readonly RedisConnection _redis;
+    private readonly TimeProvider _time;
+    private readonly string _instance;
+    private long _timeoutTicks;
+    private int _instances = 1;
+    private long _announcedUntilTicks;
+    private Task? _ready;
+
+    public SharedClient(SharedKeys keys, RedisConnection redis, TimeProvider time, string instance)
+    {
+        _keys = keys;
+        _redis = redis;
+        _time = time;
+        _instance = instance;
+        redis.Subscribe(keys.Channel, (_, message) => OnNotice(message));
+    }
+
+    public Task Ready => _ready ?? Task.CompletedTask;
+
+    /// <summary>Gets the instances that leased from the bucket within <see cref="Liveness"/>, as Redis last said; 1 before it said.</summary>
+    public int Instances => Volatile.Read(ref _instances);
+
+    private TimeSpan Timeout => TimeSpan.FromTicks(Interlocked.Read(ref _timeoutTicks));
+
+    /// <summary>Adds a client (once) and takes the timeout of its latest settings; the first member starts the first sync.</summary>
+    public void Join(ClientRuntime client, TimeSpan timeout)
+    {
+        Interlocked.Exchange(ref _timeoutTicks, timeout.Ticks);
+        lock (_lock)
+        {
+            if (!_members.Contains(client))
+            {
+                _members.Add(client);
+            }
+
+            _ready ??= SyncAsync();
+        }
+    }
+
+    public void Paused(TimeSpan wait, ClientPauseReason reason)
+    {
+        var until = UtcTicks.After(_time.GetUtcNow(), wait);
+
+        // A burst of refusals lengthens the pause by a little each: one announcement per 50 ms it moves later.
+        while (true)
+        {
+            var announced = Interlocked.Read(ref _announcedUntilTicks);
+            if (until <= announced + AnnounceStepTicks)
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _announcedUntilTicks, until, announced) == announced)
+            {
+                break;
+            }
+        }
+
+        _ = AnnounceAsync("pause", wait, reason);
+    }
+
+    public RateLimiter Bucket(double permitsPerSecond, int burst, int queueLimit)
+        => new SharedTokenBucket(this, permitsPerSecond, TokenBucketSettings.Options(permitsPerSecond, burst, queueLimit).TokenLimit, queueLimit, _time);
+
+    /// <summary>
+    /// Tells Redis of the longest pause a member is under (one learned while Redis was away, or none) and learns the
+    /// shared one; run on the first join and whenever Redis is usable again.
+    /// </summary>
+    public Task SyncAsync()
+    {
+        var now = _time.GetUtcNow();
+        var (wait, reason) = (TimeSpan.Zero, UnknownReason);
+        lock (_lock)
+        {
+            foreach (var member in _members)
+            {
+                if (member.Pause.Remaining(now) is var remaining && remaining > wait)
+                {
+                    (wait, reason) = (remaining, member.Pause.Reason ?? UnknownReason);
+                }
+            }
+        }
+
+        return AnnounceAsync("sync", wait, reason);
+    }
+
+    /// <summary>Leases up to <paramref name="wanted"/> permits for <paramref name="bucket"/>; from the local fallback when Redis cannot answer in time. Never throws.</summary>
+    public async ValueTask<LeaseGrant> LeaseAsync(SharedTokenBucket bucket, int wanted)
+    {
+        RedisValue[] values =
+        [
+            bucket.PermitsPerSecond, bucket.Size, wanted, Microseconds(bucket.Horizon), _instance, Microseconds(Liveness),
+        ];
+        var result = await _redis.EvaluateAsync("lease", LeaseScript.Text, [_keys.Bucket, _keys.Instances], values, Timeout).ConfigureAwait(false);
+        if (result?.Resp2Type == ResultType.Array && (RedisResult[]?)result is [_, var granted, var before, var instances] &&
+            double.TryParse((string?)before, NumberStyles.Float, CultureInfo.InvariantCulture, out var tokensBefore) && double.IsFinite(tokensBefore))
+        {
+            Volatile.Write(ref _instances, Math.Max(1, (int)instances));
+            return new LeaseGrant(_time.GetUtcNow(), tokensBefore, Math.Clamp((int)granted, 0, wanted), bucket.PermitsPerSecond);
+        }
+
+        return bucket.LeaseLocally(wanted, Instances);
+    }
+
+    private static long Microseconds(TimeSpan span) => span.Ticks / 10;
+
+    private async Task AnnounceAsync(string operation, TimeSpan wait, ClientPauseReason reason)
+    {
+        RedisValue[] values = [Microseconds(wait), _keys.ChannelName, PauseNotice.Describe(reason)];
+        var result = await _redis.EvaluateAsync(operation, PauseScript.Text, [_keys.Pause], values, Timeout).ConfigureAwait(false);
+        if (result?.Resp2Type == ResultType.Array && (RedisResult[]?)result is [var now, var until, var text])
+        {
+            Extend(new PauseNotice((long)now, (long)until, PauseNotice.ReadReason((string?)text)));
+        }
+    }
+
+    private void OnNotice(RedisValue message)
+    {
+        if (PauseNotice.Parse(message) is { } notice)
+        {
+            Extend(notice);
+        }
+    }
+
+    private void Extend(PauseNotice notice)
+    {
+        var remaining = notice.Remaining;
+        if (remaining <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        var reason = notice.Reason ?? UnknownReason;
+        lock (_lock)
+        {
+            foreach (var member in _members)
+            {
+                member.Pause.Extend(now, remaining, reason);
+            }
+        }
+
+        // A pause learned from Redis is not announced back to it.
+        var until = UtcTicks.After(now, remaining);
+        long announced;
+        while (until > (announced = Interlocked.Read(ref _announcedUntilTicks)) && Interlocked.CompareExchange(ref _announcedUntilTicks, until, announced) != announced)
+        {
+        }
+    }
+}
