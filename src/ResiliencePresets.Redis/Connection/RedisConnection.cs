@@ -14,6 +14,7 @@ internal sealed class RedisConnection : IDisposable
 {
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ResubscribeAllowance = TimeSpan.FromSeconds(1);
 
     private readonly Task<IConnectionMultiplexer?> _connecting;
     private readonly bool _owned;
@@ -148,12 +149,30 @@ internal sealed class RedisConnection : IDisposable
         }
     }
 
-    private IConnectionMultiplexer? Connect(Func<IConnectionMultiplexer> connect)
+    // The first calls on a new connection run code for the first time; made here, without a timeout, they cannot make a
+    // request's call slow and degrade the connection on start.
+    private static async Task WarmUpAsync(IConnectionMultiplexer multiplexer)
+    {
+        try
+        {
+            var database = multiplexer.GetDatabase();
+            await database.PingAsync().ConfigureAwait(false);
+            await database.ScriptEvaluateAsync("return 1").ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Not connected yet: the first request's call says so, and the probe takes over.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    private async Task<IConnectionMultiplexer?> Connect(Func<IConnectionMultiplexer> connect)
     {
         try
         {
             var multiplexer = connect();
-            multiplexer.ConnectionRestored += (_, _) => _ = ProbeAsync();
+            multiplexer.ConnectionRestored += (_, _) => _ = RestoredAsync();
+            await WarmUpAsync(multiplexer).ConfigureAwait(false);
             return multiplexer;
         }
 #pragma warning disable CA1031 // A connection that cannot be made leaves every client on local state.
@@ -186,6 +205,35 @@ internal sealed class RedisConnection : IDisposable
             {
                 await Task.Delay(ProbeInterval, _time, _stopping.Token).ConfigureAwait(false);
                 await ProbeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The service provider is being disposed.
+        }
+    }
+
+    // A connection made again may have missed notices: every shared key syncs, now and once more a second later, when
+    // the subscriptions StackExchange.Redis restores are surely back.
+    private async Task RestoredAsync()
+    {
+        try
+        {
+            for (var round = 0; round < 2 && !_stopping.IsCancellationRequested; round++)
+            {
+                if (round > 0)
+                {
+                    await Task.Delay(ResubscribeAllowance, _time, _stopping.Token).ConfigureAwait(false);
+                }
+
+                if (IsDegraded)
+                {
+                    await ProbeAsync().ConfigureAwait(false);
+                }
+                else
+                {
+                    Usable?.Invoke();
+                }
             }
         }
         catch (OperationCanceledException)
