@@ -18,17 +18,17 @@ public sealed class ResiliencePresetSharedOptions
 
     /// <summary>
     /// Gets or sets the name under which processes share: clients in different services that call the same account give
-    /// the same key. It is hashed into the Redis keys, never written as is. Valid: unset (the client's name), or 1 to
-    /// 256 characters, not all white space.
+    /// the same key. Unset, it is the HttpClient's name. It is hashed into the Redis keys, never written as is. Valid:
+    /// unset, or 1 to 256 characters, not all white space.
     /// </summary>
-    /// <value>Default: <see langword="null"/>, meaning the HttpClient's name.</value>
+    /// <value>Default: none.</value>
     public string? Key { get; set; }
 
     /// <summary>
     /// Gets or sets how long a request waits for Redis before it goes on with the client's local state. Valid:
     /// 00:00:00.001 to 00:00:05.
     /// </summary>
-    /// <value>Default: 00:00:00.020.</value>
+    /// <value>Default: 00:00:00.02.</value>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
