@@ -23,6 +23,7 @@ internal sealed class RedisConnection : IDisposable
     private readonly SharedMetrics _metrics;
     private readonly CancellationTokenSource _stopping = new();
     private int _degraded;
+    private int _lost;
     private long _degradedSince;
 
     /// <summary>Starts creating the multiplexer with <paramref name="connect"/>, once, in the background, so that no
@@ -171,7 +172,14 @@ internal sealed class RedisConnection : IDisposable
         try
         {
             var multiplexer = connect();
-            multiplexer.ConnectionRestored += (_, _) => _ = RestoredAsync();
+            multiplexer.ConnectionFailed += (_, _) => Volatile.Write(ref _lost, 1);
+            multiplexer.ConnectionRestored += (_, _) =>
+            {
+                if (Interlocked.Exchange(ref _lost, 0) == 1)
+                {
+                    _ = RestoredAsync();
+                }
+            };
             await WarmUpAsync(multiplexer).ConfigureAwait(false);
             return multiplexer;
         }

@@ -6,9 +6,9 @@ namespace ResiliencePresets.Redis;
 
 /// <summary>
 /// The state of one shared key, in one service provider: every client of the provider that shares under the key is a
-/// member. A pause a member learns is announced through <see cref="PauseScript"/>; a pause announced by any process
-/// (this one included) extends every member's <see cref="ClientPause"/>, converted to the local clock through its
-/// remaining length. Each member's bucket leases permits through <see cref="LeaseScript"/>.
+/// member. A pause a member learns is announced through <see cref="PauseScript"/>, for its scope; a pause announced by
+/// any process (this one included) extends that scope's <see cref="ClientPause"/> in every member, converted to the
+/// local clock through its remaining length. Each member's bucket leases permits through <see cref="LeaseScript"/>.
 /// </summary>
 /// <remarks>
 /// Round trips: one sync when the key is first joined and whenever Redis is usable again (it also hands Redis the
@@ -22,7 +22,6 @@ internal sealed class SharedClient : ISharedClientState
     public static readonly TimeSpan Liveness = TimeSpan.FromSeconds(10);
 
     private static readonly long AnnounceStepTicks = TimeSpan.FromMilliseconds(50).Ticks;
-    private static readonly ClientPauseReason UnknownReason = new(0, "(shared)", "(unknown)", "(unknown)");
 
     private readonly object _lock = new();
     private readonly List<ClientRuntime> _members = [];
@@ -30,9 +29,9 @@ internal sealed class SharedClient : ISharedClientState
     private readonly RedisConnection _redis;
     private readonly TimeProvider _time;
     private readonly string _instance;
+    private readonly Dictionary<string, long> _announced = new(StringComparer.Ordinal);
     private long _timeoutTicks;
     private int _instances = 1;
-    private long _announcedUntilTicks;
     private Task? _ready;
 
     public SharedClient(SharedKeys keys, RedisConnection redis, TimeProvider time, string instance)
@@ -68,49 +67,42 @@ internal sealed class SharedClient : ISharedClientState
 
     public void Paused(TimeSpan wait, ClientPauseReason reason)
     {
-        var until = UtcTicks.After(_time.GetUtcNow(), wait);
-
-        // A burst of refusals lengthens the pause by a little each: one announcement per 50 ms it moves later.
-        while (true)
+        if (PauseNotice.Field(reason) is not { } field)
         {
-            var announced = Interlocked.Read(ref _announcedUntilTicks);
-            if (until <= announced + AnnounceStepTicks)
-            {
-                return;
-            }
-
-            if (Interlocked.CompareExchange(ref _announcedUntilTicks, until, announced) == announced)
-            {
-                break;
-            }
+            return;
         }
 
-        _ = AnnounceAsync("pause", wait, reason);
+        // A burst of refusals lengthens the pause by a little each: one announcement per 50 ms it moves later.
+        if (MovesAnnouncedPause(field, UtcTicks.After(_time.GetUtcNow(), wait), AnnounceStepTicks))
+        {
+            _ = WritePausesAsync("pause", [(field, wait, reason)]);
+        }
     }
 
     public RateLimiter Bucket(double permitsPerSecond, int burst, int queueLimit)
         => new SharedTokenBucket(this, permitsPerSecond, TokenBucketSettings.Options(permitsPerSecond, burst, queueLimit).TokenLimit, queueLimit, _time);
 
     /// <summary>
-    /// Tells Redis of the longest pause a member is under (one learned while Redis was away, or none) and learns the
+    /// Tells Redis of the pauses the members are under (those learned while Redis was away, or none) and learns every
     /// shared one; run on the first join and whenever Redis is usable again.
     /// </summary>
     public Task SyncAsync()
     {
         var now = _time.GetUtcNow();
-        var (wait, reason) = (TimeSpan.Zero, UnknownReason);
+        var pauses = new Dictionary<string, (string Field, TimeSpan Wait, ClientPauseReason Reason)>(StringComparer.Ordinal);
         lock (_lock)
         {
-            foreach (var member in _members)
+            foreach (var scope in _members.SelectMany(m => m.Scopes.All))
             {
-                if (member.Pause.Remaining(now) is var remaining && remaining > wait)
+                if (scope.Pause.Remaining(now) is var remaining && remaining > TimeSpan.Zero && scope.Pause.Reason is { } reason &&
+                    PauseNotice.Field(reason) is { } field && (!pauses.TryGetValue(field, out var known) || known.Wait < remaining))
                 {
-                    (wait, reason) = (remaining, member.Pause.Reason ?? UnknownReason);
+                    pauses[field] = (field, remaining, reason);
                 }
             }
         }
 
-        return AnnounceAsync("sync", wait, reason);
+        return WritePausesAsync("sync", [.. pauses.Values]);
     }
 
     /// <summary>Leases up to <paramref name="wanted"/> permits for <paramref name="bucket"/>; from the local fallback when Redis cannot answer in time. Never throws.</summary>
@@ -133,47 +125,80 @@ internal sealed class SharedClient : ISharedClientState
 
     private static long Microseconds(TimeSpan span) => span.Ticks / 10;
 
-    private async Task AnnounceAsync(string operation, TimeSpan wait, ClientPauseReason reason)
+    private async Task WritePausesAsync(string operation, (string Field, TimeSpan Wait, ClientPauseReason Reason)[] pauses)
     {
-        RedisValue[] values = [Microseconds(wait), _keys.ChannelName, PauseNotice.Describe(reason)];
-        var result = await _redis.EvaluateAsync(operation, PauseScript.Text, [_keys.Pause], values, Timeout).ConfigureAwait(false);
-        if (result?.Resp2Type == ResultType.Array && (RedisResult[]?)result is [var now, var until, var text])
+        var values = new List<RedisValue>(2 + (3 * pauses.Length)) { _keys.ChannelName, RateScopes.MaxScopes };
+        foreach (var (field, wait, reason) in pauses)
         {
-            Extend(new PauseNotice((long)now, (long)until, PauseNotice.ReadReason((string?)text)));
+            values.Add(field);
+            values.Add(Microseconds(wait));
+            values.Add(PauseNotice.Describe(reason));
+        }
+
+        var result = await _redis.EvaluateAsync(operation, PauseScript.Text, [_keys.Pause], [.. values], Timeout).ConfigureAwait(false);
+        if (result?.Resp2Type == ResultType.Array && (RedisResult[]?)result is [var now, .. var inForce])
+        {
+            foreach (var value in inForce)
+            {
+                if (PauseNotice.Read((string?)value) is { } pause)
+                {
+                    Extend((long)now, pause);
+                }
+            }
         }
     }
 
     private void OnNotice(RedisValue message)
     {
-        if (PauseNotice.Parse(message) is { } notice)
+        if (PauseNotice.ReadNotice(message) is var (now, pause))
         {
-            Extend(notice);
+            Extend(now, pause);
         }
     }
 
-    private void Extend(PauseNotice notice)
+    // A pause from Redis holds, in every member, the scope the process that learned it paused.
+    private void Extend(long redisNow, PauseNotice pause)
     {
-        var remaining = notice.Remaining;
+        var remaining = pause.RemainingAt(redisNow);
         if (remaining <= TimeSpan.Zero)
         {
             return;
         }
 
         var now = _time.GetUtcNow();
-        var reason = notice.Reason ?? UnknownReason;
         lock (_lock)
         {
             foreach (var member in _members)
             {
-                member.Pause.Extend(now, remaining, reason);
+                member.Scopes.Learn(pause.Url, pause.Reason.Scope).Pause.Extend(now, remaining, pause.Reason);
             }
         }
 
         // A pause learned from Redis is not announced back to it.
-        var until = UtcTicks.After(now, remaining);
-        long announced;
-        while (until > (announced = Interlocked.Read(ref _announcedUntilTicks)) && Interlocked.CompareExchange(ref _announcedUntilTicks, until, announced) != announced)
+        if (PauseNotice.Field(pause.Reason) is { } field)
         {
+            MovesAnnouncedPause(field, UtcTicks.After(now, remaining), step: 0);
+        }
+    }
+
+    // Records that a scope's pause, as announced, ends at until; false when it already ended at most step earlier.
+    private bool MovesAnnouncedPause(string field, long until, long step)
+    {
+        lock (_announced)
+        {
+            if (_announced.TryGetValue(field, out var announced) && until <= announced + step)
+            {
+                return false;
+            }
+
+            // Fields are scopes, bounded per client; forgetting them all past the bound costs only an announcement.
+            if (_announced.Count >= RateScopes.MaxScopes * 4)
+            {
+                _announced.Clear();
+            }
+
+            _announced[field] = until;
+            return true;
         }
     }
 }

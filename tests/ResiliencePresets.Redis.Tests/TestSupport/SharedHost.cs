@@ -48,7 +48,7 @@ public sealed class SharedHost : IAsyncDisposable
     public HttpClient Client => _services.GetRequiredService<IHttpClientFactory>().CreateClient(ClientName);
 
     /// <summary>Gets how long the client's pause has left, on this instance's clock.</summary>
-    public TimeSpan PauseLeft => _services.GetRequiredService<ClientRuntimeRegistry>().For(ClientName).Pause.Remaining(Time.GetUtcNow());
+    public TimeSpan PauseLeft => _services.GetRequiredService<ClientRuntimeRegistry>().For(ClientName).Scopes.LongestPause(Time.GetUtcNow());
 
     /// <summary>
     /// Starts an instance whose client <paramref name="clientName"/> calls <paramref name="baseUrl"/> under ReadOnlyApi
