@@ -23,7 +23,7 @@ internal readonly record struct PauseNotice(long UntilMicroseconds, ClientPauseR
     /// when the reason names no absolute URL, and so no scope another process could find.</summary>
     public static string? Field(ClientPauseReason reason)
     {
-        if (!Uri.TryCreate(reason.Url, UriKind.Absolute, out var url))
+        if (!IsHttp(reason.Url, out var url))
         {
             return null;
         }
@@ -39,7 +39,7 @@ internal readonly record struct PauseNotice(long UntilMicroseconds, ClientPauseR
         Bounded(reason.HeaderName, 64),
         Bounded(reason.Method, 16),
         Bounded(reason.Url, 256),
-        Bounded(reason.Scope ?? string.Empty, RateScopeName.MaxLength));
+        RateScopeName.IsValid(reason.Scope) ? reason.Scope : string.Empty);
 
     /// <summary>Reads a stored value, <c>until|reason</c>; <see langword="null"/> when it is not one.</summary>
     public static PauseNotice? Read(string? value)
@@ -48,7 +48,7 @@ internal readonly record struct PauseNotice(long UntilMicroseconds, ClientPauseR
         if (parts is not { Length: 6 } ||
             !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var until) ||
             !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var status) ||
-            Bounded(parts[4], 256) is var text && !Uri.TryCreate(text, UriKind.Absolute, out var url))
+            Bounded(parts[4], 256) is var text && !IsHttp(text, out var url))
         {
             return null;
         }
@@ -70,6 +70,9 @@ internal readonly record struct PauseNotice(long UntilMicroseconds, ClientPauseR
     /// <summary>Gets the time left on the pause at Redis's <paramref name="nowMicroseconds"/>.</summary>
     public TimeSpan RemainingAt(long nowMicroseconds)
         => UntilMicroseconds > nowMicroseconds ? TimeSpan.FromMicroseconds(UntilMicroseconds - nowMicroseconds) : TimeSpan.Zero;
+
+    private static bool IsHttp(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? url)
+        => Uri.TryCreate(text, UriKind.Absolute, out url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp);
 
     private static string Bounded(string text, int length)
     {

@@ -105,6 +105,23 @@ public sealed class SharedPauseTests
     }
 
     [Fact]
+    public async Task Pause_OfALimitTheServerNamed_HoldsThatLimitInTheOtherInstance_AndNotTheRestOfTheApi()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var api = new LimitedApi();
+        await using var a = SharedHost.Start(SharedHost.Through(redis), api.Url);
+        await using var b = SharedHost.Start(SharedHost.Through(redis), api.Url);
+        await BothJoined(redis, a, b);
+
+        Assert.Equal("429", await a.GetAsync("/search/limited"));
+        await Eventually.Value(() => b.PauseLeft, left => left > TimeSpan.Zero, "the pause notice");
+
+        Assert.Equal("paused 20s", await b.GetAsync("/search/ok"));
+        Assert.Equal("200", await b.GetAsync("/ok"));
+        Assert.Equal(0, api.Received("/search/ok"));
+    }
+
+    [Fact]
     public async Task Pause_NoPauseAndNoRateInForce_CostsNoRoundTripPerRequest()
     {
         await using var redis = await RedisServer.StartAsync();
