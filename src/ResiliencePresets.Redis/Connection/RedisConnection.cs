@@ -63,8 +63,8 @@ internal sealed class RedisConnection : IDisposable
     public IConnectionMultiplexer? Multiplexer => _connecting.IsCompletedSuccessfully ? _connecting.Result : null;
 
     /// <summary>
-    /// Runs a script within <paramref name="timeout"/>; <see langword="null"/> when Redis is not usable now, and the
-    /// caller goes on with local state. Waits for the first connection at most the same timeout.
+    /// Runs a script within <paramref name="timeout"/>, the wait for the first connection included; <see langword="null"/>
+    /// when Redis is not usable now, and the caller goes on with local state.
     /// </summary>
     public async ValueTask<RedisResult?> EvaluateAsync(string operation, string script, RedisKey[] keys, RedisValue[] values, TimeSpan timeout)
     {
@@ -90,13 +90,21 @@ internal sealed class RedisConnection : IDisposable
             return null;
         }
 
+        // One timeout for the whole call, the wait for the first connection included; a call left less than half of it
+        // is not made, so that a connection made late does not look slow.
+        var left = timeout - _time.GetElapsedTime(started);
+        if (left < timeout / 2)
+        {
+            _metrics.Fallback(operation, "connecting");
+            return null;
+        }
+
         Task<RedisResult>? call = null;
         try
         {
             _metrics.RoundTrip(operation);
             call = multiplexer.GetDatabase().ScriptEvaluateAsync(script, keys, values);
-            var left = timeout - _time.GetElapsedTime(started);
-            return await call.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, _time).ConfigureAwait(false);
+            return await call.WaitAsync(left, _time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
