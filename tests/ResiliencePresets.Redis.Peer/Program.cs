@@ -13,7 +13,9 @@ var time = new SkewedTimeProvider(TimeSpan.FromSeconds(arguments.SkewSeconds));
 var services = new ServiceCollection();
 services.AddSingleton<TimeProvider>(time);
 services.AddHealthChecks().AddResiliencePresets();
-services.AddResiliencePresetsRedis(arguments.Redis);
+// Connected before "ready", so that the test's first request does not meet a connection still being made.
+var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(arguments.Redis);
+services.AddResiliencePresetsRedis(_ => connection);
 services.AddHttpClient("peer", c => c.BaseAddress = new Uri(arguments.Url))
     .AddResiliencePreset(ResiliencePresetNames.ReadOnlyApi, o =>
     {
@@ -27,6 +29,7 @@ services.AddHttpClient("peer", c => c.BaseAddress = new Uri(arguments.Url))
         o.RateLimit.QueueLimit = arguments.QueueLimit;
     });
 await using var provider = services.BuildServiceProvider();
+await using var _ = connection;
 var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("peer");
 var health = provider.GetRequiredService<HealthCheckService>();
 

@@ -18,6 +18,8 @@ public sealed class SharedTokenBucketTests
         using var api = new LimitedApi();
         await using var a = SharedHost.Start(SharedHost.Through(redis), api.Url, "a", FourPermits);
         await using var b = SharedHost.Start(SharedHost.Through(redis), api.Url, "b", FourPermits);
+        await a.ConnectedAsync();
+        await b.ConnectedAsync();
 
         string[] outcomes =
         [
@@ -36,6 +38,7 @@ public sealed class SharedTokenBucketTests
         using var api = new LimitedApi();
         await using var a = SharedHost.Start(SharedHost.Through(redis), api.Url, "a", FourPermits);
         await using var b = SharedHost.Start(SharedHost.Through(redis), api.Url, "b", FourPermits.Replace("one-account", "another-account", StringComparison.Ordinal));
+        await a.ConnectedAsync();
         for (var i = 0; i < 4; i++)
         {
             Assert.Equal("200", await a.GetAsync("/ok"));

@@ -51,6 +51,7 @@ public sealed class TwoProcessTests
             """{ "Shared": { "Key": "one-account", "Timeout": "00:00:01" }, "RateLimit": { "PermitsPerSecond": 0.001, "Burst": 4, "QueueLimit": 0 } }""");
         await using var peer = await PeerProcess.StartAsync("--redis", redis.Configuration, "--url", api.Url, "--key", "one-account",
             "--permits-per-second", "0.001", "--burst", "4", "--queue-limit", "0");
+        await host.ConnectedAsync();
 
         string[] outcomes =
         [

@@ -57,6 +57,7 @@ public sealed class SharedPauseTests
 
         // A third instance, joining now and told to wait 5 s, learns the 30 s pause from Redis instead.
         await using var c = SharedHost.Start(SharedHost.Through(redis), api.Url, configure: o => o.Shared.Timeout = TimeSpan.FromSeconds(1));
+        await c.ConnectedAsync();
         Assert.Equal("paused 30s", await c.GetAsync("/ok"));
 
         Assert.InRange(b.PauseLeft, TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(30.5));
@@ -74,6 +75,7 @@ public sealed class SharedPauseTests
 
         // The first attempt waits for the pause in force, at most Shared:Timeout (long here: a busy machine is slow).
         await using var b = SharedHost.Start(SharedHost.Through(redis), api.Url, json: """{ "Shared": { "Timeout": "00:00:02" } }""");
+        await b.ConnectedAsync();
 
         Assert.Equal("paused 20s", await b.GetAsync("/ok"));
         Assert.Equal(0, api.Received("/ok"));

@@ -105,6 +105,16 @@ public sealed class SharedHost : IAsyncDisposable
         return _counts.TryGetValue(name, out var count) ? count : _counts.Where(c => c.Key.StartsWith(name + ":", StringComparison.Ordinal)).Sum(c => c.Value);
     }
 
+    /// <summary>
+    /// Makes the instance's Redis connection now and returns once it can be used, so that a test that counts permits
+    /// is not run on the local fallback by a connection a busy machine made late.
+    /// </summary>
+    public async Task ConnectedAsync()
+    {
+        var redis = _services.GetRequiredService<RedisConnection>();
+        await Eventually.Value(() => redis.Multiplexer is { IsConnected: true } && !redis.IsDegraded, connected => connected, "the Redis connection");
+    }
+
     public async Task<string> GetAsync(string path)
     {
         try
