@@ -52,6 +52,31 @@ public sealed class RedisOutageTests
     }
 
     [Fact]
+    public async Task Stall_RedisThatAnswersNothing_RequestsGoOnLocallyBeforeItAnswersAgain()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var api = new LimitedApi();
+        await using var a = SharedHost.Start(SharedHost.ThroughQuickReconnect(redis), api.Url, json: """{ "RateLimit": { "PermitsPerSecond": 500, "Burst": 10 } }""");
+        await a.ConnectedAsync();
+        Assert.Equal("200", await a.GetAsync("/ok"));
+
+        // Requests go on until one lease has fallen back: with Shared:Timeout at 20 ms, that happens long before Redis
+        // answers again, and every request sent meanwhile gets its answer from the API.
+        var stall = redis.StallAsync(TimeSpan.FromSeconds(2));
+        var outcomes = new List<string>();
+        while (a.Count("resiliencepresets.shared.fallbacks:lease") == 0 && outcomes.Count < 1000)
+        {
+            outcomes.Add(await a.GetAsync("/ok"));
+        }
+
+        Assert.False(stall.IsCompleted, "Redis answered again before the requests fell back.");
+        Assert.All(outcomes, outcome => Assert.Equal("200", outcome));
+        Assert.Single(a.Logs, log => log is { Level: LogLevel.Warning, EventName: "SharedStateDegraded" });
+        await stall;
+        await Eventually.Value(() => a.Logs.Count(log => log.EventName == "SharedStateRecovered"), count => count == 1, "the recovery");
+    }
+
+    [Fact]
     public async Task Outage_PauseLearnedWhileRedisWasDown_IsSharedWhenItIsBack()
     {
         await using var redis = await RedisServer.StartAsync();

@@ -40,7 +40,7 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in (string[])["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning", "--dir", _directory])
+        foreach (var argument in (string[])["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning", "--dir", _directory, "--enable-debug-command", "local"])
         {
             start.ArgumentList.Add(argument);
         }
@@ -79,6 +79,11 @@ public sealed class RedisServer : IAsyncDisposable
         _admin ??= await ConnectionMultiplexer.ConnectAsync($"{Configuration},allowAdmin=true");
         return _admin.GetServer(Configuration);
     }
+
+    /// <summary>Makes the server answer nothing for <paramref name="duration"/> (<c>DEBUG SLEEP</c>), as a stalled
+    /// Redis does; the task ends when it answers again.</summary>
+    public async Task<RedisResult> StallAsync(TimeSpan duration)
+        => await (await AdminAsync()).ExecuteAsync("DEBUG", "SLEEP", duration.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Gets how many scripts the server has run (EVAL and EVALSHA), from its own statistics.</summary>
     public async Task<long> ScriptCallsAsync()
