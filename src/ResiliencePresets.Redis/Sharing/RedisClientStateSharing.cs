@@ -23,13 +23,17 @@ internal sealed class RedisClientStateSharing : IClientStateSharing, IDisposable
 
     public ISharedClientState? Join(CompiledPreset preset, ClientRuntime client)
     {
-        if (!preset.SharedEnabled)
+        var shared = preset.SharedEnabled
+            ? _shared.GetOrAdd((preset.SharedKeyPrefix, preset.SharedKey), key => new SharedClient(new SharedKeys(key.Prefix, key.Key), _redis, _time, _instance))
+            : null;
+
+        // A reload that changed the key, or turned sharing off, takes the client out of what it shared before.
+        foreach (var other in _shared.Values.Where(other => other != shared))
         {
-            return null;
+            other.Leave(client);
         }
 
-        var shared = _shared.GetOrAdd((preset.SharedKeyPrefix, preset.SharedKey), key => new SharedClient(new SharedKeys(key.Prefix, key.Key), _redis, _time, _instance));
-        shared.Join(client, preset.SharedTimeout);
+        shared?.Join(client, preset.SharedTimeout);
         return shared;
     }
 

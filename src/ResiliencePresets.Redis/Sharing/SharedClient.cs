@@ -65,6 +65,15 @@ internal sealed class SharedClient : ISharedClientState
         }
     }
 
+    /// <summary>Removes a client that no longer shares under this key; it keeps the pauses it has.</summary>
+    public void Leave(ClientRuntime client)
+    {
+        lock (_lock)
+        {
+            _members.Remove(client);
+        }
+    }
+
     public void Paused(TimeSpan wait, ClientPauseReason reason)
     {
         if (PauseNotice.Field(reason) is not { } field)

@@ -124,6 +124,27 @@ public sealed class SharedPauseTests
     }
 
     [Fact]
+    public async Task Pause_AfterAReloadChangedTheSharedKey_NoLongerReachesTheClient()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var api = new LimitedApi();
+        await using var a = SharedHost.Start(SharedHost.Through(redis), api.Url);
+        await using var b = SharedHost.Start(SharedHost.Through(redis), api.Url);
+        await BothJoined(redis, a, b);
+
+        b.Change("Shared:Key", "another-account");
+        Assert.Equal("200", await b.GetAsync("/ok"));
+        await using var c = SharedHost.Start(SharedHost.Through(redis), api.Url);
+        Assert.Equal("200", await c.GetAsync("/ok"));
+        await Eventually.Value(() => redis.SubscribersAsync(Keys("api").Channel), count => count == 3, "c's subscription");
+        Assert.Equal("429", await a.GetAsync("/limited/20"));
+        await Eventually.Value(() => c.PauseLeft, left => left > TimeSpan.Zero, "the pause notice");
+
+        Assert.Equal(TimeSpan.Zero, b.PauseLeft);
+        Assert.Equal("200", await b.GetAsync("/ok"));
+    }
+
+    [Fact]
     public async Task Pause_NoPauseAndNoRateInForce_CostsNoRoundTripPerRequest()
     {
         await using var redis = await RedisServer.StartAsync();

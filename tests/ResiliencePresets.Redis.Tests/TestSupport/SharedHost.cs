@@ -39,6 +39,8 @@ public sealed class SharedHost : IAsyncDisposable
         _listener.Start();
     }
 
+    private IConfigurationRoot? _configuration;
+
     public string ClientName { get; }
 
     public TimeProvider Time { get; }
@@ -64,9 +66,11 @@ public sealed class SharedHost : IAsyncDisposable
         TimeProvider? time = null)
     {
         time ??= TimeProvider.System;
-        var configuration = new ConfigurationBuilder()
+        // Memory on top of the JSON, so that a test can change a value and reload.
+        var root = new ConfigurationBuilder()
             .AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes($$"""{ "ResiliencePresets": { "Clients": { "{{clientName}}": {{json}} } } }""")))
             .Build();
+        var configuration = new ConfigurationBuilder().AddConfiguration(root).AddInMemoryCollection().Build();
         var services = new ServiceCollection();
         var logs = new ConcurrentQueue<(LogLevel Level, string EventName, string Message)>();
         services.AddSingleton(time);
@@ -82,7 +86,7 @@ public sealed class SharedHost : IAsyncDisposable
                 o.AttemptTimeout = TimeSpan.FromSeconds(5);
                 configure?.Invoke(o);
             });
-        return new SharedHost(services.BuildServiceProvider(), clientName, time, logs);
+        return new SharedHost(services.BuildServiceProvider(), clientName, time, logs) { _configuration = configuration };
     }
 
     /// <summary>Shares through the server's configuration string, as <c>AddResiliencePresetsRedis("host:port")</c>.</summary>
@@ -97,6 +101,13 @@ public sealed class SharedHost : IAsyncDisposable
         options.ReconnectRetryPolicy = new LinearRetry(100);
         return ConnectionMultiplexer.Connect(options);
     });
+
+    /// <summary>Changes one of the client's settings (<c>Shared:Key</c>) and reloads, as an edited appsettings.json does.</summary>
+    public void Change(string key, string value)
+    {
+        _configuration![$"ResiliencePresets:Clients:{ClientName}:{key}"] = value;
+        _configuration.Reload();
+    }
 
     /// <summary>Gets the sum of a counter of this instance, by name, or by name and operation (<c>name:operation</c>).</summary>
     public long Count(string name)
