@@ -64,7 +64,7 @@ internal static class PresetConfigurationReader
                 case IDictionary<string, MethodRetryRule> methods:
                     ApplyMethods(child, methods, failures);
                     break;
-                case ResiliencePresetRetryOptions or ResiliencePresetCircuitBreakerOptions or IdempotencyKeyOptions or ResiliencePresetRetryBudgetOptions or ResiliencePresetRateLimitOptions or ResiliencePresetFallbackOptions or ResiliencePresetHedgingOptions:
+                case ResiliencePresetRetryOptions or ResiliencePresetCircuitBreakerOptions or IdempotencyKeyOptions or ResiliencePresetRetryBudgetOptions or ResiliencePresetRateLimitOptions or ResiliencePresetFallbackOptions or ResiliencePresetHedgingOptions or ResiliencePresetSharedOptions:
                     if (IsSection(child, failures, property.Name))
                     {
                         ApplyObject(child, layerPathLength, value, allowBasedOn: false, failures, rejectedKeys);

@@ -55,5 +55,9 @@ internal static class PresetSettings
         new("Hedging:Delay", SettingRange.Between(TimeSpan.FromMilliseconds(1), OneHour)),
         new("Hedging:Percentile", SettingRange.OffOrBetween(50, 99.9)),
         new("Hedging:MaxHedgedAttempts", SettingRange.Between(1, 10)),
+        new("Shared:Enabled"),
+        new("Shared:Key"),
+        new("Shared:Timeout", SettingRange.Between(TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(5))),
+        new("Shared:KeyPrefix"),
     ];
 }

@@ -54,6 +54,17 @@ internal static class ResiliencePresetOptionsValidator
                 new("Idempotency:AddMissingKey", "true", "false when Hedging:Enabled is true")));
         }
 
+        var shared = options.Shared;
+        if (shared.Key is { } key && (key.Length > 256 || string.IsNullOrWhiteSpace(key)))
+        {
+            problems.Add(new("Shared:Key", $"'{key}'", "unset (the client's name), or 1 to 256 characters, not all white space"));
+        }
+
+        if (shared.KeyPrefix is not { Length: >= 1 and <= 64 } prefix || !prefix.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':'))
+        {
+            problems.Add(new("Shared:KeyPrefix", $"'{shared.KeyPrefix}'", "1 to 64 characters, each a letter, a digit, or one of - _ . :"));
+        }
+
         foreach (var code in options.StatusCodes.Keys.Where(code => code is < 100 or > 599))
         {
             problems.Add(new($"StatusCodes:{Text(code)}", options.StatusCodes[code].ToString(), "under a status code from 100 to 599"));

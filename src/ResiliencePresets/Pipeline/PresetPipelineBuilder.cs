@@ -28,7 +28,8 @@ internal static class PresetPipelineBuilder
 
     public static void Build(ResiliencePipelineBuilder<HttpResponseMessage> builder, CompiledPreset preset, PipelineServices runtime)
     {
-        var (client, timeProvider, logger, metrics, random, onPipelineDisposed, _, staleResponses) = runtime;
+        var (client, timeProvider, logger, metrics, random, onPipelineDisposed, _, staleResponses, sharing) = runtime;
+        client.Shared = sharing?.Join(preset, client);
         var budget = client.Budget(preset, timeProvider);
         var learner = client.LearnerFor(preset, timeProvider);
         Func<DateTimeOffset> clock = timeProvider.GetUtcNow;

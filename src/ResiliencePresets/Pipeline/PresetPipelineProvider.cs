@@ -25,6 +25,7 @@ internal sealed class PresetPipelineProvider
     private readonly PresetMetrics _metrics;
     private readonly TelemetryOptions _telemetry;
     private readonly StaleResponseStores _staleResponses;
+    private readonly IClientStateSharing? _sharing;
 
     public PresetPipelineProvider(
         ResiliencePipelineRegistry<PresetPipelineKey> registry,
@@ -34,8 +35,10 @@ internal sealed class PresetPipelineProvider
         PresetMetrics metrics,
         IOptions<TelemetryOptions> telemetry,
         StaleResponseStores staleResponses,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        IClientStateSharing? sharing = null)
     {
+        _sharing = sharing;
         _registry = registry;
         _store = store;
         _timeProvider = timeProvider ?? TimeProvider.System;
@@ -59,6 +62,6 @@ internal sealed class PresetPipelineProvider
             context.AddReloadToken(changed);
             builder.ConfigureTelemetry(_telemetry);
             var staleResponses = preset.StaleIfError > TimeSpan.Zero ? _staleResponses.For(clientName) : null;
-            PresetPipelineBuilder.Build(builder, preset, new PipelineServices(_clients.For(clientName), _timeProvider, _logger, _metrics, Random.Shared.NextDouble, context.OnPipelineDisposed, StaleResponses: staleResponses));
+            PresetPipelineBuilder.Build(builder, preset, new PipelineServices(_clients.For(clientName), _timeProvider, _logger, _metrics, Random.Shared.NextDouble, context.OnPipelineDisposed, StaleResponses: staleResponses, Sharing: _sharing));
         });
 }

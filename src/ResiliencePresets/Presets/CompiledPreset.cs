@@ -39,6 +39,10 @@ internal sealed class CompiledPreset
         HedgingDelay = options.Hedging.Delay;
         HedgingPercentile = options.Hedging.Percentile;
         MaxHedgedAttempts = options.Hedging.MaxHedgedAttempts;
+        SharedEnabled = options.Shared.Enabled;
+        SharedKey = options.Shared.Key ?? clientName;
+        SharedTimeout = options.Shared.Timeout;
+        SharedKeyPrefix = options.Shared.KeyPrefix;
         Classifier = new StatusCodeClassifier(options.StatusCodes);
         Methods = new MethodGate(options.Methods, options.Idempotency.HeaderName);
     }
@@ -108,6 +112,15 @@ internal sealed class CompiledPreset
     public double HedgingPercentile { get; }
 
     public int MaxHedgedAttempts { get; }
+
+    public bool SharedEnabled { get; }
+
+    /// <summary>Gets the name the client shares its state under: <c>Shared:Key</c>, or the client's name.</summary>
+    public string SharedKey { get; }
+
+    public TimeSpan SharedTimeout { get; }
+
+    public string SharedKeyPrefix { get; }
 
     public StatusCodeClassifier Classifier { get; }
 

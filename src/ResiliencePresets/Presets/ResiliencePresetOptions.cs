@@ -83,4 +83,9 @@ public sealed class ResiliencePresetOptions
     /// Gets the client's hedged reads; off by default.
     /// </summary>
     public ResiliencePresetHedgingOptions Hedging { get; } = new();
+
+    /// <summary>
+    /// Gets what the client shares with other processes through Redis; inert without the ResiliencePresets.Redis package.
+    /// </summary>
+    public ResiliencePresetSharedOptions Shared { get; } = new();
 }

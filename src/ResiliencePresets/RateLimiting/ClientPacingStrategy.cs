@@ -43,6 +43,12 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         ResilienceContext context,
         TState state)
     {
+        if (_state.Shared?.Ready is { IsCompleted: false } ready)
+        {
+            // Only a client's first attempts, and never longer than Shared:Timeout: the pause other processes are under.
+            await ready.ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+
         // The one volatile read a client that never met a rate signal adds.
         var flags = _learner?.Flags ?? 0;
         var throttling = (flags & RateLearner.EngagedFlag) != 0;
@@ -240,9 +246,11 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
 
     private void Pause(RateScope scope, DateTimeOffset now, TimeSpan wait, HttpResponseMessage response, string headerName)
     {
-        if (scope.Pause.Extend(now, Capped(wait), ClientPauseReason.From(response, headerName, scope.Name)))
+        var reason = ClientPauseReason.From(response, headerName, scope.Name);
+        if (scope.Pause.Extend(now, Capped(wait), reason))
         {
             _metrics.Pause(_preset, (int)response.StatusCode);
+            _state.Shared?.Paused(Capped(wait), reason);
         }
     }
 }

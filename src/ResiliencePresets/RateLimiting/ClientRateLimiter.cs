@@ -15,20 +15,25 @@ namespace ResiliencePresets;
 internal sealed class ClientRateLimiter
 {
     private readonly object _lock = new();
-    private readonly TokenBucketRateLimiter _limiter;
+    private readonly RateLimiter _limiter;
     private int _holders;
     private bool _retired;
     private bool _disposed;
 
-    public ClientRateLimiter(double permitsPerSecond, int burst, int queueLimit)
+    /// <summary>A bucket of this process, or the view of the bucket shared with other processes when <paramref name="shared"/> is set.</summary>
+    public ClientRateLimiter(double permitsPerSecond, int burst, int queueLimit, ISharedClientState? shared = null)
     {
         Settings = (permitsPerSecond, burst, queueLimit);
-        _limiter = new TokenBucketRateLimiter(TokenBucketSettings.Options(permitsPerSecond, burst, queueLimit));
+        Shared = shared;
+        _limiter = shared?.Bucket(permitsPerSecond, burst, queueLimit) ?? new TokenBucketRateLimiter(TokenBucketSettings.Options(permitsPerSecond, burst, queueLimit));
     }
 
     public RateLimiter Limiter => _limiter;
 
     public (double PermitsPerSecond, int Burst, int QueueLimit) Settings { get; }
+
+    /// <summary>Gets the shared state whose bucket this is; <see langword="null"/> for a bucket of this process alone.</summary>
+    public ISharedClientState? Shared { get; }
 
     public void Retain()
     {

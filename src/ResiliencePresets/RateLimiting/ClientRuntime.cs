@@ -16,6 +16,9 @@ internal sealed class ClientRuntime : IDisposable
     /// <summary>Gets the client's pauses and pacing, one per authority and per limit a server named.</summary>
     public RateScopes Scopes { get; } = new();
 
+    /// <summary>Gets or sets the state shared with other processes, joined by each pipeline build; none unless Redis is registered.</summary>
+    public ISharedClientState? Shared { get; set; }
+
     /// <summary>Gets or sets the breaker of the client's live pipeline: each build sets its own, or none without a breaker.</summary>
     public BreakerStatus? Breaker { get => _breaker; set => _breaker = value; }
 
@@ -83,10 +86,11 @@ internal sealed class ClientRuntime : IDisposable
         lock (_lock)
         {
             var settings = (preset.PermitsPerSecond, preset.Burst, preset.QueueLimit);
-            if (_limiter is null || _limiter.Settings != settings)
+            var shared = Shared;
+            if (_limiter is null || _limiter.Settings != settings || _limiter.Shared != shared)
             {
                 _limiter?.Retire();
-                _limiter = new ClientRateLimiter(preset.PermitsPerSecond, preset.Burst, preset.QueueLimit);
+                _limiter = new ClientRateLimiter(preset.PermitsPerSecond, preset.Burst, preset.QueueLimit, shared);
             }
 
             _limiter.Retain();

@@ -97,8 +97,8 @@ public sealed class PresetConfigurationReaderTests
     }
 
     [Theory]
-    [InlineData("Retyr", "ResiliencePresets:Clients:github:Retyr is not a known setting; the settings under ResiliencePresets:Clients:github are Retry, StatusCodes, Methods, AttemptTimeout, TotalTimeout, CircuitBreaker, Idempotency, RetryBudget, RateLimit, Fallback, Hedging.")]
-    [InlineData("Timeout", "ResiliencePresets:Clients:github:Timeout is not a known setting; the settings under ResiliencePresets:Clients:github are Retry, StatusCodes, Methods, AttemptTimeout, TotalTimeout, CircuitBreaker, Idempotency, RetryBudget, RateLimit, Fallback, Hedging.")]
+    [InlineData("Retyr", "ResiliencePresets:Clients:github:Retyr is not a known setting; the settings under ResiliencePresets:Clients:github are Retry, StatusCodes, Methods, AttemptTimeout, TotalTimeout, CircuitBreaker, Idempotency, RetryBudget, RateLimit, Fallback, Hedging, Shared.")]
+    [InlineData("Timeout", "ResiliencePresets:Clients:github:Timeout is not a known setting; the settings under ResiliencePresets:Clients:github are Retry, StatusCodes, Methods, AttemptTimeout, TotalTimeout, CircuitBreaker, Idempotency, RetryBudget, RateLimit, Fallback, Hedging, Shared.")]
     [InlineData("Retry:MaxRetries", "ResiliencePresets:Clients:github:Retry:MaxRetries is not a known setting; the settings under ResiliencePresets:Clients:github:Retry are MaxRetryAttempts, BaseDelay, MaxDelay, MaxRetryAfter.")]
     [InlineData("CircuitBreaker:Ratio", "ResiliencePresets:Clients:github:CircuitBreaker:Ratio is not a known setting; the settings under ResiliencePresets:Clients:github:CircuitBreaker are Enabled, FailureRatio, MinimumThroughput, SamplingDuration, BreakDuration.")]
     [InlineData("Idempotency:Header", "ResiliencePresets:Clients:github:Idempotency:Header is not a known setting; the settings under ResiliencePresets:Clients:github:Idempotency are HeaderName, AddMissingKey.")]
@@ -121,7 +121,7 @@ public sealed class PresetConfigurationReaderTests
 
         PresetConfigurationReader.Apply(section, options, allowBasedOn: true, failures);
 
-        Assert.Equal(["ResiliencePresets:Presets:Mine:Retries is not a known setting; the settings under ResiliencePresets:Presets:Mine are BasedOn, Retry, StatusCodes, Methods, AttemptTimeout, TotalTimeout, CircuitBreaker, Idempotency, RetryBudget, RateLimit, Fallback, Hedging."], failures);
+        Assert.Equal(["ResiliencePresets:Presets:Mine:Retries is not a known setting; the settings under ResiliencePresets:Presets:Mine are BasedOn, Retry, StatusCodes, Methods, AttemptTimeout, TotalTimeout, CircuitBreaker, Idempotency, RetryBudget, RateLimit, Fallback, Hedging, Shared."], failures);
     }
 
     // BasedOn is read by the resolver from the section; the reader only checks that it is a single value.

@@ -230,14 +230,17 @@ public sealed class PresetSettingsTests
     {
         TimeSpan span => Short(span.ToString("c", CultureInfo.InvariantCulture)),
         bool flag => flag ? "true" : "false",
+        null => "none",
         _ => SettingRange.Text(value),
     };
 
     // "00:00:00.5000000" is written 00:00:00.5.
     private static string Short(string span) => span[span.LastIndexOf(':')..].Contains('.', StringComparison.Ordinal) ? span.TrimEnd('0') : span;
 
+    // A setting whose default is no value (Shared:Key: the client's name) has no default in the schema.
     private static string? JsonValue(object? value) => value switch
     {
+        null => null,
         TimeSpan span => System.Text.Json.JsonSerializer.Serialize(span.ToString("c", CultureInfo.InvariantCulture)),
         _ => System.Text.Json.JsonSerializer.Serialize(value),
     };

@@ -42,6 +42,12 @@ public sealed class ResiliencePresetOptionsValidatorTests
     [InlineData("PermitsPerMinute", "0.05", "RateLimit:PermitsPerMinute is 0.05; it must be 0 (off) or between 0.06 and 6000000.")]
     [InlineData("Burst", "-1", "RateLimit:Burst is -1; it must be between 0 and 100000.")]
     [InlineData("QueueLimit", "100001", "RateLimit:QueueLimit is 100001; it must be between 0 and 100000.")]
+    [InlineData("SharedKey", " ", "Shared:Key is ' '; it must be unset (the client's name), or 1 to 256 characters, not all white space.")]
+    [InlineData("SharedKey", "", "Shared:Key is ''; it must be unset (the client's name), or 1 to 256 characters, not all white space.")]
+    [InlineData("SharedTimeout", "00:00:00", "Shared:Timeout is 00:00:00; it must be between 00:00:00.0010000 and 00:00:05.")]
+    [InlineData("SharedTimeout", "00:00:05.001", "Shared:Timeout is 00:00:05.0010000; it must be between 00:00:00.0010000 and 00:00:05.")]
+    [InlineData("SharedKeyPrefix", "", "Shared:KeyPrefix is ''; it must be 1 to 64 characters, each a letter, a digit, or one of - _ . :.")]
+    [InlineData("SharedKeyPrefix", "prod {eu}", "Shared:KeyPrefix is 'prod {eu}'; it must be 1 to 64 characters, each a letter, a digit, or one of - _ . :.")]
     public void Validate_BadValue_NamesTheSettingTheValueAndWhatIsValid(string setting, string value, string expected)
     {
         var options = new ResiliencePresetOptions();
@@ -69,6 +75,9 @@ public sealed class ResiliencePresetOptionsValidatorTests
     [InlineData("SamplingDuration", "00:00:00.5")]
     [InlineData("BreakDuration", "1.00:00:00")]
     [InlineData("HeaderName", "X-Idempotency_Key.v2")]
+    [InlineData("SharedKey", "openai org 42 / prod: ünïcode {any text}")]
+    [InlineData("SharedTimeout", "00:00:00.001")]
+    [InlineData("SharedKeyPrefix", "prod-eu.west_1:rp")]
     public void Validate_ValueOnTheEdgeOfItsRange_IsAccepted(string setting, string value)
     {
         var options = new ResiliencePresetOptions();
@@ -165,6 +174,15 @@ public sealed class ResiliencePresetOptionsValidatorTests
             problem.Describe($"ResiliencePresets:Clients:github:{problem.Key}"));
     }
 
+    [Fact]
+    public void Validate_SharedKeyOf257Characters_IsRejected()
+    {
+        var options = new ResiliencePresetOptions();
+        options.Shared.Key = new string('k', 257);
+
+        Assert.Equal("Shared:Key", Assert.Single(ResiliencePresetOptionsValidator.Validate(options)).Key);
+    }
+
     private static void Set(ResiliencePresetOptions options, string setting, string value)
     {
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
@@ -189,6 +207,9 @@ public sealed class ResiliencePresetOptionsValidatorTests
             case "PermitsPerMinute": options.RateLimit.PermitsPerMinute = double.Parse(value, invariant); break;
             case "Burst": options.RateLimit.Burst = int.Parse(value, invariant); break;
             case "QueueLimit": options.RateLimit.QueueLimit = int.Parse(value, invariant); break;
+            case "SharedKey": options.Shared.Key = value; break;
+            case "SharedTimeout": options.Shared.Timeout = Span(); break;
+            case "SharedKeyPrefix": options.Shared.KeyPrefix = value; break;
             default: throw new ArgumentOutOfRangeException(nameof(setting), setting, "No such setting in this test.");
         }
     }

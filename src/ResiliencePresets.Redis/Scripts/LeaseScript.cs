@@ -1,0 +1,45 @@
+namespace ResiliencePresets.Redis;
+
+/// <summary>
+/// Leases permits from the one token bucket of a shared key, atomically on Redis's clock. The bucket refills at the
+/// client's rate up to its size, and may go into debt by at most the horizon's worth of permits: a permit granted in
+/// debt is a reservation, usable once the bucket has earned it, so a process learns in one round trip both how many
+/// permits it has and when each may be used. The caller is recorded in the instances set (scored by time, pruned past
+/// the liveness window), whose size is returned, so that a process knows how many share the bucket when Redis is gone.
+/// </summary>
+/// <remarks>
+/// KEYS[1]: the bucket hash; KEYS[2]: the instances set. ARGV[1]: permits per second; ARGV[2]: the bucket's size;
+/// ARGV[3]: permits wanted; ARGV[4]: the horizon in microseconds; ARGV[5]: this instance's id; ARGV[6]: the liveness
+/// window in microseconds. Returns Redis's time, the permits granted, the tokens before the grant (as text; negative
+/// in debt) and the number of live instances. The bucket expires once it would be full again, the set after the
+/// liveness window.
+/// </remarks>
+internal static class LeaseScript
+{
+    public const string Text = """
+        if redis.replicate_commands then redis.replicate_commands() end
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+        local rate = tonumber(ARGV[1]) / 1000000
+        local size = tonumber(ARGV[2])
+        local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+        local tokens = tonumber(state[1])
+        local at = tonumber(state[2])
+        if tokens == nil or at == nil then
+          tokens = size
+        elseif now > at then
+          tokens = math.min(size, tokens + (now - at) * rate)
+        end
+        local grant = math.floor(tokens + tonumber(ARGV[4]) * rate)
+        grant = math.max(0, math.min(tonumber(ARGV[3]), grant))
+        local before = tokens
+        tokens = tokens - grant
+        redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', string.format('%.0f', now))
+        redis.call('PEXPIRE', KEYS[1], math.ceil((size - tokens) / rate / 1000) + 1000)
+        local window = tonumber(ARGV[6])
+        redis.call('ZADD', KEYS[2], now, ARGV[5])
+        redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
+        redis.call('PEXPIRE', KEYS[2], math.ceil(window / 1000))
+        return {now, grant, tostring(before), redis.call('ZCARD', KEYS[2])}
+        """;
+}

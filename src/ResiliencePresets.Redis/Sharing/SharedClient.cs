@@ -1,0 +1,213 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using StackExchange.Redis;
+
+namespace ResiliencePresets.Redis;
+
+/// <summary>
+/// The state of one shared key, in one service provider: every client of the provider that shares under the key is a
+/// member. A pause a member learns is announced through <see cref="PauseScript"/>, for its scope; a pause announced by
+/// any process (this one included) extends that scope's <see cref="ClientPause"/> in every member, converted to the
+/// local clock through its remaining length. Each member's bucket leases permits through <see cref="LeaseScript"/>.
+/// </summary>
+/// <remarks>
+/// Round trips: one sync when the key is first joined and whenever Redis is usable again (it also hands Redis the
+/// pauses learned while Redis was away); one announcement per pause that moves later by more than 50 ms, off the
+/// request's path; one lease per batch of permits while a bucket has requests waiting. Nothing else: a client with no
+/// pause and no rate in force never calls Redis.
+/// </remarks>
+internal sealed class SharedClient : ISharedClientState
+{
+    /// <summary>How long an instance counts as sharing a bucket after its last lease.</summary>
+    public static readonly TimeSpan Liveness = TimeSpan.FromSeconds(10);
+
+    private static readonly long AnnounceStepTicks = TimeSpan.FromMilliseconds(50).Ticks;
+
+    private readonly object _lock = new();
+    private readonly List<ClientRuntime> _members = [];
+    private readonly SharedKeys _keys;
+    private readonly RedisConnection _redis;
+    private readonly TimeProvider _time;
+    private readonly string _instance;
+    private readonly Dictionary<string, long> _announced = new(StringComparer.Ordinal);
+    private long _timeoutTicks;
+    private int _instances = 1;
+    private Task? _ready;
+
+    public SharedClient(SharedKeys keys, RedisConnection redis, TimeProvider time, string instance)
+    {
+        _keys = keys;
+        _redis = redis;
+        _time = time;
+        _instance = instance;
+        redis.Subscribe(keys.Channel, (_, message) => OnNotice(message));
+    }
+
+    public Task Ready => _ready ?? Task.CompletedTask;
+
+    /// <summary>Gets the instances that leased from the bucket within <see cref="Liveness"/>, as Redis last said; 1 before it said.</summary>
+    public int Instances => Volatile.Read(ref _instances);
+
+    private TimeSpan Timeout => TimeSpan.FromTicks(Interlocked.Read(ref _timeoutTicks));
+
+    /// <summary>Adds a client (once) and takes the timeout of its latest settings; the first member starts the first sync.</summary>
+    public void Join(ClientRuntime client, TimeSpan timeout)
+    {
+        Interlocked.Exchange(ref _timeoutTicks, timeout.Ticks);
+        lock (_lock)
+        {
+            if (!_members.Contains(client))
+            {
+                _members.Add(client);
+            }
+
+            _ready ??= SyncAsync();
+        }
+    }
+
+    /// <summary>Removes a client that no longer shares under this key; it keeps the pauses it has.</summary>
+    public void Leave(ClientRuntime client)
+    {
+        lock (_lock)
+        {
+            _members.Remove(client);
+        }
+    }
+
+    public void Paused(TimeSpan wait, ClientPauseReason reason)
+    {
+        if (PauseNotice.Field(reason) is not { } field)
+        {
+            return;
+        }
+
+        // A burst of refusals lengthens the pause by a little each: one announcement per 50 ms it moves later.
+        if (MovesAnnouncedPause(field, UtcTicks.After(_time.GetUtcNow(), wait), AnnounceStepTicks))
+        {
+            _ = WritePausesAsync("pause", [(field, wait, reason)]);
+        }
+    }
+
+    public RateLimiter Bucket(double permitsPerSecond, int burst, int queueLimit)
+        => new SharedTokenBucket(this, permitsPerSecond, TokenBucketSettings.Options(permitsPerSecond, burst, queueLimit).TokenLimit, queueLimit, _time);
+
+    /// <summary>
+    /// Tells Redis of the pauses the members are under (those learned while Redis was away, or none) and learns every
+    /// shared one; run on the first join and whenever Redis is usable again.
+    /// </summary>
+    public Task SyncAsync()
+    {
+        var now = _time.GetUtcNow();
+        var pauses = new Dictionary<string, (string Field, TimeSpan Wait, ClientPauseReason Reason)>(StringComparer.Ordinal);
+        lock (_lock)
+        {
+            foreach (var scope in _members.SelectMany(m => m.Scopes.All))
+            {
+                if (scope.Pause.Remaining(now) is var remaining && remaining > TimeSpan.Zero && scope.Pause.Reason is { } reason &&
+                    PauseNotice.Field(reason) is { } field && (!pauses.TryGetValue(field, out var known) || known.Wait < remaining))
+                {
+                    pauses[field] = (field, remaining, reason);
+                }
+            }
+        }
+
+        return WritePausesAsync("sync", [.. pauses.Values]);
+    }
+
+    /// <summary>Leases up to <paramref name="wanted"/> permits for <paramref name="bucket"/>; from the local fallback when Redis cannot answer in time. Never throws.</summary>
+    public async ValueTask<LeaseGrant> LeaseAsync(SharedTokenBucket bucket, int wanted)
+    {
+        RedisValue[] values =
+        [
+            bucket.PermitsPerSecond, bucket.Size, wanted, Microseconds(bucket.Horizon), _instance, Microseconds(Liveness),
+        ];
+        var result = await _redis.EvaluateAsync("lease", LeaseScript.Text, [_keys.Bucket, _keys.Instances], values, Timeout).ConfigureAwait(false);
+        if (result?.Resp2Type == ResultType.Array && (RedisResult[]?)result is [_, var granted, var before, var instances] &&
+            double.TryParse((string?)before, NumberStyles.Float, CultureInfo.InvariantCulture, out var tokensBefore) && double.IsFinite(tokensBefore))
+        {
+            Volatile.Write(ref _instances, Math.Max(1, (int)instances));
+            return new LeaseGrant(_time.GetUtcNow(), tokensBefore, Math.Clamp((int)granted, 0, wanted), bucket.PermitsPerSecond);
+        }
+
+        return bucket.LeaseLocally(wanted, Instances);
+    }
+
+    private static long Microseconds(TimeSpan span) => span.Ticks / 10;
+
+    private async Task WritePausesAsync(string operation, (string Field, TimeSpan Wait, ClientPauseReason Reason)[] pauses)
+    {
+        var values = new List<RedisValue>(2 + (3 * pauses.Length)) { _keys.ChannelName, RateScopes.MaxScopes };
+        foreach (var (field, wait, reason) in pauses)
+        {
+            values.Add(field);
+            values.Add(Microseconds(wait));
+            values.Add(PauseNotice.Describe(reason));
+        }
+
+        var result = await _redis.EvaluateAsync(operation, PauseScript.Text, [_keys.Pause], [.. values], Timeout).ConfigureAwait(false);
+        if (result?.Resp2Type == ResultType.Array && (RedisResult[]?)result is [var now, .. var inForce])
+        {
+            foreach (var value in inForce)
+            {
+                if (PauseNotice.Read((string?)value) is { } pause)
+                {
+                    Extend((long)now, pause);
+                }
+            }
+        }
+    }
+
+    private void OnNotice(RedisValue message)
+    {
+        if (PauseNotice.ReadNotice(message) is var (now, pause))
+        {
+            Extend(now, pause);
+        }
+    }
+
+    // A pause from Redis holds, in every member, the scope the process that learned it paused.
+    private void Extend(long redisNow, PauseNotice pause)
+    {
+        var remaining = pause.RemainingAt(redisNow);
+        if (remaining <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            foreach (var member in _members)
+            {
+                member.Scopes.Learn(pause.Url, pause.Reason.Scope).Pause.Extend(now, remaining, pause.Reason);
+            }
+        }
+
+        // A pause learned from Redis is not announced back to it.
+        if (PauseNotice.Field(pause.Reason) is { } field)
+        {
+            MovesAnnouncedPause(field, UtcTicks.After(now, remaining), step: 0);
+        }
+    }
+
+    // Records that a scope's pause, as announced, ends at until; false when it already ended at most step earlier.
+    private bool MovesAnnouncedPause(string field, long until, long step)
+    {
+        lock (_announced)
+        {
+            if (_announced.TryGetValue(field, out var announced) && until <= announced + step)
+            {
+                return false;
+            }
+
+            // Fields are scopes, bounded per client; forgetting them all past the bound costs only an announcement.
+            if (_announced.Count >= RateScopes.MaxScopes * 4)
+            {
+                _announced.Clear();
+            }
+
+            _announced[field] = until;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using System.Threading.RateLimiting;
+
+namespace ResiliencePresets;
+
+/// <summary>
+/// One client's view of the state it shares with other processes: it tells them of the pauses this process learns,
+/// and hands out the permits of one bucket for all of them. A failure of the shared store never reaches a request:
+/// every member falls back to local behavior at once.
+/// </summary>
+internal interface ISharedClientState
+{
+    /// <summary>
+    /// Gets a task that completes once the shared pause in force when the client joined is known, or once the shared
+    /// store's timeout has passed; it never faults. A client's first attempt awaits it, so that a process started
+    /// during a pause honors it.
+    /// </summary>
+    Task Ready { get; }
+
+    /// <summary>Tells the other processes that a server paused this client for <paramref name="wait"/> from now;
+    /// returns at once and never throws.</summary>
+    void Paused(TimeSpan wait, ClientPauseReason reason);
+
+    /// <summary>Creates the client's view of the one token bucket all processes share, at the preset's rate.</summary>
+    RateLimiter Bucket(double permitsPerSecond, int burst, int queueLimit);
+}

@@ -1,0 +1,116 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ResiliencePresets.Redis.Tests.Sharing;
+using ResiliencePresets.Redis.Tests.TestSupport;
+
+namespace ResiliencePresets.Redis.Tests.Connection;
+
+/// <summary>
+/// Redis stopped in the middle of a run and started again: no request fails because of it, each instance falls back
+/// to local behavior with one Warning, and sharing resumes, with one Information, once Redis is back.
+/// </summary>
+public sealed class RedisOutageTests
+{
+    // A timeout far above a busy machine's hiccups: Redis killed is seen at once (the connection closes), not by timing out.
+    private const string SharedBucket = """{ "Shared": { "Timeout": "00:00:00.500" }, "RateLimit": { "PermitsPerSecond": 500, "Burst": 10 } }""";
+
+    [Fact]
+    public async Task Outage_RedisStoppedMidRun_NoRequestFails_AndSharingResumesWhenItIsBack()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var api = new LimitedApi();
+        await using var a = SharedHost.Start(SharedHost.ThroughQuickReconnect(redis), api.Url, json: SharedBucket);
+        await using var b = SharedHost.Start(SharedHost.ThroughQuickReconnect(redis), api.Url, json: SharedBucket);
+        await SharedPauseTests.BothJoined(redis, a, b);
+        Assert.All(await Burst(a, b), outcome => Assert.Equal("200", outcome));
+
+        await redis.StopAsync();
+        var duringOutage = await Burst(a, b);
+
+        Assert.All(duringOutage, outcome => Assert.Equal("200", outcome));
+        foreach (var host in (SharedHost[])[a, b])
+        {
+            Assert.True(host.Count("resiliencepresets.shared.fallbacks:lease") > 0, "The bucket did not fall back to local permits.");
+            Assert.True(host.Logs.Count(log => log is { Level: LogLevel.Warning, EventName: "SharedStateDegraded" }) == 1, string.Join("\n", host.Logs));
+        }
+
+        await redis.StartAgainAsync();
+        foreach (var host in (SharedHost[])[a, b])
+        {
+            await Eventually.Value(() => host.Logs.Count(log => log is { Level: LogLevel.Information, EventName: "SharedStateRecovered" }), count => count == 1, "the recovery");
+        }
+
+        await Eventually.Value(() => redis.SubscribersAsync(SharedPauseTests.Keys("api").Channel), count => count == 2, "both subscriptions again");
+        var leasesBefore = await redis.ScriptCallsAsync();
+        Assert.All(await Burst(a, b), outcome => Assert.Equal("200", outcome));
+        Assert.True(await redis.ScriptCallsAsync() > leasesBefore, "The bucket did not lease from Redis again.");
+
+        Assert.Equal("429", await a.GetAsync("/limited/20"));
+        await Eventually.Value(() => b.PauseLeft, left => left > TimeSpan.Zero, "the pause notice after the restart");
+        Assert.Equal("paused 20s", await b.GetAsync("/ok"));
+        Assert.Single(a.Logs, log => log.Level == LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task Stall_RedisThatAnswersNothing_RequestsGoOnLocallyBeforeItAnswersAgain()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var api = new LimitedApi();
+        await using var a = SharedHost.Start(SharedHost.ThroughQuickReconnect(redis), api.Url, json: """{ "RateLimit": { "PermitsPerSecond": 500, "Burst": 10 } }""");
+        await a.ConnectedAsync();
+        Assert.Equal("200", await a.GetAsync("/ok"));
+
+        // Requests go on until one lease has fallen back: with Shared:Timeout at 20 ms, that happens long before Redis
+        // answers again, and every request sent meanwhile gets its answer from the API.
+        var stall = redis.StallAsync(TimeSpan.FromSeconds(2));
+        var outcomes = new List<string>();
+        while (a.Count("resiliencepresets.shared.fallbacks:lease") == 0 && outcomes.Count < 1000)
+        {
+            outcomes.Add(await a.GetAsync("/ok"));
+        }
+
+        Assert.False(stall.IsCompleted, "Redis answered again before the requests fell back.");
+        Assert.All(outcomes, outcome => Assert.Equal("200", outcome));
+        Assert.Single(a.Logs, log => log is { Level: LogLevel.Warning, EventName: "SharedStateDegraded" });
+        await stall;
+        await Eventually.Value(() => a.Logs.Count(log => log.EventName == "SharedStateRecovered"), count => count == 1, "the recovery");
+    }
+
+    [Fact]
+    public async Task Outage_PauseLearnedWhileRedisWasDown_IsSharedWhenItIsBack()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var api = new LimitedApi();
+        await using var a = SharedHost.Start(SharedHost.ThroughQuickReconnect(redis), api.Url);
+        await using var b = SharedHost.Start(SharedHost.ThroughQuickReconnect(redis), api.Url);
+        await SharedPauseTests.BothJoined(redis, a, b);
+
+        await redis.StopAsync();
+        Assert.Equal("429", await a.GetAsync("/limited/30"));
+        Assert.Equal("200", await b.GetAsync("/ok"));
+        await redis.StartAgainAsync();
+
+        var learned = await Eventually.Value(() => b.PauseLeft, left => left > TimeSpan.Zero, "the pause handed over on recovery");
+        Assert.InRange(learned, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(30.5));
+    }
+
+    [Fact]
+    public async Task Outage_RedisNeverReachable_RequestsGoOnLocally()
+    {
+        var redis = await RedisServer.StartAsync();
+        var configuration = redis.Configuration;
+        await redis.DisposeAsync();
+        using var api = new LimitedApi();
+        await using var a = SharedHost.Start(s => s.AddResiliencePresetsRedis(configuration), api.Url, json: SharedBucket);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => a.GetAsync("/ok")));
+        Assert.Equal("429", await a.GetAsync("/limited/5"));
+
+        Assert.All(outcomes, outcome => Assert.Equal("200", outcome));
+        Assert.InRange(a.PauseLeft, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(5.5));
+    }
+
+    // Twenty requests from each instance at once, through the shared bucket.
+    private static Task<string[]> Burst(SharedHost a, SharedHost b)
+        => Task.WhenAll(Enumerable.Range(0, 20).SelectMany(_ => (SharedHost[])[a, b]).Select(host => host.GetAsync("/ok")));
+}
