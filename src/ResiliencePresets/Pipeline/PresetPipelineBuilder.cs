@@ -55,7 +55,7 @@ internal static class PresetPipelineBuilder
 
         if (preset.MaxRetryAttempts > 0)
         {
-            builder.AddRetry(CreateRetry(preset, new RetryDecider(preset, timeProvider, random, budget, learner), inspector, logger, metrics));
+            builder.AddRetry(CreateRetry(preset, new RetryDecider(preset, timeProvider, random, budget, learner), inspector, logger, metrics, random));
         }
 
         // A reload builds a new breaker, so the client follows the status of the one this build makes.
@@ -129,13 +129,16 @@ internal static class PresetPipelineBuilder
 
     // The decision is made once, in ShouldHandle, and read back for the same outcome by DelayGenerator and OnRetry
     // (the protocol is stated on RequestState). The decider computes every delay, server waits and backoff alike.
-    private static RetryStrategyOptions<HttpResponseMessage> CreateRetry(CompiledPreset preset, RetryDecider decider, AttemptInspector inspector, ILogger logger, PresetMetrics metrics) => new()
+    private static RetryStrategyOptions<HttpResponseMessage> CreateRetry(CompiledPreset preset, RetryDecider decider, AttemptInspector inspector, ILogger logger, PresetMetrics metrics, Func<double> random) => new()
     {
         Name = RetryName,
         MaxRetryAttempts = preset.MaxRetryAttempts,
         BackoffType = DelayBackoffType.Constant,
         Delay = TimeSpan.Zero,
         UseJitter = false,
+
+        // Polly adds no jitter here (the decider computes every delay); should it ever draw, it draws from the same source.
+        Randomizer = random,
         ShouldHandle = args =>
         {
             // A pipeline run without an HTTP request (the fuzz tests, the benchmarks' twins) has nothing to resend.

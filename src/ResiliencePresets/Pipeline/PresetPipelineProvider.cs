@@ -26,6 +26,7 @@ internal sealed class PresetPipelineProvider
     private readonly TelemetryOptions _telemetry;
     private readonly StaleResponseStores _staleResponses;
     private readonly IClientStateSharing? _sharing;
+    private readonly Func<double> _random;
 
     public PresetPipelineProvider(
         ResiliencePipelineRegistry<PresetPipelineKey> registry,
@@ -36,7 +37,8 @@ internal sealed class PresetPipelineProvider
         IOptions<TelemetryOptions> telemetry,
         StaleResponseStores staleResponses,
         TimeProvider? timeProvider = null,
-        IClientStateSharing? sharing = null)
+        IClientStateSharing? sharing = null,
+        JitterSource? jitter = null)
     {
         _sharing = sharing;
         _registry = registry;
@@ -46,6 +48,7 @@ internal sealed class PresetPipelineProvider
         _clients = clients;
         _metrics = metrics;
         _staleResponses = staleResponses;
+        _random = (jitter ?? JitterSource.Shared).NextDouble;
 
         // The application's Polly telemetry (enrichers, listeners), with Polly's log lines lowered to Debug.
         _telemetry = new TelemetryOptions(telemetry.Value)
@@ -62,6 +65,6 @@ internal sealed class PresetPipelineProvider
             context.AddReloadToken(changed);
             builder.ConfigureTelemetry(_telemetry);
             var staleResponses = preset.StaleIfError > TimeSpan.Zero ? _staleResponses.For(clientName) : null;
-            PresetPipelineBuilder.Build(builder, preset, new PipelineServices(_clients.For(clientName), _timeProvider, _logger, _metrics, Random.Shared.NextDouble, context.OnPipelineDisposed, StaleResponses: staleResponses, Sharing: _sharing));
+            PresetPipelineBuilder.Build(builder, preset, new PipelineServices(_clients.For(clientName), _timeProvider, _logger, _metrics, _random, context.OnPipelineDisposed, StaleResponses: staleResponses, Sharing: _sharing));
         });
 }
