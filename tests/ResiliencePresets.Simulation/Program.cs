@@ -6,7 +6,7 @@ if (args.Any(a => a is not ("--quick" or "--no-doc" or "--stale-if-error")))
 {
     Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/ResiliencePresets.Simulation [-- --quick] [--no-doc] [--stale-if-error]");
     Console.Error.WriteLine("  --stale-if-error  only the stale-if-error outage (docs/performance.md: its own block)");
-    Console.Error.WriteLine("  --quick   300 requests per setup and a shorter amplification timeline; docs/performance.md is left as it is");
+    Console.Error.WriteLine("  --quick   300 requests per setup, one limiter of each kind with 60 requests, shorter timelines; docs/performance.md is left as it is");
     Console.Error.WriteLine("  --no-doc  print the results without writing docs/performance.md");
     return 2;
 }
@@ -46,7 +46,15 @@ foreach (var setup in HedgingSetups.All)
 Console.WriteLine("amplification: every setup at once");
 var amplificationResults = await Task.WhenAll(AmplificationSetups.All.Select(s => AmplificationScenario.RunAsync(s, amplification, counters)));
 
-var report = new SimulationReport(quick, contention, contentionResults, amplification, amplificationResults, MachineInfo.Current()) { HedgingSettings = hedging, Hedging = hedgingResults };
+// The limiter runs: nginx, ASP.NET Core's middleware, the classic case and a limit that changes mid-run.
+var limiterResults = await new LimiterPlan(quick).RunAsync(counters);
+
+var report = new SimulationReport(quick, contention, contentionResults, amplification, amplificationResults, MachineInfo.Current())
+{
+    HedgingSettings = hedging,
+    Hedging = hedgingResults,
+    LimiterResults = limiterResults,
+};
 var markdown = MarkdownReport.Write(report);
 Console.WriteLine();
 Console.WriteLine(markdown);

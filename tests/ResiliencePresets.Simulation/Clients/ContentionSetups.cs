@@ -12,6 +12,7 @@ public static class ContentionSetups
     public const string Standard = "AddStandardResilienceHandler()";
     public const string ReadOnlyDefaults = "ReadOnlyApi, defaults";
     public const string ReadOnlyRate = "ReadOnlyApi, RateLimit:PermitsPerSecond = server rate";
+    public const string ReadOnlyNoLearning = "ReadOnlyApi, RateLimit:Adaptive = false";
 
     public static ClientSetup ImmediateRetry { get; } = new(Immediate, b => b.AddHttpMessageHandler(() => new RetryLoopHandler(3, _ => TimeSpan.Zero)));
 
@@ -23,14 +24,21 @@ public static class ContentionSetups
 
     public static ClientSetup ReadOnlyApi { get; } = new(ReadOnlyDefaults, b => b.AddResiliencePreset(ResiliencePresetNames.ReadOnlyApi));
 
+    /// <summary>Gets ReadOnlyApi as it was before it learned a rate: <c>RateLimit:Adaptive</c> off, everything else default.</summary>
+    public static ClientSetup ReadOnlyApiWithoutLearning { get; } = new(
+        ReadOnlyNoLearning,
+        b => b.AddResiliencePreset(ResiliencePresetNames.ReadOnlyApi),
+        LearningSwitch.Off);
+
     public static ClientSetup ReadOnlyApiWithRate(double permitsPerSecond) => new(
         ReadOnlyRate,
         b => b.AddResiliencePreset(ResiliencePresetNames.ReadOnlyApi),
         new Dictionary<string, string?> { ["RateLimit:PermitsPerSecond"] = permitsPerSecond.ToString(CultureInfo.InvariantCulture) });
 
-    /// <summary>Every setup, against a server without quota headers.</summary>
+    /// <summary>Every setup, against a server without quota headers: the hand-written loops, the standard handler, the
+    /// preset without learning (its former behavior), with the server's exact rate (the ideal), and with its defaults.</summary>
     public static IReadOnlyList<ClientSetup> All(double serverRate) =>
-        [ImmediateRetry, FixedSecondRetry, ExponentialRetry, StandardHandler, ReadOnlyApi, ReadOnlyApiWithRate(serverRate)];
+        [ImmediateRetry, FixedSecondRetry, ExponentialRetry, StandardHandler, ReadOnlyApiWithoutLearning, ReadOnlyApiWithRate(serverRate), ReadOnlyApi];
 
     /// <summary>The setups that read quota headers, run again against a server that sends them.</summary>
     public static IReadOnlyList<ClientSetup> WithQuotaHeaders(double serverRate) => [ReadOnlyApi, ReadOnlyApiWithRate(serverRate)];

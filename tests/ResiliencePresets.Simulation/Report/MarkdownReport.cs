@@ -37,6 +37,8 @@ public static class MarkdownReport
                 $"{(own ? $"{Format.Count(r.ToB.Retries)} / {Format.Count(r.ToC.Retries)}" : "–")} | {(own ? $"{Format.Count(r.ToB.BudgetRefusals)} / {Format.Count(r.ToC.BudgetRefusals)}" : "–")} |");
         }
 
+        LimiterTables.Write(text, report.LimiterResults);
+
         Line(text);
         HedgingTable.Write(text, report.HedgingSettings, report.Hedging);
         Line(text, "### Targets");
@@ -55,5 +57,5 @@ public static class MarkdownReport
         ? "0"
         : $"{Format.Count(r.Failures)} ({string.Join(", ", r.FailureCauses.OrderByDescending(c => c.Value).Select(c => $"{Format.Count(c.Value)} {c.Key}"))})";
 
-    private static void Line(StringBuilder text, string line = "") => text.Append(CultureInfo.InvariantCulture, $"{line}\n");
+    internal static void Line(StringBuilder text, string line = "") => text.Append(CultureInfo.InvariantCulture, $"{line}\n");
 }

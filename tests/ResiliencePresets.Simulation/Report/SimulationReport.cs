@@ -16,4 +16,7 @@ public sealed record SimulationReport(
 
     /// <summary>Gets the hedging scenario's results, one per setup.</summary>
     public IReadOnlyList<HedgingResult> Hedging { get; init; } = [];
+
+    /// <summary>Gets the limiter scenarios' results, one per server and setup.</summary>
+    public IReadOnlyList<LimiterResult> LimiterResults { get; init; } = [];
 }

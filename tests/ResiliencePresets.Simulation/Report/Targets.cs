@@ -8,7 +8,10 @@ public static class Targets
 {
     public const double ConfiguredRateMaxWasted = 0.02;
     public const double ConfiguredRateMaxCompletion = 1.10;
-    public const double DefaultsMaxWasted = 0.10;
+    public const double DefaultsMaxWasted = 0.02;
+    public const double LimiterMaxWasted = 0.03;
+    public const double LimiterMaxCompletion = 1.10;
+    public static readonly TimeSpan MaxRecovery = TimeSpan.FromSeconds(10);
     public const double BudgetMaxAmplification = 1.2;
     public const double PushbackDefaultsMaxAmplification = 1.0;
 
@@ -24,6 +27,18 @@ public static class Targets
         foreach (var r in report.ContentionResults.Where(r => r.Setup == ContentionSetups.ReadOnlyDefaults))
         {
             yield return ($"{Headers(r)}: ReadOnlyApi defaults, wasted ≤ {DefaultsMaxWasted:P0}", Format.Percent(r.WastedShare), r.WastedShare <= DefaultsMaxWasted);
+        }
+
+        foreach (var r in report.LimiterResults.Where(r => r.Setup == ContentionSetups.ReadOnlyDefaults))
+        {
+            var met = r.WastedShare <= LimiterMaxWasted && r.CompletionRatio <= LimiterMaxCompletion && r.Failures == 0;
+            yield return ($"{r.Server}: ReadOnlyApi defaults, wasted ≤ {LimiterMaxWasted:P0}, completion ≤ {LimiterMaxCompletion:F2}× floor, 0 failed",
+                $"{Format.Percent(r.WastedShare)}, {Format.Ratio(r.CompletionRatio)}, {Format.Count(r.Failures)}", met);
+            if (r.LimitChanged && r.Server.Contains("doubles", StringComparison.Ordinal))
+            {
+                yield return ($"{r.Server}: ReadOnlyApi defaults reach 90 % of the new rate within {MaxRecovery.TotalSeconds:0} s",
+                    r.Recovery is { } t ? Format.Seconds(t) : "not reached", r.Recovery <= MaxRecovery);
+            }
         }
 
         foreach (var r in report.AmplificationResults.Where(r => r.Setup == AmplificationSetups.Defaults))

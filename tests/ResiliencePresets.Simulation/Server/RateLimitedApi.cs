@@ -9,7 +9,8 @@ namespace ResiliencePresets.Simulation.Server;
 
 /// <summary>
 /// A rate-limited API on Kestrel, on loopback: <c>GET /items/{id}</c> answers 200 while the token bucket has a token,
-/// otherwise 429 with <c>Retry-After</c> in whole seconds (rounded up, as the header allows no fraction). With quota
+/// otherwise 429 with <c>Retry-After</c> in whole seconds (rounded up, as the header allows no fraction), or a bare
+/// 429 when started without it. With quota
 /// headers on, every response also carries <c>RateLimit</c>, <c>X-RateLimit-Remaining</c> and <c>X-RateLimit-Reset</c>:
 /// the whole tokens left, and the seconds (rounded up) until the bucket is full again.
 /// </summary>
@@ -20,16 +21,18 @@ public sealed class RateLimitedApi : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ServerTokenBucket _bucket;
     private readonly bool _quotaHeaders;
+    private readonly bool _retryAfter;
     private int _attempts;
     private int _rejected;
     private int _bursts;
     private long _lastRejectedTimestamp = long.MinValue;
 
-    private RateLimitedApi(WebApplication app, ServerTokenBucket bucket, bool quotaHeaders)
+    private RateLimitedApi(WebApplication app, ServerTokenBucket bucket, bool quotaHeaders, bool retryAfter)
     {
         _app = app;
         _bucket = bucket;
         _quotaHeaders = quotaHeaders;
+        _retryAfter = retryAfter;
     }
 
     public Uri BaseAddress => new(_app.Urls.Single());
@@ -46,17 +49,20 @@ public sealed class RateLimitedApi : IAsyncDisposable
     /// <summary>Gets the quiet time that separates two runs of 429s.</summary>
     public static TimeSpan BurstGap { get; } = TimeSpan.FromMilliseconds(250);
 
-    public static async Task<RateLimitedApi> StartAsync(double ratePerSecond, double capacity, bool quotaHeaders)
+    public static async Task<RateLimitedApi> StartAsync(double ratePerSecond, double capacity, bool quotaHeaders, bool retryAfter = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        var api = new RateLimitedApi(app, new ServerTokenBucket(ratePerSecond, capacity, TimeProvider.System), quotaHeaders);
+        var api = new RateLimitedApi(app, new ServerTokenBucket(ratePerSecond, capacity, TimeProvider.System), quotaHeaders, retryAfter);
         app.MapGet(ItemsPath + "/{id}", api.Handle);
         await app.StartAsync();
         return api;
     }
+
+    /// <summary>Raises or lowers the server's limit from now on.</summary>
+    public void ChangeRate(double ratePerSecond, double capacity) => _bucket.Change(ratePerSecond, capacity);
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 
@@ -89,7 +95,11 @@ public sealed class RateLimitedApi : IAsyncDisposable
             Interlocked.Increment(ref _bursts);
         }
 
-        headers.RetryAfter = Seconds(admission.UntilNextToken > TimeSpan.Zero ? admission.UntilNextToken : TimeSpan.FromSeconds(1));
+        if (_retryAfter)
+        {
+            headers.RetryAfter = Seconds(admission.UntilNextToken > TimeSpan.Zero ? admission.UntilNextToken : TimeSpan.FromSeconds(1));
+        }
+
         return Results.StatusCode(StatusCodes.Status429TooManyRequests);
     }
 }

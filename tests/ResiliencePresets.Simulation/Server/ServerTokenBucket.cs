@@ -2,13 +2,14 @@ namespace ResiliencePresets.Simulation.Server;
 
 /// <summary>
 /// The server's rate limit: a token bucket refilled continuously from the clock (no timer), so the server admits
-/// exactly <c>rate</c> requests a second on average and at most <c>capacity</c> at once. It starts full.
+/// exactly <c>rate</c> requests a second on average and at most <c>capacity</c> at once. It starts full; its rate
+/// may change while it runs (<see cref="Change"/>), as a server's limit is raised or lowered.
 /// </summary>
 public sealed class ServerTokenBucket
 {
     private readonly object _lock = new();
-    private readonly double _ratePerSecond;
-    private readonly double _capacity;
+    private double _ratePerSecond;
+    private double _capacity;
     private readonly TimeProvider _timeProvider;
     private double _tokens;
     private long _lastTimestamp;
@@ -25,15 +26,25 @@ public sealed class ServerTokenBucket
         _lastTimestamp = timeProvider.GetTimestamp();
     }
 
+    /// <summary>Changes the rate and the capacity from now on; tokens earned until now count at the old rate.</summary>
+    public void Change(double ratePerSecond, double capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ratePerSecond);
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        lock (_lock)
+        {
+            Refill();
+            (_ratePerSecond, _capacity) = (ratePerSecond, capacity);
+            _tokens = Math.Min(_tokens, capacity);
+        }
+    }
+
     /// <summary>Takes one token when there is one, and reports the bucket's state after the attempt.</summary>
     public Admission TryTake()
     {
         lock (_lock)
         {
-            var now = _timeProvider.GetTimestamp();
-            _tokens = Math.Min(_capacity, _tokens + (_timeProvider.GetElapsedTime(_lastTimestamp, now).TotalSeconds * _ratePerSecond));
-            _lastTimestamp = now;
-
+            Refill();
             var admitted = _tokens >= 1;
             if (admitted)
             {
@@ -44,5 +55,12 @@ public sealed class ServerTokenBucket
             var untilFull = TimeSpan.FromSeconds((_capacity - _tokens) / _ratePerSecond);
             return new Admission(admitted, (long)Math.Floor(_tokens), untilToken, untilFull);
         }
+    }
+
+    private void Refill()
+    {
+        var now = _timeProvider.GetTimestamp();
+        _tokens = Math.Min(_capacity, _tokens + (_timeProvider.GetElapsedTime(_lastTimestamp, now).TotalSeconds * _ratePerSecond));
+        _lastTimestamp = now;
     }
 }

@@ -1,0 +1,99 @@
+using Microsoft.Extensions.DependencyInjection;
+using ResiliencePresets.Simulation.Clients;
+
+namespace ResiliencePresets.Simulation.Scenarios;
+
+/// <summary>
+/// Every setup against one kind of limited server, side by side: each setup gets its own limit (its own slot), its
+/// own service provider and its own closed-loop workers, and the setups run at the same time. The load is light
+/// (tens of requests a second per setup), so they do not slow each other down; each setup's attempts are counted
+/// below its handlers by a <see cref="WireCounter"/>.
+/// </summary>
+public static class LimiterScenario
+{
+    public static async Task<IReadOnlyList<LimiterResult>> RunAsync(LimiterServer server, IReadOnlyList<ClientSetup> setups, LimiterSettings settings, PresetCounters counters)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(setups);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(counters);
+        return await Task.WhenAll(setups.Select((setup, i) => RunOneAsync(server, i, setup, settings, counters)));
+    }
+
+    private static async Task<LimiterResult> RunOneAsync(LimiterServer server, int index, ClientSetup setup, LimiterSettings settings, PresetCounters counters)
+    {
+        var slot = await server.Start(index);
+        try
+        {
+            var log = new WireLog();
+            var clientName = $"limiter-{Guid.NewGuid():N}";
+            var measured = setup with
+            {
+                Configure = b =>
+                {
+                    setup.Configure(b);
+
+                    // Added last, so it sits below the setup's handlers and sees every attempt.
+                    b.AddHttpMessageHandler(() => new WireCounter(log));
+                },
+            };
+            using var host = ClientHost.Create(clientName, measured, slot.BaseAddress);
+            var client = host.Client();
+
+            using var stop = new CancellationTokenSource();
+            log.Start();
+            var change = ChangeLaterAsync(server.Change, slot, stop.Token);
+            var (failures, elapsed) = await ClosedLoopWorkload.RunAsync(client, settings.Workers, settings.Requests);
+            await stop.CancelAsync();
+            await change;
+
+            var attempts = log.Attempts;
+            var refused = attempts.Where(a => a.Status is not (>= 200 and < 300)).ToList();
+            var recovery = server.Change is { } c
+                ? RateRecovery.TimeToReach([.. attempts.Where(a => a.Status is >= 200 and < 300).Select(a => a.At)], c.At, c.NewRate)
+                : null;
+            var library = new LibraryCounts(
+                counters.Get(clientName, PresetCounters.Retries),
+                counters.Get(clientName, PresetCounters.BudgetRefusals),
+                counters.Get(clientName, PresetCounters.Pauses),
+                counters.Get(clientName, PresetCounters.Throttled));
+            return new LimiterResult(
+                server.Name,
+                server.Family,
+                setup.Name,
+                settings.Workers,
+                settings.Requests,
+                attempts.Count,
+                refused.Count,
+                failures,
+                elapsed,
+                settings.Floor(server.Rate, server.Change),
+                server.Change is not null,
+                recovery,
+                server.Change is { } at ? refused.Count(a => a.At >= at.At) : 0,
+                library);
+        }
+        finally
+        {
+            await slot.StopAsync();
+        }
+    }
+
+    private static async Task ChangeLaterAsync(RateChange? change, LimiterSlot slot, CancellationToken stop)
+    {
+        if (change is null || slot.ChangeRate is not { } apply)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.Delay(change.At, stop);
+            apply(change.NewRate);
+        }
+        catch (OperationCanceledException)
+        {
+            // The run ended before the change: nothing to apply.
+        }
+    }
+}
