@@ -25,12 +25,13 @@ public sealed record DemoArguments
         Usage: dotnet run --project src/ResiliencePresets.Demo -- [options]
 
         Sends the same seeded workload through a naive retry loop, AddStandardResilienceHandler() and every
-        resilience preset, against an embedded flaky API on loopback, and prints what each setup did.
+        resilience preset, against an embedded flaky API on loopback, one client per API in each setup, and prints what
+        each setup did.
 
         Options:
           --preset NAME   Run only this client setup: naive, standard, a built-in preset or one from appsettings.json.
           --requests N    Logical requests per setup, 1 to {MaxRequests} (default {DefaultRequests}).
-          --seed N        Seed of the request mix and the server's faults (default {DefaultSeed}).
+          --seed N        Seed of the request mix, the server's faults and every client's jitter (default {DefaultSeed}).
           --json          Print the results as JSON on stdout, nothing else.
           --help          Print this help.
 

@@ -9,13 +9,8 @@ internal static class PlainReport
 {
     public static void Write(TextWriter writer, WorkloadReport report)
     {
-        string[] headers = ["Setup", "Requests", "Attempts", "429s", "Waits honored", "Backoff", "Unsafe retries", "Dup. charges", "Failed", "p50", "p99"];
-        var rows = report.Setups.Select(r => new[]
-        {
-            r.Setup, Format.Count(r.Requests), Format.Count(r.Attempts), Format.Count(r.RateLimited), Format.WaitsHonored(r),
-            Format.Count(r.BackoffRetries), Format.Count(r.UnsafeRetries), Format.Count(r.DuplicateCharges), Format.Count(r.Failed),
-            Format.Latency(r.LatencyP50), Format.Latency(r.LatencyP99),
-        }).ToList();
+        string[] headers = ["Setup", .. ResultColumns.All.Select(c => c.Header)];
+        var rows = report.Setups.Select(r => (string[])[r.Setup, .. ResultColumns.All.Select(c => c.Cell(r))]).ToList();
         var widths = headers.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
 
         writer.WriteLine($"Results ({report.Elapsed.TotalSeconds:0.0} s, seed {report.Seed})");

@@ -12,25 +12,17 @@ internal static class ResultTable
     {
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]Results[/] ({report.Elapsed.TotalSeconds:0.0} s, seed {report.Seed})");
         table.AddColumn("Setup");
-        foreach (var header in (string[])["Requests", "Attempts", "429s", "Waits honored", "Backoff", "Unsafe retries", "Dup. charges", "Failed", "p50", "p99"])
+        foreach (var (header, _, _) in ResultColumns.All)
         {
             table.AddColumn(new TableColumn(header).RightAligned());
         }
 
         foreach (var r in report.Setups)
         {
-            table.AddRow(
+            table.AddRow([
                 new Markup($"[bold]{Markup.Escape(r.Setup)}[/]"),
-                new Text(Format.Count(r.Requests)),
-                new Text(Format.Count(r.Attempts)),
-                new Text(Format.Count(r.RateLimited)),
-                Flag(Format.WaitsHonored(r), r.RetriedEarly > 0),
-                new Text(Format.Count(r.BackoffRetries)),
-                Flag(Format.Count(r.UnsafeRetries), r.UnsafeRetries > 0),
-                Flag(Format.Count(r.DuplicateCharges), r.DuplicateCharges > 0),
-                Flag(Format.Count(r.Failed), r.Failed > 0),
-                new Text(Format.Latency(r.LatencyP50)),
-                new Text(Format.Latency(r.LatencyP99)));
+                .. ResultColumns.All.Select(c => c.Bad is null ? (Spectre.Console.Rendering.IRenderable)new Text(c.Cell(r)) : Flag(c.Cell(r), c.Bad(r))),
+            ]);
         }
 
         console.Write(table);
@@ -51,5 +43,5 @@ internal static class ResultTable
         console.Write(legend);
     }
 
-    private static Markup Flag(string text, bool bad) => new(bad ? $"[red]{text}[/]" : $"[green]{text}[/]");
+    private static Markup Flag(string text, bool bad) => new(bad ? $"[red]{Markup.Escape(text)}[/]" : $"[green]{Markup.Escape(text)}[/]");
 }

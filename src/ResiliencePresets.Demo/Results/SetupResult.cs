@@ -15,8 +15,27 @@ public sealed record SetupResult
     /// <summary>Gets the logical requests the application made.</summary>
     public int Requests { get; init; }
 
-    /// <summary>Gets the attempts that left the client (counted below its retries).</summary>
+    /// <summary>Gets the logical requests that failed without a single attempt: refused by the client itself (its
+    /// circuit breaker, its pause or its rate limit). They are among <see cref="Failed"/>.</summary>
+    public int NotSent { get; init; }
+
+    /// <summary>Gets the requests that ended refused by the client's circuit breaker (<c>BrokenCircuitException</c>),
+    /// on their first attempt (then also <see cref="NotSent"/>) or on a retry. They are among <see cref="Failed"/>.</summary>
+    public int BreakerRejections { get; init; }
+
+    /// <summary>Gets the attempts that left the client (counted below its retries): requests sent plus <see cref="Retries"/>.</summary>
     public int Attempts { get; init; }
+
+    /// <summary>Gets the attempts beyond the first of each request.</summary>
+    public int Retries { get; init; }
+
+    /// <summary>Gets the rate-limit answers that named no wait (the search API's bare 429) to requests of the first half
+    /// of the workload (by request number).</summary>
+    public int UnnamedRateLimitsFirstHalf { get; init; }
+
+    /// <summary>Gets the rate-limit answers that named no wait to requests of the second half: fewer than in the first
+    /// half when the client learned the limit, or when its breaker refused the requests before they were sent.</summary>
+    public int UnnamedRateLimitsSecondHalf { get; init; }
 
     /// <summary>Gets the attempts that reached the server (counted by the server).</summary>
     public int ServerAttempts { get; init; }
@@ -69,12 +88,20 @@ public sealed record SetupResult
         var byRequest = attemptList.GroupBy(a => a.RequestId).Select(g => g.ToList()).ToList();
         var latencies = outcomes.Select(o => o.Latency).Order().ToList();
         var margins = ledger.RetryMargins;
+        var sent = byRequest.Select(list => list[0].RequestId).ToHashSet();
+        var half = (outcomes.Count + 1) / 2;
+        var unnamed = attemptList.Where(a => a.RateLimited && !a.NamedWait).ToList();
         return new SetupResult
         {
             Setup = setup.Name,
             Description = setup.Description,
             Requests = outcomes.Count,
+            NotSent = outcomes.Count(o => !sent.Contains(o.RequestId)),
+            BreakerRejections = outcomes.Count(o => o.Result is "BrokenCircuitException" or "IsolatedCircuitException"),
             Attempts = attemptList.Count,
+            Retries = attemptList.Count - sent.Count,
+            UnnamedRateLimitsFirstHalf = unnamed.Count(a => a.RequestId < half),
+            UnnamedRateLimitsSecondHalf = unnamed.Count(a => a.RequestId >= half),
             ServerAttempts = ledger.Attempts,
             RateLimited = attemptList.Count(a => a.RateLimited),
             ToldToWait = ledger.ToldToWait,

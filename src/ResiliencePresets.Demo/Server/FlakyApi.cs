@@ -19,6 +19,7 @@ public sealed class FlakyApi : IDisposable
     public const string MissingRepositoryPath = "/repos/acme/gadgets";
     public const string InventoryPath = "/v1/inventory";
     public const string ChargesPath = "/v1/charges";
+    public const string SearchPath = "/v1/search";
 
     private readonly WireMockServer _server;
     private readonly ServerTiming _timing;
@@ -38,6 +39,7 @@ public sealed class FlakyApi : IDisposable
             new MissingRepositoryEndpoint(),
             new InventoryEndpoint(plan, timing),
             new ChargesEndpoint(plan),
+            new SearchEndpoint(),
         ];
         foreach (var endpoint in endpoints)
         {

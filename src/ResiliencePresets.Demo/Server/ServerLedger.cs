@@ -23,6 +23,7 @@ public sealed class ServerLedger
     {
         Chat = new FixedWindowLimiter(timing.ChatWindow, timing.ChatLimit);
         Repository = new FixedWindowLimiter(TimeSpan.FromSeconds(timing.RepositoryWindowSeconds), timing.RepositoryLimit);
+        Search = new SpacingLimiter(timing.SearchInterval);
     }
 
     /// <summary>Gets every request that reached the server, retries included.</summary>
@@ -74,6 +75,8 @@ public sealed class ServerLedger
 
     internal FixedWindowLimiter Repository { get; }
 
+    internal SpacingLimiter Search { get; }
+
     internal Lock Gate => _gate;
 
     /// <summary>Records an attempt and checks it against the wait the previous attempt was given.</summary>
@@ -103,6 +106,15 @@ public sealed class ServerLedger
             }
 
             return new Arrival(track.Attempts, early);
+        }
+    }
+
+    /// <summary>Records a refusal for the rate limit that names no time to retry at.</summary>
+    internal void Refuse()
+    {
+        lock (_gate)
+        {
+            _rateLimited++;
         }
     }
 

@@ -18,6 +18,9 @@ public sealed record ServerTiming
     /// <summary>Gets how many repository reads one API key may make per window.</summary>
     public int RepositoryLimit { get; init; } = 4;
 
+    /// <summary>Gets the least time between two search requests of one API key; one sooner is refused with a bare 429.</summary>
+    public TimeSpan SearchInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Gets the shortest wait the inventory service asks for; its <c>Retry-After</c> date is rounded up to the next whole second.</summary>
     public TimeSpan InventoryRetryAfter { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -27,5 +30,6 @@ public sealed record ServerTiming
         ChatWindow = TimeSpan.FromMilliseconds(60),
         RepositoryWindowSeconds = 1,
         InventoryRetryAfter = TimeSpan.Zero,
+        SearchInterval = TimeSpan.FromMilliseconds(30),
     };
 }

@@ -8,4 +8,5 @@ namespace ResiliencePresets.Demo.Workload;
 /// <param name="IdempotencyKey">The idempotency key it carried, if any.</param>
 /// <param name="StatusCode">The status code of its response; <see langword="null"/> when it ended with an exception.</param>
 /// <param name="RateLimited">Whether the response said the rate limit is used up (429, or 403 with <c>X-RateLimit-Remaining: 0</c>).</param>
-public sealed record AttemptRecord(int RequestId, string Method, string? IdempotencyKey, int? StatusCode, bool RateLimited);
+/// <param name="NamedWait">Whether the response named a time to retry at (<c>Retry-After</c>, <c>retry-after-ms</c>, <c>X-RateLimit-Reset</c>).</param>
+public sealed record AttemptRecord(int RequestId, string Method, string? IdempotencyKey, int? StatusCode, bool RateLimited, bool NamedWait = false);

@@ -17,7 +17,7 @@ public sealed class AttemptRecorder(ConcurrentQueue<AttemptRecord> attempts, Act
         try
         {
             var response = await base.SendAsync(request, cancellationToken);
-            attempts.Enqueue(new AttemptRecord(id, request.Method.Method, key, (int)response.StatusCode, IsRateLimited(response)));
+            attempts.Enqueue(new AttemptRecord(id, request.Method.Method, key, (int)response.StatusCode, IsRateLimited(response), NamesAWait(response)));
             return response;
         }
         catch
@@ -26,6 +26,9 @@ public sealed class AttemptRecorder(ConcurrentQueue<AttemptRecord> attempts, Act
             throw;
         }
     }
+
+    private static bool NamesAWait(HttpResponseMessage response)
+        => response.Headers.Contains("Retry-After") || response.Headers.Contains("retry-after-ms") || response.Headers.Contains("X-RateLimit-Reset");
 
     private static bool IsRateLimited(HttpResponseMessage response)
         => (int)response.StatusCode == 429

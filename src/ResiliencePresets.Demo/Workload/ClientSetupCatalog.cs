@@ -16,13 +16,20 @@ public static class ClientSetupCatalog
         [ResiliencePresetNames.ReadOnlyApi, ResiliencePresetNames.IdempotentWrite, ResiliencePresetNames.PaymentWithIdempotencyKey];
 
     /// <param name="presets">The <c>ResiliencePresets</c> configuration section.</param>
-    public static IReadOnlyList<ClientSetup> Create(IConfiguration presets)
+    /// <param name="jitter">Where the standard handler's Polly retry draws its jitter from; <see langword="null"/> leaves Polly's own.</param>
+    public static IReadOnlyList<ClientSetup> Create(IConfiguration presets, JitterSource? jitter = null)
     {
         ArgumentNullException.ThrowIfNull(presets);
         var setups = new List<ClientSetup>
         {
             new(Naive, "hand-written loop: any failure, any method, retried at once, 3 times", b => b.AddHttpMessageHandler(() => new NaiveRetryHandler())),
-            new(Standard, "AddStandardResilienceHandler() with its defaults", b => b.AddStandardResilienceHandler()),
+            new(Standard, "AddStandardResilienceHandler() with its defaults", b => b.AddStandardResilienceHandler(o =>
+            {
+                if (jitter is not null)
+                {
+                    o.Retry.Randomizer = jitter.NextDouble;
+                }
+            })),
         };
 
         setups.AddRange(BuiltIn.Select(name => Preset(name, Describe(name))));

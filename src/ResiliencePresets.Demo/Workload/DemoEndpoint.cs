@@ -19,4 +19,7 @@ public enum DemoEndpoint
 
     /// <summary>POST a charge (sometimes charged, then failed).</summary>
     Charge,
+
+    /// <summary>GET a search (rate-limited with a bare 429 that names no wait).</summary>
+    Search,
 }

@@ -8,30 +8,37 @@ namespace ResiliencePresets.Demo.Workload;
 
 /// <summary>
 /// Starts the embedded API, sends the same seeded workload through every chosen client setup at once, and measures
-/// what happened: at the server, at a handler below each setup's retries, and at the caller.
+/// what happened: at the server, at a handler below each setup's retries, and at the caller. Each setup registers one
+/// client per API, as applications do; the jitter of every setup (the presets' and the standard handler's) is drawn
+/// from one <see cref="JitterSource"/> seeded with the run's seed.
 /// </summary>
 public static class DemoWorkload
 {
     public static async Task<WorkloadReport> RunAsync(WorkloadSettings settings, Action<SetupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var setups = Choose(ClientSetupCatalog.Create(settings.Configuration.GetSection(DemoConfiguration.SectionName)), settings.Setups);
+        var jitter = new JitterSource(settings.Seed);
+        var setups = Choose(ClientSetupCatalog.Create(settings.Configuration.GetSection(DemoConfiguration.SectionName), jitter), settings.Setups);
 
         using var api = new FlakyApi(settings.Server, settings.Seed);
         var services = new ServiceCollection();
+        services.AddSingleton(jitter);
         services.AddResiliencePresets(settings.Configuration.GetSection(DemoConfiguration.SectionName));
         var runs = setups.Select(setup => new SetupRun(setup, progress)).ToList();
         foreach (var run in runs)
         {
-            var client = services.AddHttpClient(run.Setup.ClientName, c =>
+            foreach (var name in run.Setup.ClientNames)
             {
-                c.BaseAddress = api.BaseAddress;
-                c.DefaultRequestHeaders.Authorization = new("Bearer", run.Setup.ApiKey);
-            });
-            run.Setup.Configure(client);
+                var client = services.AddHttpClient(name, c =>
+                {
+                    c.BaseAddress = api.BaseAddress;
+                    c.DefaultRequestHeaders.Authorization = new("Bearer", run.Setup.ApiKey);
+                });
+                run.Setup.Configure(client);
 
-            // Added last, so it sits below the setup's retries and sees every attempt.
-            client.AddHttpMessageHandler(() => new AttemptRecorder(run.Attempts, run.CountAttempt));
+                // Added last, so it sits below the setup's retries and sees every attempt.
+                client.AddHttpMessageHandler(() => new AttemptRecorder(run.Attempts, run.CountAttempt));
+            }
         }
 
         await using var provider = services.BuildServiceProvider();
@@ -42,7 +49,7 @@ public static class DemoWorkload
         var factory = provider.GetRequiredService<IHttpClientFactory>();
         var plan = RequestPlan.Create(settings.RequestsPerSetup, settings.Seed);
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(runs.Select(run => run.RunAsync(factory.CreateClient(run.Setup.ClientName), plan, settings.Interval, cancellationToken)));
+        await Task.WhenAll(runs.Select(run => run.RunAsync(endpoint => factory.CreateClient(run.Setup.ClientName(RequestPlan.ApiOf(endpoint))), plan, settings.Interval, cancellationToken)));
 
         var results = runs.Select(run => SetupResult.Measure(run.Setup, run.Outcomes, run.Attempts, api.LedgerFor(run.Setup.ApiKey))).ToList();
         return new WorkloadReport(settings.Seed, settings.RequestsPerSetup, clock.Elapsed, results);

@@ -10,11 +10,12 @@ public static class RequestPlan
     /// <summary>Gets the mix: each kind of request with its share, in percent.</summary>
     public static IReadOnlyList<(DemoEndpoint Endpoint, int Share)> Mix { get; } =
     [
-        (DemoEndpoint.ChatCompletion, 25),
-        (DemoEndpoint.Repository, 30),
+        (DemoEndpoint.ChatCompletion, 20),
+        (DemoEndpoint.Repository, 20),
         (DemoEndpoint.MissingRepository, 10),
-        (DemoEndpoint.Inventory, 20),
+        (DemoEndpoint.Inventory, 15),
         (DemoEndpoint.Charge, 15),
+        (DemoEndpoint.Search, 20),
     ];
 
     public static IReadOnlyList<DemoEndpoint> Create(int count, int seed)
@@ -35,6 +36,7 @@ public static class RequestPlan
             DemoEndpoint.MissingRepository => new HttpRequestMessage(HttpMethod.Get, FlakyApi.MissingRepositoryPath),
             DemoEndpoint.Inventory => new HttpRequestMessage(HttpMethod.Get, FlakyApi.InventoryPath),
             DemoEndpoint.Charge => Post(FlakyApi.ChargesPath, """{"amount":1299,"currency":"eur","source":"tok_visa"}"""),
+            DemoEndpoint.Search => new HttpRequestMessage(HttpMethod.Get, FlakyApi.SearchPath + "?q=widgets"),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null),
         };
         request.Headers.Add(DemoHeaders.RequestId, requestId.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -48,7 +50,18 @@ public static class RequestPlan
         DemoEndpoint.Repository => "repo",
         DemoEndpoint.MissingRepository => "missing repo",
         DemoEndpoint.Inventory => "inventory",
+        DemoEndpoint.Search => "search",
         _ => "charge",
+    };
+
+    /// <summary>Returns the API a kind of request belongs to: the client an application registers for it.</summary>
+    public static DemoApi ApiOf(DemoEndpoint endpoint) => endpoint switch
+    {
+        DemoEndpoint.ChatCompletion => DemoApi.OpenAi,
+        DemoEndpoint.Repository or DemoEndpoint.MissingRepository => DemoApi.GitHub,
+        DemoEndpoint.Inventory => DemoApi.Inventory,
+        DemoEndpoint.Search => DemoApi.Search,
+        _ => DemoApi.Payments,
     };
 
     private static DemoEndpoint Pick(int roll)

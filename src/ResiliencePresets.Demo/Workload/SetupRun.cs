@@ -24,7 +24,7 @@ internal sealed class SetupRun(ClientSetup setup, Action<SetupProgress>? progres
         Report();
     }
 
-    public async Task RunAsync(HttpClient client, IReadOnlyList<DemoEndpoint> plan, TimeSpan interval, CancellationToken cancellationToken)
+    public async Task RunAsync(Func<DemoEndpoint, HttpClient> clientFor, IReadOnlyList<DemoEndpoint> plan, TimeSpan interval, CancellationToken cancellationToken)
     {
         _total = plan.Count;
         Report();
@@ -38,7 +38,7 @@ internal sealed class SetupRun(ClientSetup setup, Action<SetupProgress>? progres
                 await Task.Delay(due, cancellationToken);
             }
 
-            requests.Add(SendAsync(client, plan[id], id, cancellationToken));
+            requests.Add(SendAsync(clientFor(plan[id]), plan[id], id, cancellationToken));
         }
 
         await Task.WhenAll(requests);

@@ -30,8 +30,12 @@ public sealed class JitterSource
     /// <summary>Gets the source used when none is registered: <see cref="Random.Shared"/>.</summary>
     internal static JitterSource Shared { get; } = new();
 
-    /// <summary>Returns a number in [0, 1).</summary>
-    internal double NextDouble()
+    /// <summary>
+    /// Returns the next number in [0, 1). Pass this method to another randomizer to draw from the same sequence, such as
+    /// Polly's <c>RetryStrategyOptions.Randomizer</c> of a standard resilience handler.
+    /// </summary>
+    /// <returns>A number greater than or equal to 0 and less than 1.</returns>
+    public double NextDouble()
     {
         if (_random is null)
         {

@@ -48,6 +48,16 @@ public sealed class JitterSourceTests : IDisposable
         Assert.All(delays, d => Assert.InRange(d, 0, MaxDelay.TotalMilliseconds));
     }
 
+    [Fact]
+    public void NextDouble_SameSeed_SameSequenceAsRandom()
+    {
+        var source = new JitterSource(3);
+#pragma warning disable CA5394 // The expected sequence of a seeded generator.
+        var random = new Random(3);
+        Assert.Equal(Enumerable.Range(0, 5).Select(_ => random.NextDouble()), Enumerable.Range(0, 5).Select(_ => source.NextDouble()));
+#pragma warning restore CA5394
+    }
+
     // Three retries of a 503 that names no wait: each delay is the backoff's, drawn from the jitter source.
     private async Task<List<double>> RetryDelaysAsync(string path, JitterSource? jitter)
     {
