@@ -9,6 +9,8 @@ internal static class Format
 {
     public static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    public static string Rate(double perSecond) => string.Create(CultureInfo.InvariantCulture, $"{perSecond:0.0}/s");
+
     public static string Latency(TimeSpan value) => value.TotalMilliseconds < 1000
         ? string.Create(CultureInfo.InvariantCulture, $"{value.TotalMilliseconds:0} ms")
         : string.Create(CultureInfo.InvariantCulture, $"{value.TotalSeconds:0.0} s");

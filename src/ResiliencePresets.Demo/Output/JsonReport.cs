@@ -30,6 +30,7 @@ internal static class JsonReport
                 r.RateLimited,
                 r.UnnamedRateLimitsFirstHalf,
                 r.UnnamedRateLimitsSecondHalf,
+                LearnedSearchRatePerSecond = r.LearnedSearchRate is double rate ? Math.Round(rate, 2) : (double?)null,
                 r.ToldToWait,
                 r.RetriedOnTime,
                 r.RetriedEarly,

@@ -15,6 +15,7 @@ internal static class Legend
         ("Retries", "attempts beyond the first of each request"),
         ("429s", "rate-limit answers received: 429, and GitHub's 403 with X-RateLimit-Remaining: 0"),
         ("No-wait 429s", "the search API's bare 429s (no Retry-After, no quota headers), first half of the requests → second half: fewer later means the client learned the limit (or its breaker refused the requests: see Failed)"),
+        ("Search rate", "the rate the search client paced its attempts at when the run ended, learned from those 429s (the library's resiliencepresets.client.learned_rate gauge); the server allows one search per 500 ms (2/s) by default; – when the client did not throttle"),
         ("Waits honored", "retries that came no earlier than the server's retry-after-ms, X-RateLimit-Reset or Retry-After, of all retries after such an answer (timed at the server)"),
         ("Unsafe retries", "requests retried that should not have been: a POST without one unchanged Idempotency-Key, or a 404"),
         ("Dup. charges", "charges made twice or more for one payment (counted at the server)"),

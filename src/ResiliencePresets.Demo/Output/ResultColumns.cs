@@ -18,6 +18,7 @@ internal static class ResultColumns
         ("Retries", r => Format.Count(r.Retries), null),
         ("429s", r => Format.Count(r.RateLimited), null),
         ("No-wait 429s", r => $"{Format.Count(r.UnnamedRateLimitsFirstHalf)} → {Format.Count(r.UnnamedRateLimitsSecondHalf)}", null),
+        ("Search rate", r => r.LearnedSearchRate is double rate ? Format.Rate(rate) : "–", null),
         ("Waits honored", Format.WaitsHonored, r => r.RetriedEarly > 0),
         ("Unsafe retries", r => Format.Count(r.UnsafeRetries), r => r.UnsafeRetries > 0),
         ("Dup. charges", r => Format.Count(r.DuplicateCharges), r => r.DuplicateCharges > 0),

@@ -74,6 +74,10 @@ public sealed record SetupResult
     /// <summary>Gets what the failed requests ended with, such as <c>chat 429</c> or <c>charge 500</c>, most frequent first.</summary>
     public IReadOnlyList<KeyValuePair<string, int>> FailedWith { get; init; } = [];
 
+    /// <summary>Gets the rate, in requests a second, the search client paced its attempts at when the run ended, as the
+    /// library's <c>resiliencepresets.client.learned_rate</c> gauge reports it; <see langword="null"/> when it did not throttle.</summary>
+    public double? LearnedSearchRate { get; init; }
+
     public TimeSpan LatencyP50 { get; init; }
 
     public TimeSpan LatencyP99 { get; init; }

@@ -21,6 +21,7 @@ public static class DemoWorkload
         var setups = Choose(ClientSetupCatalog.Create(settings.Configuration.GetSection(DemoConfiguration.SectionName), jitter), settings.Setups);
 
         using var api = new FlakyApi(settings.Server, settings.Seed);
+        using var learnedRates = new LearnedRateReader();
         var services = new ServiceCollection();
         services.AddSingleton(jitter);
         services.AddResiliencePresets(settings.Configuration.GetSection(DemoConfiguration.SectionName));
@@ -51,7 +52,9 @@ public static class DemoWorkload
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(runs.Select(run => run.RunAsync(endpoint => factory.CreateClient(run.Setup.ClientName(RequestPlan.ApiOf(endpoint))), plan, settings.Interval, cancellationToken)));
 
-        var results = runs.Select(run => SetupResult.Measure(run.Setup, run.Outcomes, run.Attempts, api.LedgerFor(run.Setup.ApiKey))).ToList();
+        var rates = learnedRates.Read();
+        var results = runs.Select(run => SetupResult.Measure(run.Setup, run.Outcomes, run.Attempts, api.LedgerFor(run.Setup.ApiKey))
+            with { LearnedSearchRate = rates.TryGetValue(run.Setup.ClientName(DemoApi.Search), out var rate) ? rate : null }).ToList();
         return new WorkloadReport(settings.Seed, settings.RequestsPerSetup, clock.Elapsed, results);
     }
 
