@@ -28,7 +28,7 @@ public static class ContentionSetups
     public static ClientSetup ReadOnlyApiWithoutLearning { get; } = new(
         ReadOnlyNoLearning,
         b => b.AddResiliencePreset(ResiliencePresetNames.ReadOnlyApi),
-        LearningSwitch.Off);
+        new Dictionary<string, string?> { ["RateLimit:Adaptive"] = "false" });
 
     public static ClientSetup ReadOnlyApiWithRate(double permitsPerSecond) => new(
         ReadOnlyRate,
