@@ -138,6 +138,13 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
             }
 
             using var lease = await acquiring.ConfigureAwait(context.ContinueOnCapturedContext);
+
+            // Shared: the processes of the key together stay at the learned rate; never refused, Redis gone or not.
+            if (learner.SharedBucket is { } shared)
+            {
+                using var sharedLease = await shared.AcquireAsync(1, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+            }
+
             return null;
         }
         catch (OperationCanceledException e)
