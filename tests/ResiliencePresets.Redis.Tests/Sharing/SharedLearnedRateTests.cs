@@ -19,11 +19,14 @@ public sealed class SharedLearnedRateTests
         await using var a = SharedHost.Start(SharedHost.Through(redis), api.Url, "a", Learning);
         await using var b = SharedHost.Start(SharedHost.Through(redis), api.Url, "b", Learning);
         await Engage(a, b);
+        long Leases() => a.Count("resiliencepresets.shared.round_trips:lease") + b.Count("resiliencepresets.shared.round_trips:lease");
+        var leasesBefore = Leases();
 
         var outcomes = await Task.WhenAll(Burst(a, b));
 
         Assert.All(outcomes, outcome => Assert.Equal("200", outcome));
         AssertAtMostTheQuotasRate(api);
+        Assert.InRange(Leases() - leasesBefore, 1, outcomes.Length);
     }
 
     [Fact]
@@ -60,7 +63,7 @@ public sealed class SharedLearnedRateTests
 
     // Over the span the server saw them in, the requests came at most at the quota's rate, plus the one token each
     // instance's bucket starts with: each instance alone at 20 a second would have sent twice that.
-    private static void AssertAtMostTheQuotasRate(LimitedApi api)
+    internal static void AssertAtMostTheQuotasRate(LimitedApi api)
     {
         var at = api.ReceivedAt("/quota")[2..];
         var span = (at[^1] - at[0]).TotalSeconds;
