@@ -7,7 +7,8 @@ using ResiliencePresets.Redis.Peer;
 
 // Usage: --redis CONFIG --url BASE [--key KEY] [--skew-seconds N] [--permits-per-second R --burst B --queue-limit Q]
 // Commands, one per line: "get PATH" prints the outcome; "pause" prints the pause left in ms (this process's clock);
-// "wait-pause" prints it once it is more than 0 (at most 10 s); "quit".
+// "wait-pause" prints it once it is more than 0 (at most 10 s); "burst N PATH" sends N requests at once and prints
+// their status codes, comma-separated, in order; "quit".
 var arguments = PeerArguments.Parse(args);
 var time = new SkewedTimeProvider(TimeSpan.FromSeconds(arguments.SkewSeconds));
 var services = new ServiceCollection();
@@ -82,6 +83,24 @@ while (Console.ReadLine() is { } line)
             }
 
             Console.WriteLine(left.ToString("0", CultureInfo.InvariantCulture));
+            break;
+        case "burst":
+            var burst = command[1].Split(' ', 2);
+            var codes = await Task.WhenAll(Enumerable.Range(0, int.Parse(burst[0], CultureInfo.InvariantCulture)).Select(async _ =>
+            {
+                try
+                {
+                    using var response = await client.GetAsync(burst[1]);
+                    return ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+                }
+#pragma warning disable CA1031 // The test reads every outcome that is no response as a failure of the request.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    return $"error {e.GetType().Name}";
+                }
+            }));
+            Console.WriteLine(string.Join(',', codes));
             break;
         case "quit":
             return;

@@ -24,7 +24,7 @@ internal sealed class SharedTokenBucket : RateLimiter
     private readonly LinkedList<TaskCompletionSource<RateLimitLease>> _waiters = new();
     private readonly Queue<DateTimeOffset> _permits = new();
     private readonly LocalBucket _fallback = new();
-    private readonly int _batch;
+    private readonly Func<double> _rate;
     private readonly int _queueLimit;
     private bool _pumping;
 
@@ -37,25 +37,40 @@ internal sealed class SharedTokenBucket : RateLimiter
     private long _refused;
 
     public SharedTokenBucket(SharedClient shared, double permitsPerSecond, int size, int queueLimit, TimeProvider time)
+        : this(shared, shared.Keys.Bucket, () => permitsPerSecond, size, queueLimit, time)
+    {
+    }
+
+    /// <summary>A bucket under <paramref name="key"/> whose rate is read at each lease (the learned rate, which changes).</summary>
+    public SharedTokenBucket(SharedClient shared, StackExchange.Redis.RedisKey key, Func<double> permitsPerSecond, int size, int queueLimit, TimeProvider time)
     {
         _shared = shared;
         _time = time;
-        PermitsPerSecond = permitsPerSecond;
+        Key = key;
+        _rate = permitsPerSecond;
         Size = size;
         _queueLimit = queueLimit;
-        _batch = (int)Math.Clamp(Math.Ceiling(permitsPerSecond / 10), 1, 100);
-
-        // Without a queue, a lease takes only the permits usable now, so that a refused request reserves none.
-        Horizon = queueLimit == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Max(1, 1 / permitsPerSecond));
     }
 
-    public double PermitsPerSecond { get; }
+    /// <summary>Gets, for the bucket of a learned rate, how long ago the rate was last lowered or set by a quota (the
+    /// owner rule of <see cref="LeaseScript"/>); <see langword="null"/> for a configured bucket.</summary>
+    public Func<TimeSpan>? SinceCut { get; init; }
+
+    /// <summary>Gets the Redis key of the bucket's hash.</summary>
+    public StackExchange.Redis.RedisKey Key { get; }
+
+    /// <summary>Gets the bucket's rate now: fixed for a configured bucket, the learned rate for the learned one.</summary>
+    public double PermitsPerSecond => Math.Max(_rate(), 0.001);
 
     public int Size { get; }
 
     /// <summary>Gets how far ahead a lease may reserve permits: a second, or one permit's interval if longer; none
-    /// when the queue limit is 0.</summary>
-    public TimeSpan Horizon { get; }
+    /// when the queue limit is 0 (a lease then takes only the permits usable now, so that a refused request
+    /// reserves none).</summary>
+    public TimeSpan Horizon => _queueLimit == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Max(1, 1 / PermitsPerSecond));
+
+    // A batch is at most a tenth of a second of the rate (at least 1, at most 100 permits).
+    private int Batch => (int)Math.Clamp(Math.Ceiling(PermitsPerSecond / 10), 1, 100);
 
     public override TimeSpan? IdleDuration => null;
 
@@ -229,7 +244,7 @@ internal sealed class SharedTokenBucket : RateLimiter
                     return;
                 }
 
-                wanted = _permits.Count == 0 ? Math.Min(_waiters.Count, _batch) : 0;
+                wanted = _permits.Count == 0 ? Math.Min(_waiters.Count, Batch) : 0;
                 delay = wanted == 0 ? _permits.Peek() - now : TimeSpan.Zero;
             }
 

@@ -10,9 +10,14 @@ namespace ResiliencePresets.Redis;
 /// <remarks>
 /// KEYS[1]: the bucket hash; KEYS[2]: the instances set. ARGV[1]: permits per second; ARGV[2]: the bucket's size;
 /// ARGV[3]: permits wanted; ARGV[4]: the horizon in microseconds; ARGV[5]: this instance's id; ARGV[6]: the liveness
-/// window in microseconds. Returns Redis's time, the permits granted, the tokens before the grant (as text; negative
-/// in debt) and the number of live instances. The bucket expires once it would be full again, the set after the
-/// liveness window.
+/// window in microseconds; ARGV[7], for the bucket of a learned rate only: how long ago, in microseconds, the caller's
+/// rate was last lowered (or set by a quota). Returns Redis's time, the permits granted, the tokens before the grant
+/// (as text; negative in debt), the number of live instances and the rate the bucket refilled at (as text). The bucket
+/// expires once it would be full again, the set after the liveness window.
+/// <para>A learned rate has one owner, kept in the bucket: the instance whose rate was lowered last (a decrease from
+/// any instance applies to all), or, once the owner has not leased for the liveness window, the next caller. The
+/// owner's rate, raised as its learner grows, is the bucket's; every other caller's lease refills at the smaller of
+/// its own rate and the owner's, so that an increase never takes the total past the rate of the latest decrease.</para>
 /// </remarks>
 internal static class LeaseScript
 {
@@ -22,9 +27,21 @@ internal static class LeaseScript
         local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
         local rate = tonumber(ARGV[1]) / 1000000
         local size = tonumber(ARGV[2])
-        local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+        local window = tonumber(ARGV[6])
+        local state = redis.call('HMGET', KEYS[1], 'tokens', 'at', 'owner', 'rate', 'cut', 'seen')
         local tokens = tonumber(state[1])
         local at = tonumber(state[2])
+        if ARGV[7] then
+          local cut = now - tonumber(ARGV[7])
+          local owned = tonumber(state[4])
+          local ownerCut = tonumber(state[5]) or 0
+          local seen = tonumber(state[6]) or 0
+          if owned == nil or state[3] == ARGV[5] or cut > ownerCut or seen < now - window then
+            redis.call('HSET', KEYS[1], 'owner', ARGV[5], 'rate', string.format('%.6f', rate * 1000000), 'cut', string.format('%.0f', math.max(cut, ownerCut)), 'seen', string.format('%.0f', now))
+          else
+            rate = math.min(rate, owned / 1000000)
+          end
+        end
         if tokens == nil or at == nil then
           tokens = size
         elseif now > at then
@@ -36,10 +53,9 @@ internal static class LeaseScript
         tokens = tokens - grant
         redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', string.format('%.0f', now))
         redis.call('PEXPIRE', KEYS[1], math.ceil((size - tokens) / rate / 1000) + 1000)
-        local window = tonumber(ARGV[6])
         redis.call('ZADD', KEYS[2], now, ARGV[5])
         redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
         redis.call('PEXPIRE', KEYS[2], math.ceil(window / 1000))
-        return {now, grant, tostring(before), redis.call('ZCARD', KEYS[2])}
+        return {now, grant, tostring(before), redis.call('ZCARD', KEYS[2]), string.format('%.6f', rate * 1000000)}
         """;
 }

@@ -91,6 +91,14 @@ internal sealed class SharedClient : ISharedClientState
     public RateLimiter Bucket(double permitsPerSecond, int burst, int queueLimit)
         => new SharedTokenBucket(this, permitsPerSecond, TokenBucketSettings.Options(permitsPerSecond, burst, queueLimit).TokenLimit, queueLimit, _time);
 
+    // One token, as the local learned bucket (a limiter without a burst refuses two sent together); every attempt of a
+    // throttling client waits for it, so no queue limit of its own.
+    public RateLimiter LearnedBucket(Func<double> permitsPerSecond, Func<TimeSpan> sinceCut)
+        => new SharedTokenBucket(this, _keys.Learned, permitsPerSecond, size: 1, queueLimit: int.MaxValue, _time) { SinceCut = sinceCut };
+
+    /// <summary>Gets the Redis keys of the shared key.</summary>
+    public SharedKeys Keys => _keys;
+
     /// <summary>
     /// Tells Redis of the pauses the members are under (those learned while Redis was away, or none) and learns every
     /// shared one; run on the first join and whenever Redis is usable again.
@@ -117,16 +125,17 @@ internal sealed class SharedClient : ISharedClientState
     /// <summary>Leases up to <paramref name="wanted"/> permits for <paramref name="bucket"/>; from the local fallback when Redis cannot answer in time. Never throws.</summary>
     public async ValueTask<LeaseGrant> LeaseAsync(SharedTokenBucket bucket, int wanted)
     {
-        RedisValue[] values =
-        [
-            bucket.PermitsPerSecond, bucket.Size, wanted, Microseconds(bucket.Horizon), _instance, Microseconds(Liveness),
-        ];
-        var result = await _redis.EvaluateAsync("lease", LeaseScript.Text, [_keys.Bucket, _keys.Instances], values, Timeout).ConfigureAwait(false);
-        if (result?.Resp2Type == ResultType.Array && (RedisResult[]?)result is [_, var granted, var before, var instances] &&
-            double.TryParse((string?)before, NumberStyles.Float, CultureInfo.InvariantCulture, out var tokensBefore) && double.IsFinite(tokensBefore))
+        var rate = bucket.PermitsPerSecond;
+        RedisValue[] values = bucket.SinceCut is { } sinceCut
+            ? [rate, bucket.Size, wanted, Microseconds(bucket.Horizon), _instance, Microseconds(Liveness), Microseconds(sinceCut())]
+            : [rate, bucket.Size, wanted, Microseconds(bucket.Horizon), _instance, Microseconds(Liveness)];
+        var result = await _redis.EvaluateAsync("lease", LeaseScript.Text, [bucket.Key, _keys.Instances], values, Timeout).ConfigureAwait(false);
+        if (result?.Resp2Type == ResultType.Array && (RedisResult[]?)result is [_, var granted, var before, var instances, var refilled] &&
+            double.TryParse((string?)before, NumberStyles.Float, CultureInfo.InvariantCulture, out var tokensBefore) && double.IsFinite(tokensBefore) &&
+            double.TryParse((string?)refilled, NumberStyles.Float, CultureInfo.InvariantCulture, out var sharedRate) && sharedRate > 0 && double.IsFinite(sharedRate))
         {
             Volatile.Write(ref _instances, Math.Max(1, (int)instances));
-            return new LeaseGrant(_time.GetUtcNow(), tokensBefore, Math.Clamp((int)granted, 0, wanted), bucket.PermitsPerSecond);
+            return new LeaseGrant(_time.GetUtcNow(), tokensBefore, Math.Clamp((int)granted, 0, wanted), Math.Min(rate, sharedRate));
         }
 
         return bucket.LeaseLocally(wanted, Instances);

@@ -17,6 +17,7 @@ internal sealed class SharedKeys
         var root = $"{prefix}:{{{hash}}}";
         Pause = new RedisKey(root + ":pause");
         Bucket = new RedisKey(root + ":bucket");
+        Learned = new RedisKey(root + ":learned");
         Instances = new RedisKey(root + ":instances");
         Channel = RedisChannel.Literal(root + ":notices");
         ChannelName = root + ":notices";
@@ -27,6 +28,9 @@ internal sealed class SharedKeys
 
     /// <summary>Gets the hash of the shared token bucket: its tokens and when they were counted.</summary>
     public RedisKey Bucket { get; }
+
+    /// <summary>Gets the hash of the bucket of the learned rate: its tokens and when they were counted.</summary>
+    public RedisKey Learned { get; }
 
     /// <summary>Gets the sorted set of the instances that leased from the bucket lately, scored by when.</summary>
     public RedisKey Instances { get; }

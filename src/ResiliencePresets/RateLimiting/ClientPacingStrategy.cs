@@ -138,6 +138,20 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
             }
 
             using var lease = await acquiring.ConfigureAwait(context.ContinueOnCapturedContext);
+
+            // Shared: the processes of the key together stay at the learned rate; never refused, Redis gone or not. A
+            // bucket a reload retired (the key changed) lets its request go.
+            if (learner.SharedBucket is { } shared)
+            {
+                try
+                {
+                    using var sharedLease = await shared.AcquireAsync(1, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+                }
+                catch (ObjectDisposedException)
+                {
+                }
+            }
+
             return null;
         }
         catch (OperationCanceledException e)

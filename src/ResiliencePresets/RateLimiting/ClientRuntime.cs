@@ -46,6 +46,7 @@ internal sealed class ClientRuntime : IDisposable
             }
 
             _learner!.Configure(preset.PermitsPerSecond, preset.MaxRetryAfter);
+            _learner.Share(Shared);
             return _learner;
         }
     }

@@ -1,3 +1,5 @@
+using System.Threading.RateLimiting;
+
 namespace ResiliencePresets;
 
 /// <summary>
@@ -61,12 +63,15 @@ internal sealed class RateLearner : IDisposable
     private volatile int _flags;
     private long _lastAcceptedUtcTicks = long.MinValue;
     private LearnedRateLimiter? _limiter;
+    private ISharedClientState? _shared;
+    private RateLimiter? _sharedBucket;
     private SendRate? _sent;
     private double _rate;
     private double _maxRate;
     private double _k;
     private long _curveStartUtcTicks;
     private long _lastDecreaseUtcTicks = long.MinValue;
+    private long _lastCutUtcTicks;
     private long _lastSignalUtcTicks;
     private long _quotaUntilUtcTicks;
     private double _ceiling;
@@ -100,6 +105,51 @@ internal sealed class RateLearner : IDisposable
 
     /// <summary>Gets the bucket attempts wait for; <see langword="null"/> until the first rate signal.</summary>
     public LearnedRateLimiter? Limiter => Volatile.Read(ref _limiter);
+
+    /// <summary>
+    /// Gets the bucket of the learned rate shared with other processes (<see cref="ISharedClientState.LearnedBucket"/>),
+    /// which every attempt also waits for once the local bucket let it go; <see langword="null"/> when the client does
+    /// not share or does not throttle.
+    /// </summary>
+    public RateLimiter? SharedBucket
+    {
+        get
+        {
+            if (!IsEngaged)
+            {
+                return null;
+            }
+
+            lock (_lock)
+            {
+                if (_shared is not null && _sharedBucket is null)
+                {
+                    _sharedBucket = _shared.LearnedBucket(() => Volatile.Read(ref _rate), SinceCut);
+                }
+
+                return _sharedBucket;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Shares the learned rate through <paramref name="shared"/> (none: this process alone). While shared, the send rate
+    /// a decrease starts from, and the growth cap, count every process of the key (this process's rate times
+    /// <see cref="ISharedClientState.Instances"/>), since the learned rate is the rate of all of them together.
+    /// </summary>
+    public void Share(ISharedClientState? shared)
+    {
+        RateLimiter? retired = null;
+        lock (_lock)
+        {
+            if (!ReferenceEquals(shared, _shared))
+            {
+                (_shared, retired, _sharedBucket) = (shared, _sharedBucket, null);
+            }
+        }
+
+        retired?.Dispose();
+    }
 
     /// <summary>Sets the bounds from the client's settings: the configured rate (0 for none) is the ceiling, and a
     /// quota-named rate is at least one per <paramref name="maxRetryAfter"/>.</summary>
@@ -219,10 +269,11 @@ internal sealed class RateLearner : IDisposable
             if (sentAt.UtcTicks >= _lastDecreaseUtcTicks)
             {
                 // CUBIC's multiplicative decrease, from the rate the client was actually sending at.
-                _maxRate = Math.Min(_sent!.PerSecond, _rate);
+                _maxRate = Math.Min(SentPerSecondLocked(), _rate);
                 _k = Math.Cbrt(_maxRate * (1 - Beta) / ScaleConstant);
                 _curveStartUtcTicks = now.UtcTicks;
                 _lastDecreaseUtcTicks = now.UtcTicks;
+                Volatile.Write(ref _lastCutUtcTicks, now.UtcTicks);
                 SetRateLocked(_maxRate * Beta);
             }
 
@@ -231,7 +282,21 @@ internal sealed class RateLearner : IDisposable
         }
     }
 
-    public void Dispose() => Volatile.Read(ref _limiter)?.Dispose();
+    public void Dispose()
+    {
+        Volatile.Read(ref _limiter)?.Dispose();
+        lock (_lock)
+        {
+            _sharedBucket?.Dispose();
+            _sharedBucket = null;
+        }
+    }
+
+    // How long ago the rate was last lowered or set by a quota; the shared bucket's owner rule compares it across processes.
+    private TimeSpan SinceCut() => TimeSpan.FromTicks(Math.Max(0, _timeProvider.GetUtcNow().UtcTicks - Volatile.Read(ref _lastCutUtcTicks)));
+
+    // What the client sends at: this process's measured rate, times the processes that share the learned rate.
+    private double SentPerSecondLocked() => _sent!.PerSecond * Math.Max(1, _shared?.Instances ?? 1);
 
     // A bare 503 lowers the rate once per round; at a round's end, the rate the server accepted during it is compared
     // with the round before: a limiter accepted as much at the lower rate, a failing server less. Then slowing down did
@@ -327,7 +392,7 @@ internal sealed class RateLearner : IDisposable
             var cubic = (ScaleConstant * Math.Pow(seconds - _k, 3)) + _maxRate;
             if (cubic > _rate)
             {
-                SetRateLocked(Math.Min(cubic, Math.Max(_rate, MaxMeasuredScale * _sent!.PerSecond)));
+                SetRateLocked(Math.Min(cubic, Math.Max(_rate, MaxMeasuredScale * SentPerSecondLocked())));
             }
 
             return ThrottlingChange.None;
@@ -344,6 +409,7 @@ internal sealed class RateLearner : IDisposable
 
         var rate = Math.Max(remaining / verdict.QuotaResetIn.TotalSeconds, _minQuotaRate);
         _quotaUntilUtcTicks = UtcTicks.After(now, verdict.QuotaResetIn);
+        Volatile.Write(ref _lastCutUtcTicks, now.UtcTicks);
         SetRateLocked(rate, floor: _minQuotaRate);
 
         // After the window, the curve starts at the quota's rate and probes upwards from it.

@@ -22,4 +22,16 @@ internal interface ISharedClientState
 
     /// <summary>Creates the client's view of the one token bucket all processes share, at the preset's rate.</summary>
     RateLimiter Bucket(double permitsPerSecond, int burst, int queueLimit);
+
+    /// <summary>
+    /// Creates the client's view of the one bucket of the learned rate all processes share: one token, refilled at
+    /// <paramref name="permitsPerSecond"/> as read at each lease (the learned rate of this process), so that the
+    /// processes together send at the learned rate. <paramref name="sinceCut"/> says how long ago that rate was last
+    /// lowered or set by a quota: the latest decrease of any process decides the rate of all.
+    /// </summary>
+    RateLimiter LearnedBucket(Func<double> permitsPerSecond, Func<TimeSpan> sinceCut);
+
+    /// <summary>Gets how many processes drew from a shared bucket of the key lately, as the shared store last said; 1
+    /// before it said.</summary>
+    int Instances { get; }
 }

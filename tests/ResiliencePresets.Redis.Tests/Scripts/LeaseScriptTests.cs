@@ -1,0 +1,72 @@
+using System.Globalization;
+using ResiliencePresets.Redis.Tests.TestSupport;
+using StackExchange.Redis;
+
+namespace ResiliencePresets.Redis.Tests.Scripts;
+
+/// <summary>
+/// The owner rule of a learned rate's bucket, run by a real redis-server: the latest decrease of any instance decides
+/// the rate of all, and an increase comes from the owner's learner alone.
+/// </summary>
+public sealed class LeaseScriptTests
+{
+    private const long Second = 1_000_000;
+
+    [Fact]
+    public async Task LearnedLease_AnotherInstanceWithAnOlderCut_RefillsAtTheOwnersLowerRate()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var database = (await redis.AdminAsync()).Multiplexer.GetDatabase();
+
+        Assert.Equal(10, await Lease(database, "a", rate: 10, sinceCut: 0));
+        Assert.Equal(10, await Lease(database, "b", rate: 40, sinceCut: 5 * Second));
+        Assert.Equal(4, await Lease(database, "b", rate: 4, sinceCut: 5 * Second));
+    }
+
+    [Fact]
+    public async Task LearnedLease_ANewerCut_TakesTheRate_AndTheOwnerRaisesIt()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var database = (await redis.AdminAsync()).Multiplexer.GetDatabase();
+
+        Assert.Equal(10, await Lease(database, "a", rate: 10, sinceCut: 2 * Second));
+        Assert.Equal(6, await Lease(database, "b", rate: 6, sinceCut: 0));
+        Assert.Equal(6, await Lease(database, "a", rate: 10, sinceCut: 2 * Second));
+        Assert.Equal(8, await Lease(database, "b", rate: 8, sinceCut: 0));
+    }
+
+    [Fact]
+    public async Task LearnedLease_AnOwnerSilentForTheLivenessWindow_GivesTheRateToTheNextCaller()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var database = (await redis.AdminAsync()).Multiplexer.GetDatabase();
+
+        Assert.Equal(2, await Lease(database, "a", rate: 2, sinceCut: 0, window: 1));
+        Assert.Equal(2, await Lease(database, "b", rate: 20, sinceCut: 10 * Second, window: Second));
+        Assert.Equal(20, await Lease(database, "b", rate: 20, sinceCut: 10 * Second, window: 1));
+    }
+
+    [Fact]
+    public async Task ConfiguredLease_WithoutACut_RefillsAtTheCallersRate()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var database = (await redis.AdminAsync()).Multiplexer.GetDatabase();
+
+        Assert.Equal(10, await Lease(database, "a", rate: 10, sinceCut: null));
+        Assert.Equal(40, await Lease(database, "b", rate: 40, sinceCut: null));
+    }
+
+    // One lease of one permit, with a liveness window (µs) of 10 s unless told (1 µs: any owner's last lease, a round
+    // trip ago, is older); returns the rate the bucket refilled at.
+    private static async Task<double> Lease(IDatabase database, string instance, double rate, long? sinceCut, long window = 10 * Second)
+    {
+        RedisValue[] values = [rate, 1, 1, Second, instance, window];
+        if (sinceCut is { } cut)
+        {
+            values = [.. values, cut];
+        }
+
+        var result = (RedisResult[])(await database.ScriptEvaluateAsync(LeaseScript.Text, [new RedisKey("t:{x}:learned"), new RedisKey("t:{x}:instances")], values))!;
+        return double.Parse((string)result[4]!, CultureInfo.InvariantCulture);
+    }
+}
