@@ -7,6 +7,12 @@ if (args is ["--interleaved"])
     return;
 }
 
+if (args is ["--shared"])
+{
+    await SharedStateTiming.RunAsync();
+    return;
+}
+
 if (args is ["--profile", var setup, var scenario, var seconds])
 {
     await ProfileLoop.RunAsync(setup, scenario, int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture));
