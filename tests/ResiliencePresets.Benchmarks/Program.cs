@@ -13,6 +13,12 @@ if (args is ["--shared"])
     return;
 }
 
+if (args is ["--profile-shared", var sharedScenario, var redis, var sharedSeconds])
+{
+    await SharedProfileLoop.RunAsync(sharedScenario, redis, int.Parse(sharedSeconds, System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 if (args is ["--profile", var setup, var scenario, var seconds])
 {
     await ProfileLoop.RunAsync(setup, scenario, int.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture));
