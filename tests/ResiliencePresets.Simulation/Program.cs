@@ -2,10 +2,11 @@ using ResiliencePresets.Simulation.Clients;
 using ResiliencePresets.Simulation.Report;
 using ResiliencePresets.Simulation.Scenarios;
 
-if (args.Any(a => a is not ("--quick" or "--no-doc" or "--stale-if-error")))
+if (args.Any(a => a is not ("--quick" or "--no-doc" or "--stale-if-error" or "--payments")))
 {
-    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/ResiliencePresets.Simulation [-- --quick] [--no-doc] [--stale-if-error]");
+    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/ResiliencePresets.Simulation [-- --quick] [--no-doc] [--stale-if-error | --payments]");
     Console.Error.WriteLine("  --stale-if-error  only the stale-if-error outage (docs/performance.md: its own block)");
+    Console.Error.WriteLine("  --payments        only the payments through a rate limiter that loses answers (docs/performance.md: its own block)");
     Console.Error.WriteLine("  --quick   300 requests per setup, one limiter of each kind with 60 requests, shorter timelines; docs/performance.md is left as it is");
     Console.Error.WriteLine("  --no-doc  print the results without writing docs/performance.md");
     return 2;
@@ -15,6 +16,11 @@ var quick = args.Contains("--quick");
 if (args.Contains("--stale-if-error"))
 {
     return await StaleOutageRun.RunAsync(quick, writeDocument: !quick && !args.Contains("--no-doc"));
+}
+
+if (args.Contains("--payments"))
+{
+    return await PaymentsRun.RunAsync(quick, writeDocument: !quick && !args.Contains("--no-doc"));
 }
 
 var contention = quick ? new ContentionSettings { Requests = 300 } : new ContentionSettings();
