@@ -1,13 +1,22 @@
 using ResiliencePresets.Simulation.Clients;
+using ResiliencePresets.Simulation.Instances;
 using ResiliencePresets.Simulation.Report;
 using ResiliencePresets.Simulation.Scenarios;
 
-if (args.Any(a => a is not ("--quick" or "--no-doc" or "--stale-if-error" or "--payments")))
+// One instance of the multi-instance scenario, started by the simulation itself as a process of its own.
+if (args.FirstOrDefault() == InstanceArguments.Mode)
 {
-    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/ResiliencePresets.Simulation [-- --quick] [--no-doc] [--stale-if-error | --payments]");
+    return await InstanceMode.RunAsync(args);
+}
+
+if (args.Any(a => a is not ("--quick" or "--no-doc" or "--stale-if-error" or "--payments" or "--instances")))
+{
+    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/ResiliencePresets.Simulation [-- --quick] [--no-doc] [--stale-if-error | --payments | --instances]");
     Console.Error.WriteLine("  --stale-if-error  only the stale-if-error outage (docs/performance.md: its own block)");
     Console.Error.WriteLine("  --payments        only the payments through a rate limiter that loses answers (docs/performance.md: its own block)");
-    Console.Error.WriteLine("  --quick   300 requests per setup, one limiter of each kind with 60 requests, shorter timelines; docs/performance.md is left as it is");
+    Console.Error.WriteLine("  --instances       only the multi-instance scenario: 4 processes sharing one limit, alone, configured, through Redis (its own block)");
+    Console.Error.WriteLine("  --quick   300 requests per setup, one limiter of each kind with 60 requests, shorter timelines, no multi-instance runs");
+    Console.Error.WriteLine("            (with --instances: 400 requests, one nginx variant); docs/performance.md is left as it is");
     Console.Error.WriteLine("  --no-doc  print the results without writing docs/performance.md");
     return 2;
 }
@@ -21,6 +30,11 @@ if (args.Contains("--stale-if-error"))
 if (args.Contains("--payments"))
 {
     return await PaymentsRun.RunAsync(quick, writeDocument: !quick && !args.Contains("--no-doc"));
+}
+
+if (args.Contains("--instances"))
+{
+    return await MultiInstanceRun.RunAsync(quick, writeDocument: !quick && !args.Contains("--no-doc"));
 }
 
 var contention = quick ? new ContentionSettings { Requests = 300 } : new ContentionSettings();
@@ -71,4 +85,6 @@ if (!quick && !args.Contains("--no-doc") && PerformanceDocument.Locate() is stri
     Console.WriteLine($"written to {path}");
 }
 
-return 0;
+// The multi-instance runs last, alone on the machine: each starts four processes, and completion is what it measures.
+// --quick leaves them out (--instances --quick runs a short version alone).
+return quick ? 0 : await MultiInstanceRun.RunAsync(quick: false, writeDocument: !args.Contains("--no-doc"));

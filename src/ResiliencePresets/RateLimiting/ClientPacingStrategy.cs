@@ -127,7 +127,13 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
     // learned rate, never all at once.
     private async ValueTask<Outcome<HttpResponseMessage>?> WaitForLearnedRate(RateLearner learner, ResilienceContext context)
     {
-        var limiter = learner.Limiter!;
+        // The learner engages (its flag) a moment before its bucket exists: an attempt that read the flag in between
+        // goes as it would have a moment earlier, instead of failing its request.
+        if (learner.Limiter is not { } limiter)
+        {
+            return null;
+        }
+
         var host = _state.Scopes.Learn(RequestUri(context, null), name: null).Pause;
         try
         {
