@@ -10,9 +10,12 @@ namespace ResiliencePresets.Redis;
 /// seen.
 /// </summary>
 /// <remarks>
-/// A batch is at most a tenth of a second of the rate (at least 1, at most 100 permits), and never more than the
-/// requests waiting. A leased permit not used within a second of becoming usable (its request was cancelled) is
-/// dropped, so that permits cannot pile up into a burst the bucket would not allow.
+/// A batch is at most a tenth of a second of the rate (at least 1, at most 100 permits). A lease asks for as many as
+/// wait, or for twice what the previous lease was granted when none of those went unused, so that a caller that sends
+/// one request after another (one waiter at a time) pays one round trip per batch, not per request, and a lease never
+/// asks for more than the instance has lately used. A leased permit not used within a second of becoming usable (its
+/// request was cancelled, or demand fell) is dropped, so that permits cannot pile up into a burst the bucket would not
+/// allow, and the next lease asks for as many as wait again.
 /// </remarks>
 internal sealed class SharedTokenBucket : RateLimiter
 {
@@ -35,6 +38,9 @@ internal sealed class SharedTokenBucket : RateLimiter
     private TimeSpan _retryAfter;
     private long _leased;
     private long _refused;
+
+    // Twice the previous grant while none of its permits went unused; 0 once one did.
+    private int _demand;
 
     public SharedTokenBucket(SharedClient shared, double permitsPerSecond, int size, int queueLimit, TimeProvider time)
         : this(shared, shared.Keys.Bucket, () => permitsPerSecond, size, queueLimit, time)
@@ -244,7 +250,7 @@ internal sealed class SharedTokenBucket : RateLimiter
                     return;
                 }
 
-                wanted = _permits.Count == 0 ? Math.Min(_waiters.Count, Batch) : 0;
+                wanted = _permits.Count == 0 ? Math.Min(Math.Max(_waiters.Count, _demand), Batch) : 0;
                 delay = wanted == 0 ? _permits.Peek() - now : TimeSpan.Zero;
             }
 
@@ -259,6 +265,7 @@ internal sealed class SharedTokenBucket : RateLimiter
                     }
 
                     _bucketEmptyNow = grant.Granted == 0 || grant.UsableAt(1) > grant.At;
+                    _demand = 2 * grant.Granted;
                     _retryAfter = grant.Granted == 0 ? grant.RetryAfter(Horizon) : TimeSpan.Zero;
                 }
 
@@ -303,6 +310,7 @@ internal sealed class SharedTokenBucket : RateLimiter
         while (_permits.TryPeek(out var usable) && now - usable > StaleAfter)
         {
             _permits.Dequeue();
+            _demand = 0;
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Polly;
 
@@ -11,10 +12,15 @@ namespace ResiliencePresets;
 /// <see cref="RateScopes"/>' rule: the authority's, narrowed to a limit the server named. Rate signals teach the
 /// client's <see cref="RateLearner"/>; once the client throttles, every attempt waits for the learned bucket, in its
 /// request's arrival order, and an authority's pause holds that bucket (a named limit's pause and pacing still hold the
-/// requests of that limit only).
+/// requests of that limit only). A client that shares (<see cref="ClientRuntime.Shared"/>) keeps to an authority's
+/// quota pace through the key's shared learned bucket instead of its own slots, so that the processes of an account
+/// together keep to the account's pace.
 /// </summary>
 internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMessage>
 {
+    // The slowest a shared pace refills at: one request per 1,000 s, as the learner's slowest quota rate.
+    private const double MinSharedPace = 0.001;
+
     private readonly CompiledPreset _preset;
     private readonly ClientRuntime _state;
     private readonly RateLearner? _learner;
@@ -53,6 +59,7 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         var flags = _learner?.Flags ?? 0;
         var throttling = (flags & RateLearner.EngagedFlag) != 0;
         var wait = TimeSpan.Zero;
+        RateLimiter? sharedPace = null;
         if (_state.Scopes.IsEngaged)
         {
             var (authority, limits) = _state.Scopes.For(RequestUri(context, null));
@@ -73,6 +80,12 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
                     (pause, _) = LongestPause(null, limits, now);
                     authority = null;
                 }
+                else if (authority is not null && SharedPace(authority, now) is { } bucket)
+                {
+                    // The host's pacing is the shared bucket's (below), after the pause; a named limit's stays its own.
+                    sharedPace = bucket;
+                    authority = null;
+                }
 
                 wait = HoldFor(now, pause, timeLeft, authority, limits);
             }
@@ -88,6 +101,11 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
             {
                 return Outcome.FromException<HttpResponseMessage>(e);
             }
+        }
+
+        if (sharedPace is not null && await WaitForSharedPace(sharedPace, context).ConfigureAwait(context.ContinueOnCapturedContext) is { } stopped)
+        {
+            return stopped;
         }
 
         var sentAt = DateTimeOffset.MinValue;
@@ -164,6 +182,32 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         {
             return Outcome.FromException<HttpResponseMessage>(e);
         }
+    }
+
+    // Shared, a quota's pace is the account's: while its window lasts, the processes of the key draw from one bucket at
+    // that pace (the learned rate's, which a client that throttles waits for in its place). Local with a
+    // Retry:MaxRetryAfter of 0, which honors no pace.
+    private RateLimiter? SharedPace(RateScope authority, DateTimeOffset now)
+        => _state.Shared is { } shared && authority.Pacer.Holds(now) && _preset.MaxRetryAfter > TimeSpan.Zero
+            ? authority.Pacer.SharedBucket(shared, Math.Max(1 / _preset.MaxRetryAfter.TotalSeconds, MinSharedPace), _timeProvider)
+            : null;
+
+    // Never refused, Redis gone or not; a bucket retired by a reload (the key changed) lets its request go.
+    private static async ValueTask<Outcome<HttpResponseMessage>?> WaitForSharedPace(RateLimiter bucket, ResilienceContext context)
+    {
+        try
+        {
+            using var lease = await bucket.AcquireAsync(1, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        catch (OperationCanceledException e)
+        {
+            return Outcome.FromException<HttpResponseMessage>(e);
+        }
+
+        return null;
     }
 
     private void Teach(RateLearner learner, in AttemptVerdict verdict, DateTimeOffset sentAt)

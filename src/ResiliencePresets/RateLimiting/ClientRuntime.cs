@@ -105,6 +105,10 @@ internal sealed class ClientRuntime : IDisposable
         {
             _limiter?.Retire();
             _learner?.Dispose();
+            foreach (var scope in Scopes.All)
+            {
+                scope.Pacer.Dispose();
+            }
         }
     }
 }

@@ -25,9 +25,10 @@ internal interface ISharedClientState
 
     /// <summary>
     /// Creates the client's view of the one bucket of the learned rate all processes share: one token, refilled at
-    /// <paramref name="permitsPerSecond"/> as read at each lease (the learned rate of this process), so that the
-    /// processes together send at the learned rate. <paramref name="sinceCut"/> says how long ago that rate was last
-    /// lowered or set by a quota: the latest decrease of any process decides the rate of all.
+    /// <paramref name="permitsPerSecond"/> as read at each lease (the learned rate of this process, or the pace of a
+    /// quota it read before it throttled), so that the processes together send at that rate.
+    /// <paramref name="sinceCut"/> says how long ago that rate was last lowered or set by a quota: the latest decrease
+    /// of any process decides the rate of all.
     /// </summary>
     RateLimiter LearnedBucket(Func<double> permitsPerSecond, Func<TimeSpan> sinceCut);
 

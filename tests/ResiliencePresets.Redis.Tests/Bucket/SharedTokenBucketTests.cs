@@ -71,4 +71,25 @@ public sealed class SharedTokenBucketTests
         Assert.Equal(leases, Counted() - countedBefore);
         Assert.Equal(0, a.Count("resiliencepresets.shared.fallbacks") + b.Count("resiliencepresets.shared.fallbacks"));
     }
+
+    [Fact]
+    public async Task Bucket_OneRequestAfterAnother_LeasesInBatchesThatGrowWithUse()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var api = new LimitedApi();
+
+        // 1,000 permits a second: a batch of up to 100; one request at a time is one waiter at a time.
+        await using var a = SharedHost.Start(SharedHost.Through(redis), api.Url, json: """{ "Shared": { "Timeout": "00:00:01" }, "RateLimit": { "PermitsPerSecond": 1000, "Burst": 1000 } }""");
+        await a.ConnectedAsync();
+        var before = await redis.ScriptCallsAsync();
+
+        for (var i = 0; i < 40; i++)
+        {
+            Assert.Equal("200", await a.GetAsync("/ok"));
+        }
+
+        // Leases of 1, 2, 4, 8, 16 and 32 permits: 6 round trips, not 40 (a sync the joining started may add one).
+        Assert.InRange(await redis.ScriptCallsAsync() - before, 1, 7);
+        Assert.Equal(0, a.Count("resiliencepresets.shared.fallbacks"));
+    }
 }

@@ -84,6 +84,26 @@ public sealed class TwoProcessTests
         SharedLearnedRateTests.AssertAtMostTheQuotasRate(api);
     }
 
+    [Fact]
+    public async Task TwoProcesses_NeverThrottled_SendTogetherAtTheQuotasPace()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var api = new LimitedApi();
+        await using var host = SharedHost.Start(SharedHost.Through(redis), api.Url, "a", """{ "Shared": { "Key": "one-account", "Timeout": "00:00:01" } }""");
+        await using var peer = await PeerProcess.StartAsync("--redis", redis.Configuration, "--url", api.Url, "--key", "one-account");
+        await host.ConnectedAsync();
+        Assert.Equal("200", await host.GetAsync("/quota"));
+        Assert.Equal("200", await peer.SendAsync("get /quota"));
+
+        var here = Task.WhenAll(Enumerable.Range(0, 20).Select(_ => host.GetAsync("/quota")));
+        var there = await peer.SendAsync("burst 20 /quota");
+
+        Assert.All(await here, outcome => Assert.Equal("200", outcome));
+        Assert.All(there.Split(','), outcome => Assert.Equal("200", outcome));
+        Assert.Equal(0, api.Received("/throttle"));
+        SharedLearnedRateTests.AssertAtMostTheQuotasRate(api);
+    }
+
     private static async Task Joined(RedisServer redis, SharedHost host, PeerProcess peer)
     {
         Assert.Equal("200", await host.GetAsync("/ok"));

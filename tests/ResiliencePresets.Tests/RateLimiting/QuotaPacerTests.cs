@@ -1,3 +1,6 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Time.Testing;
+
 namespace ResiliencePresets.Tests.RateLimiting;
 
 public sealed class QuotaPacerTests
@@ -78,5 +81,79 @@ public sealed class QuotaPacerTests
         Assert.Equal(TimeSpan.Zero, pacer.Reserve(late));
         Assert.Equal(DateTimeOffset.MaxValue - late, pacer.Reserve(late));
         Assert.Equal(DateTimeOffset.MaxValue - late, pacer.Reserve(late));
+    }
+
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(1.999, true)]
+    [InlineData(2, false)]
+    [InlineData(60, false)]
+    public void Holds_OnlyWhileTheQuotasWindowLasts(double secondsLater, bool holds)
+    {
+        var pacer = new QuotaPacer();
+        Assert.False(pacer.Holds(Now));
+        pacer.Observe(remaining: 40, resetIn: TimeSpan.FromSeconds(2), Now);
+
+        Assert.Equal(holds, pacer.Holds(Now.AddSeconds(secondsLater)));
+        Assert.Equal(20, pacer.PermitsPerSecond, 6);
+    }
+
+    [Fact]
+    public void SharedBucket_RefillsAtTheLatestQuotasPaceNeverBelowTheFloor_AndCountsEachQuotaReadAsACut()
+    {
+        var time = new FakeTimeProvider(Now);
+        using var pacer = new QuotaPacer();
+        var shared = new RecordingSharedState();
+        pacer.Observe(remaining: 40, resetIn: TimeSpan.FromSeconds(2), Now);
+
+        using var bucket = pacer.SharedBucket(shared, minPermitsPerSecond: 0.5, time);
+        time.Advance(TimeSpan.FromSeconds(1));
+        var (first, firstSinceCut) = (shared.Rate!(), shared.SinceCut!());
+        pacer.Observe(remaining: 1, resetIn: TimeSpan.FromSeconds(10), time.GetUtcNow());
+
+        Assert.Equal((20, TimeSpan.FromSeconds(1)), (first, firstSinceCut));
+        Assert.Equal((0.5, TimeSpan.Zero), (shared.Rate!(), shared.SinceCut!()));
+    }
+
+    [Fact]
+    public void SharedBucket_OfAnotherSharedState_RetiresTheBucketOfTheFirst()
+    {
+        var time = new FakeTimeProvider(Now);
+        using var pacer = new QuotaPacer();
+        pacer.Observe(remaining: 40, resetIn: TimeSpan.FromSeconds(2), Now);
+        var (first, second) = (new RecordingSharedState(), new RecordingSharedState());
+
+        var bucket = pacer.SharedBucket(first, 0.5, time);
+        var again = pacer.SharedBucket(first, 0.5, time);
+        var other = pacer.SharedBucket(second, 0.5, time);
+
+        Assert.Same(bucket, again);
+        Assert.NotSame(bucket, other);
+        Assert.Throws<ObjectDisposedException>(() => bucket.AttemptAcquire(1));
+        Assert.True(other.AttemptAcquire(1).IsAcquired);
+    }
+
+    // Records the rate and the cut the pacer hands to the shared learned bucket; the bucket is a local one of one token.
+    private sealed class RecordingSharedState : ISharedClientState
+    {
+        public Func<double>? Rate { get; private set; }
+
+        public Func<TimeSpan>? SinceCut { get; private set; }
+
+        public Task Ready => Task.CompletedTask;
+
+        public int Instances => 1;
+
+        public void Paused(TimeSpan wait, ClientPauseReason reason)
+        {
+        }
+
+        public RateLimiter Bucket(double permitsPerSecond, int burst, int queueLimit) => throw new NotSupportedException();
+
+        public RateLimiter LearnedBucket(Func<double> permitsPerSecond, Func<TimeSpan> sinceCut)
+        {
+            (Rate, SinceCut) = (permitsPerSecond, sinceCut);
+            return new LearnedRateLimiter(TimeProvider.System, permitsPerSecond());
+        }
     }
 }
