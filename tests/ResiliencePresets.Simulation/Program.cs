@@ -2,9 +2,14 @@ using ResiliencePresets.Simulation.Clients;
 using ResiliencePresets.Simulation.Report;
 using ResiliencePresets.Simulation.Scenarios;
 
-if (args.Any(a => a is not ("--quick" or "--no-doc" or "--stale-if-error")))
+var limiterAt = Array.IndexOf(args, "--limiter");
+var only = limiterAt >= 0 && limiterAt + 1 < args.Length ? args[limiterAt + 1] : null;
+if (args.Where((a, i) => limiterAt < 0 || (i != limiterAt && i != limiterAt + 1)).Any(a => a is not ("--quick" or "--no-doc" or "--stale-if-error" or "--trace"))
+    || (limiterAt >= 0 && only is null))
 {
-    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/ResiliencePresets.Simulation [-- --quick] [--no-doc] [--stale-if-error]");
+    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/ResiliencePresets.Simulation [-- --quick] [--no-doc] [--stale-if-error] [--limiter NAME [--trace]]");
+    Console.Error.WriteLine("  --limiter NAME  only the limiter servers whose name contains NAME (\"fixed window\", \"nginx\", \"classic\", …); prints only");
+    Console.Error.WriteLine("  --trace   with --limiter: ReadOnlyApi's learned rate, pause and wire, quarter second by quarter second");
     Console.Error.WriteLine("  --stale-if-error  only the stale-if-error outage (docs/performance.md: its own block)");
     Console.Error.WriteLine("  --quick   300 requests per setup, one limiter of each kind with 60 requests, shorter timelines; docs/performance.md is left as it is");
     Console.Error.WriteLine("  --no-doc  print the results without writing docs/performance.md");
@@ -15,6 +20,16 @@ var quick = args.Contains("--quick");
 if (args.Contains("--stale-if-error"))
 {
     return await StaleOutageRun.RunAsync(quick, writeDocument: !quick && !args.Contains("--no-doc"));
+}
+
+if (only is not null)
+{
+    using var limiterCounters = new PresetCounters();
+    var results = await new LimiterPlan(quick, only, args.Contains("--trace")).RunAsync(limiterCounters);
+    var tables = new System.Text.StringBuilder();
+    LimiterTables.Write(tables, results);
+    Console.WriteLine(tables);
+    return 0;
 }
 
 var contention = quick ? new ContentionSettings { Requests = 300 } : new ContentionSettings();

@@ -35,6 +35,12 @@ internal sealed class RateLearner : IDisposable
     public const double ScaleConstant = 0.4;
     public const double MaxMeasuredScale = 2;
 
+    /// <summary>The share of what the server admitted in the last second a gentle decrease sets the rate to.</summary>
+    public const double AdmittedShare = 0.95;
+
+    /// <summary>The fewest answers in the last second that make it a measure of the server's limit.</summary>
+    public const int MinAdmitted = 4;
+
     /// <summary>The flag in <see cref="Flags"/> set while the client throttles.</summary>
     public const int EngagedFlag = 1;
 
@@ -47,6 +53,12 @@ internal sealed class RateLearner : IDisposable
     private ISharedClientState? _shared;
     private RateLimiter? _sharedBucket;
     private SendRate? _sent;
+    private AdmittedRate? _admitted;
+    private long _engagedUtcTicks;
+    private long _pauseEndUtcTicks = long.MinValue;
+    private int _answeredSinceCut;
+    private int _refusedSinceCut;
+    private TimeSpan _maxRetryAfter = TimeSpan.FromSeconds(30);
     private double _rate;
     private double _maxRate;
     private double _k;
@@ -133,6 +145,7 @@ internal sealed class RateLearner : IDisposable
         lock (_lock)
         {
             _ceiling = ceiling;
+            _maxRetryAfter = maxRetryAfter;
             _minQuotaRate = maxRetryAfter > TimeSpan.Zero ? Math.Max(1 / maxRetryAfter.TotalSeconds, 0.001) : MinRate;
             if (IsEngaged && _ceiling > 0 && _rate > _ceiling)
             {
@@ -179,7 +192,7 @@ internal sealed class RateLearner : IDisposable
 
         if (!signal)
         {
-            return verdict.IsResponse && !verdict.Rule.IsRetry ? Accepted(verdict) : ThrottlingChange.None;
+            return verdict.IsResponse && !verdict.Rule.IsRetry ? Accepted(verdict, sentAt) : ThrottlingChange.None;
         }
 
         var now = verdict.ReadAt != default ? verdict.ReadAt : _timeProvider.GetUtcNow();
@@ -191,6 +204,8 @@ internal sealed class RateLearner : IDisposable
             {
                 var start = Math.Max(estimate(), MinRate);
                 _sent = new SendRate(start, now);
+                _admitted = new AdmittedRate();
+                (_engagedUtcTicks, _pauseEndUtcTicks, _answeredSinceCut, _refusedSinceCut) = (now.UtcTicks, long.MinValue, 0, 0);
                 _rate = _ceiling > 0 ? Math.Min(start, _ceiling) : start;
                 _lastDecreaseUtcTicks = long.MinValue;
                 _quotaUntilUtcTicks = 0;
@@ -198,16 +213,18 @@ internal sealed class RateLearner : IDisposable
                 change = ThrottlingChange.Started;
             }
 
-            if (sentAt.UtcTicks >= _lastDecreaseUtcTicks)
+            var fresh = sentAt.UtcTicks >= _lastDecreaseUtcTicks;
+            if (fresh)
             {
-                // CUBIC's multiplicative decrease, from the rate the client was actually sending at.
-                _maxRate = Math.Min(SentPerSecondLocked(), _rate);
-                _k = Math.Cbrt(_maxRate * (1 - Beta) / ScaleConstant);
-                _curveStartUtcTicks = now.UtcTicks;
-                _lastDecreaseUtcTicks = now.UtcTicks;
-                Volatile.Write(ref _lastCutUtcTicks, now.UtcTicks);
-                SetRateLocked(_maxRate * Beta);
+                _refusedSinceCut++;
             }
+
+            if (fresh)
+            {
+                DecreaseLocked(now);
+            }
+
+            PausedLocked(verdict, now);
 
             LearnQuotaLocked(verdict, now);
             return change;
@@ -230,7 +247,67 @@ internal sealed class RateLearner : IDisposable
     // What the client sends at: this process's measured rate, times the processes that share the learned rate.
     private double SentPerSecondLocked() => _sent!.PerSecond * Math.Max(1, _shared?.Instances ?? 1);
 
-    private ThrottlingChange Accepted(in AttemptVerdict verdict)
+    // What the server admitted in the last second, when that second says something about its limit: the client
+    // throttled and was not paused throughout it, and got enough answers; otherwise null.
+    private double? AdmittedPerSecondLocked(DateTimeOffset now)
+    {
+        var since = Math.Max(_engagedUtcTicks, _pauseEndUtcTicks);
+        if (since == long.MinValue || now.UtcTicks - since < TimeSpan.TicksPerSecond)
+        {
+            return null;
+        }
+
+        var admitted = _admitted!.LastSecond(now);
+        return admitted >= MinAdmitted ? admitted * (double)Math.Max(1, _shared?.Instances ?? 1) : null;
+    }
+
+    // A rate signal of an attempt sent after the last decrease lowers the rate once. When the last second measured the
+    // server's limit and most answers since the last decrease were admitted, the client was just over the limit: the
+    // rate goes to a little under what the server admitted (a 5 % cut, not 30 %). Otherwise (the first signal, a
+    // second with a pause in it, or a quarter or more of the answers refused: the limit fell) CUBIC's multiplicative
+    // decrease, from the rate the client was actually sending at, as the AWS SDKs do. The curve's timing is CUBIC's in
+    // both cases, so it comes back to the rate that met the limit in the same few seconds.
+    private void DecreaseLocked(DateTimeOffset now)
+    {
+        var heavy = _refusedSinceCut * 4 >= _answeredSinceCut + _refusedSinceCut;
+        double rate;
+        if (!heavy && AdmittedPerSecondLocked(now) is { } admitted)
+        {
+            _maxRate = Math.Min(_rate, admitted);
+            rate = _maxRate * AdmittedShare;
+        }
+        else
+        {
+            _maxRate = Math.Min(SentPerSecondLocked(), _rate);
+            rate = _maxRate * Beta;
+        }
+
+        _k = Math.Cbrt(_maxRate * (1 - Beta) / ScaleConstant);
+        _curveStartUtcTicks = now.UtcTicks;
+        _lastDecreaseUtcTicks = now.UtcTicks;
+        (_answeredSinceCut, _refusedSinceCut) = (0, 0);
+        Volatile.Write(ref _lastCutUtcTicks, now.UtcTicks);
+        SetRateLocked(rate);
+    }
+
+    // A signal that pauses the client (a server wait, a spent quota) holds it until then: that time is neither send
+    // time nor a measure of what the server admits.
+    private void PausedLocked(in AttemptVerdict verdict, DateTimeOffset now)
+    {
+        var wait = ServerWaitRule.PausesClient(verdict)
+            ? verdict.ServerWait!.Value.Delay
+            : verdict is { QuotaRemaining: 0 } && verdict.QuotaResetIn > TimeSpan.Zero ? verdict.QuotaResetIn : TimeSpan.Zero;
+        if (wait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var until = now + (wait < _maxRetryAfter ? wait : _maxRetryAfter) + ServerWaitSpread.Padding;
+        _pauseEndUtcTicks = Math.Max(_pauseEndUtcTicks, until.UtcTicks);
+        _sent!.Paused(now, until);
+    }
+
+    private ThrottlingChange Accepted(in AttemptVerdict verdict, DateTimeOffset sentAt)
     {
         var flags = _flags;
         if (flags == 0)
@@ -250,6 +327,12 @@ internal sealed class RateLearner : IDisposable
             {
                 _flags &= ~EngagedFlag;
                 return ThrottlingChange.Stopped;
+            }
+
+            _admitted!.Record(now);
+            if (sentAt.UtcTicks >= _lastDecreaseUtcTicks)
+            {
+                _answeredSinceCut++;
             }
 
             if (LearnQuotaLocked(verdict, now) || now.UtcTicks < _quotaUntilUtcTicks)
