@@ -8,7 +8,7 @@ if (args.Where((a, i) => limiterAt < 0 || (i != limiterAt && i != limiterAt + 1)
     || (limiterAt >= 0 && only is null))
 {
     Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/ResiliencePresets.Simulation [-- --quick] [--no-doc] [--stale-if-error] [--limiter NAME [--trace]]");
-    Console.Error.WriteLine("  --limiter NAME  only the limiter servers whose name contains NAME (\"fixed window\", \"nginx\", \"classic\", …); prints only");
+    Console.Error.WriteLine("  --limiter NAME  only the limiter servers whose name contains NAME, or one of NAME|NAME… (\"fixed window\", \"nginx\", \"classic\", …); prints only");
     Console.Error.WriteLine("  --trace   with --limiter: ReadOnlyApi's learned rate, pause and wire, quarter second by quarter second");
     Console.Error.WriteLine("  --stale-if-error  only the stale-if-error outage (docs/performance.md: its own block)");
     Console.Error.WriteLine("  --quick   300 requests per setup, one limiter of each kind with 60 requests, shorter timelines; docs/performance.md is left as it is");

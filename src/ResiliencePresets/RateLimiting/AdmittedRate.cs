@@ -1,46 +1,63 @@
 namespace ResiliencePresets;
 
 /// <summary>
-/// What the server admitted in the last second: the client's answers that were not rate signals, counted in ten
-/// buckets of 100 ms by when they came. While a client sends at or above its server's limit this is the limit itself,
-/// which is what a decrease should start from; it is read only when the client could send throughout that second
-/// (throttling, and not paused), since a pause in it would make the server look slower than it is. Not thread-safe:
-/// its owner holds a lock.
+/// What the server admitted and refused lately: the client's answers, counted in 100 ms buckets over the last two
+/// seconds. A server admits at most about its limit over any span (more only by its burst, or by a window boundary
+/// inside the span), so while the client sends well over it (many refusals in the span) this is the limit, not the
+/// rate the client sent at. Not thread-safe: its owner holds a lock.
 /// </summary>
 internal sealed class AdmittedRate
 {
-    private const int Buckets = 10;
-    private static readonly long BucketTicks = TimeSpan.TicksPerSecond / Buckets;
+    /// <summary>The shortest span that says anything: shorter, one burst decides it.</summary>
+    public static readonly TimeSpan MinSpan = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The fewest admissions that say anything.</summary>
+    public const int MinCount = 4;
+
+    private const int Buckets = 20;
+    private static readonly long BucketTicks = TimeSpan.TicksPerSecond / 10;
 
     private readonly int[] _counts = new int[Buckets];
+    private readonly int[] _refused = new int[Buckets];
     private readonly long[] _epochs = new long[Buckets];
 
-    /// <summary>Counts an answer that came at <paramref name="now"/>.</summary>
-    public void Record(DateTimeOffset now)
+    /// <summary>Counts an answer that came at <paramref name="now"/>: admitted, or a rate signal.</summary>
+    public void Record(DateTimeOffset now, bool admitted = true)
     {
         var epoch = now.UtcTicks / BucketTicks;
         var i = (int)(epoch % Buckets);
         if (_epochs[i] != epoch)
         {
-            (_epochs[i], _counts[i]) = (epoch, 0);
+            (_epochs[i], _counts[i], _refused[i]) = (epoch, 0, 0);
         }
 
-        _counts[i]++;
+        if (admitted)
+        {
+            _counts[i]++;
+        }
+        else
+        {
+            _refused[i]++;
+        }
     }
 
-    /// <summary>Returns the answers of the second before <paramref name="now"/> (the current bucket and the nine before it).</summary>
-    public int LastSecond(DateTimeOffset now)
+    /// <summary>
+    /// Returns the answers admitted and refused from <paramref name="since"/> (at most two seconds back) to
+    /// <paramref name="now"/>, in whole buckets, and that span.
+    /// </summary>
+    public (int Admitted, int Refused, TimeSpan Span) Since(DateTimeOffset since, DateTimeOffset now)
     {
-        var epoch = now.UtcTicks / BucketTicks;
-        var total = 0;
+        var last = now.UtcTicks / BucketTicks;
+        var first = Math.Min(last, Math.Max(since.UtcTicks / BucketTicks, last - Buckets + 1));
+        var (admitted, refused) = (0, 0);
         for (var i = 0; i < Buckets; i++)
         {
-            if (_epochs[i] > epoch - Buckets && _epochs[i] <= epoch)
+            if (_epochs[i] >= first && _epochs[i] <= last)
             {
-                total += _counts[i];
+                (admitted, refused) = (admitted + _counts[i], refused + _refused[i]);
             }
         }
 
-        return total;
+        return (admitted, refused, TimeSpan.FromTicks((last - first + 1) * BucketTicks));
     }
 }

@@ -1,7 +1,7 @@
 namespace ResiliencePresets;
 
 /// <summary>
-/// The rate at which a client sends its attempts while it may send, counted in half-second buckets and smoothed across
+/// The rate at which a client sends its attempts while it may send, counted in half-second buckets of send time and smoothed across
 /// them (each new bucket weighs 0.8), so that one quiet or busy half-second moves it but does not decide it. Time the
 /// client was paused by its server (<see cref="Paused"/>) does not count: a client that sent 20 a second, was told to
 /// wait a second and then sent 20 a second again sent at 20 a second, not at 10, so that a decrease after a pause
@@ -13,7 +13,7 @@ internal sealed class SendRate
     private const double Smoothing = 0.8;
     private static readonly long BucketTicks = TimeSpan.TicksPerSecond / 2;
 
-    private long _bucket;
+    private long _bucketStart;
     private int _count;
     private long _pausedTicks;
     private long _pauseFromUtcTicks;
@@ -24,7 +24,7 @@ internal sealed class SendRate
     public SendRate(double initial, DateTimeOffset now)
     {
         PerSecond = initial;
-        _bucket = now.UtcTicks / BucketTicks;
+        _bucketStart = now.UtcTicks;
     }
 
     /// <summary>Gets the smoothed rate, per second.</summary>
@@ -33,12 +33,14 @@ internal sealed class SendRate
     /// <summary>Counts one attempt sent at <paramref name="now"/>.</summary>
     public void Record(DateTimeOffset now)
     {
-        var bucket = Math.Max(_bucket, SendingTicks(now.UtcTicks) / BucketTicks);
-        if (bucket > _bucket)
+        // A bucket is half a second of send time from its first moment, so a pause in the middle of one does not
+        // shorten the next.
+        var sending = SendingTicks(now.UtcTicks);
+        if (sending - _bucketStart >= BucketTicks)
         {
-            var seconds = (double)(bucket - _bucket) * BucketTicks / TimeSpan.TicksPerSecond;
+            var seconds = (double)(sending - _bucketStart) / TimeSpan.TicksPerSecond;
             PerSecond = (Smoothing * (_count / seconds)) + ((1 - Smoothing) * PerSecond);
-            (_bucket, _count) = (bucket, 0);
+            (_bucketStart, _count) = (sending, 0);
         }
 
         _count++;

@@ -48,7 +48,7 @@ public sealed record LimiterPlan(bool Quick, string? Only = null, bool Trace = f
     public async Task<IReadOnlyList<LimiterResult>> RunAsync(PresetCounters counters)
     {
         var setups = ContentionSetups.All(Rate).Count;
-        bool Chosen(string name) => Only is null || name.Contains(Only, StringComparison.OrdinalIgnoreCase);
+        bool Chosen(string name) => Only is null || Only.Split('|').Any(o => name.Contains(o, StringComparison.OrdinalIgnoreCase));
         await using var backend = await UnlimitedBackend.StartAsync();
         await using var nginx = await NginxProxy.StartAsync(LimiterServers.NginxLocations(NginxVariants, Rate, setups), backend.Port);
         var nginxRuns = LimiterServers.OnNginx(nginx, NginxVariants, Rate, setups).Select(s => (s, RealLimiters)).Where(r => Chosen(r.s.Name));
