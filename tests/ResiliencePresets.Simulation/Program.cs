@@ -9,9 +9,14 @@ if (args.FirstOrDefault() == InstanceArguments.Mode)
     return await InstanceMode.RunAsync(args);
 }
 
-if (args.Any(a => a is not ("--quick" or "--no-doc" or "--stale-if-error" or "--payments" or "--instances")))
+var limiterAt = Array.IndexOf(args, "--limiter");
+var only = limiterAt >= 0 && limiterAt + 1 < args.Length ? args[limiterAt + 1] : null;
+if (args.Where((a, i) => limiterAt < 0 || (i != limiterAt && i != limiterAt + 1)).Any(a => a is not ("--quick" or "--no-doc" or "--stale-if-error" or "--payments" or "--instances" or "--trace"))
+    || (limiterAt >= 0 && only is null))
 {
-    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/ResiliencePresets.Simulation [-- --quick] [--no-doc] [--stale-if-error | --payments | --instances]");
+    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/ResiliencePresets.Simulation [-- --quick] [--no-doc] [--stale-if-error | --payments | --instances | --limiter NAME [--trace]]");
+    Console.Error.WriteLine("  --limiter NAME  only the limiter servers whose name contains NAME, or one of NAME|NAME… (\"fixed window\", \"nginx\", \"classic\", …); prints only");
+    Console.Error.WriteLine("  --trace   with --limiter: ReadOnlyApi's learned rate, pause and wire, quarter second by quarter second");
     Console.Error.WriteLine("  --stale-if-error  only the stale-if-error outage (docs/performance.md: its own block)");
     Console.Error.WriteLine("  --payments        only the payments through a rate limiter that loses answers (docs/performance.md: its own block)");
     Console.Error.WriteLine("  --instances       only the multi-instance scenario: 4 processes sharing one limit, alone, configured, through Redis (its own block)");
@@ -35,6 +40,16 @@ if (args.Contains("--payments"))
 if (args.Contains("--instances"))
 {
     return await MultiInstanceRun.RunAsync(quick, writeDocument: !quick && !args.Contains("--no-doc"));
+}
+
+if (only is not null)
+{
+    using var limiterCounters = new PresetCounters();
+    var results = await new LimiterPlan(quick, only, args.Contains("--trace")).RunAsync(limiterCounters);
+    var tables = new System.Text.StringBuilder();
+    LimiterTables.Write(tables, results);
+    Console.WriteLine(tables);
+    return 0;
 }
 
 var contention = quick ? new ContentionSettings { Requests = 300 } : new ContentionSettings();
