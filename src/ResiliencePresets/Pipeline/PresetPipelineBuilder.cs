@@ -30,6 +30,7 @@ internal static class PresetPipelineBuilder
     {
         var (client, timeProvider, logger, metrics, random, onPipelineDisposed, _, staleResponses, sharing) = runtime;
         client.Shared = sharing?.Join(preset, client);
+        client.TotalTimeout = preset.TotalTimeout;
         var budget = client.Budget(preset, timeProvider);
         var learner = client.LearnerFor(preset, timeProvider);
         Func<DateTimeOffset> clock = timeProvider.GetUtcNow;
