@@ -94,7 +94,7 @@ internal static class PresetPipelineBuilder
                 MinimumThroughput = preset.MinimumThroughput,
                 SamplingDuration = preset.SamplingDuration,
                 BreakDuration = preset.BreakDuration,
-                ShouldHandle = args => new ValueTask<bool>(BreakerFailure.IsFailure(RequestState.Of(args.Context).VerdictOf(args.Outcome, inspector), learner, clock)),
+                ShouldHandle = args => new ValueTask<bool>(BreakerFailure.IsFailure(RequestState.Of(args.Context).VerdictOf(args.Outcome, inspector))),
                 OnOpened = args =>
                 {
                     breaker.Opened(timeProvider.GetUtcNow() + args.BreakDuration);

@@ -133,7 +133,7 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         if (outcome.Result is HttpResponseMessage response)
         {
             ref readonly var verdict = ref RequestState.Of(context).VerdictOf(outcome, _inspector);
-            if (_learner is not null && (flags != 0 || RateSignal.Of(verdict) != RateSignalKind.None))
+            if (_learner is not null && (flags != 0 || RateSignal.IsRateSignal(verdict)))
             {
                 Teach(_learner, verdict, sentAt);
             }

@@ -38,30 +38,11 @@ internal sealed class RateLearner : IDisposable
     /// <summary>The flag in <see cref="Flags"/> set while the client throttles.</summary>
     public const int EngagedFlag = 1;
 
-    /// <summary>The flag in <see cref="Flags"/> set once a bare 503 was seen: successes are then timestamped.</summary>
-    public const int WatchingFlag = 2;
-
-    /// <summary>How recently the server must have answered another attempt normally for a bare 503 to be a rate signal:
-    /// one interval at the floor rate.</summary>
-    public static readonly TimeSpan AcceptanceWindow = TimeSpan.FromSeconds(1 / MinRate);
-
     public static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(60);
-
-    /// <summary>How long the client keeps a rate lowered for a bare 503 before it may lower it again: long enough to
-    /// count what the lower rate is accepted at.</summary>
-    public static readonly TimeSpan Bare503Round = TimeSpan.FromSeconds(1);
-
-    /// <summary>A slowdown for bare 503s that cost this share of the accepted rate or more did not help (see
-    /// <see cref="RateSignal"/>): a limiter accepts the same rate however fast it is asked, a failing server accepts
-    /// a share of what it is sent. Midway between 1 (a limiter) and <see cref="Beta"/> (a share).</summary>
-    public const double HelpedShare = (1 + Beta) / 2;
-
-    private const int MinAcceptedToJudge = 10;
 
     private readonly object _lock = new();
     private readonly TimeProvider _timeProvider;
     private volatile int _flags;
-    private long _lastAcceptedUtcTicks = long.MinValue;
     private LearnedRateLimiter? _limiter;
     private ISharedClientState? _shared;
     private RateLimiter? _sharedBucket;
@@ -76,16 +57,10 @@ internal sealed class RateLearner : IDisposable
     private long _quotaUntilUtcTicks;
     private double _ceiling;
     private double _minQuotaRate = MinRate;
-    private long _accepted;
-    private long _roundStartUtcTicks;
-    private long _roundStartAccepted;
-    private double _previousAcceptedRate = double.NaN;
-    private double _rateBeforeBare503 = double.NaN;
-    private long _unhelpedUntilUtcTicks;
 
     public RateLearner(TimeProvider timeProvider) => _timeProvider = timeProvider;
 
-    /// <summary>Gets <see cref="EngagedFlag"/> and <see cref="WatchingFlag"/>: 0 for a client that never met a rate signal.</summary>
+    /// <summary>Gets <see cref="EngagedFlag"/>: 0 for a client that does not throttle.</summary>
     public int Flags => _flags;
 
     /// <summary>Gets a value indicating whether every attempt of the client waits for the learned rate.</summary>
@@ -175,23 +150,6 @@ internal sealed class RateLearner : IDisposable
         }
     }
 
-    /// <summary>Returns whether a bare 503 at <paramref name="now"/> is a rate signal (see <see cref="RateSignal"/>):
-    /// the server answered another attempt normally within <see cref="AcceptanceWindow"/>, slowing down for bare 503s
-    /// did not prove useless within the last <see cref="QuietPeriod"/>, and the learned rate is above its floor.</summary>
-    public bool TakesBare503AsRateSignal(DateTimeOffset now)
-    {
-        var accepted = Volatile.Read(ref _lastAcceptedUtcTicks);
-        if (accepted == long.MinValue || now.UtcTicks - accepted > AcceptanceWindow.Ticks)
-        {
-            return false;
-        }
-
-        lock (_lock)
-        {
-            return now.UtcTicks >= _unhelpedUntilUtcTicks && (!IsEngaged || _rate > MinRate);
-        }
-    }
-
     /// <summary>Counts an attempt that got its permit at <paramref name="now"/> and returns that moment.</summary>
     public DateTimeOffset Sent(DateTimeOffset now)
     {
@@ -211,36 +169,20 @@ internal sealed class RateLearner : IDisposable
     /// <returns>Whether the client started or stopped throttling.</returns>
     public ThrottlingChange Observe(in AttemptVerdict verdict, DateTimeOffset sentAt, Func<double> estimate)
     {
-        var kind = RateSignal.Of(verdict);
-        if (kind != RateSignalKind.None && verdict.Scope is not null)
+        var signal = RateSignal.IsRateSignal(verdict);
+        if (signal && verdict.Scope is not null)
         {
             // A limit the server named (GitHub's search limit) pauses and paces its own scope; the client's rate is
             // the client's, so one exhausted resource does not slow the others.
             return ThrottlingChange.None;
         }
 
-        if (kind == RateSignalKind.None)
+        if (!signal)
         {
             return verdict.IsResponse && !verdict.Rule.IsRetry ? Accepted(verdict) : ThrottlingChange.None;
         }
 
         var now = verdict.ReadAt != default ? verdict.ReadAt : _timeProvider.GetUtcNow();
-        if (kind == RateSignalKind.Bare503)
-        {
-            if ((_flags & WatchingFlag) == 0)
-            {
-                lock (_lock)
-                {
-                    _flags |= WatchingFlag;
-                }
-            }
-
-            if (!TakesBare503AsRateSignal(now))
-            {
-                return ThrottlingChange.None;
-            }
-        }
-
         lock (_lock)
         {
             _lastSignalUtcTicks = now.UtcTicks;
@@ -254,16 +196,6 @@ internal sealed class RateLearner : IDisposable
                 _quotaUntilUtcTicks = 0;
                 _flags |= EngagedFlag;
                 change = ThrottlingChange.Started;
-            }
-
-            if (kind == RateSignalKind.Bare503 && !Bare503MayLowerLocked(now, ref change))
-            {
-                return change;
-            }
-
-            if (kind == RateSignalKind.Limited)
-            {
-                _previousAcceptedRate = double.NaN;
             }
 
             if (sentAt.UtcTicks >= _lastDecreaseUtcTicks)
@@ -298,57 +230,6 @@ internal sealed class RateLearner : IDisposable
     // What the client sends at: this process's measured rate, times the processes that share the learned rate.
     private double SentPerSecondLocked() => _sent!.PerSecond * Math.Max(1, _shared?.Instances ?? 1);
 
-    // A bare 503 lowers the rate once per round; at a round's end, the rate the server accepted during it is compared
-    // with the round before: a limiter accepted as much at the lower rate, a failing server less. Then slowing down did
-    // not help: the rate goes back to what it was before the bare 503s, and they are failures for a quiet period.
-    private bool Bare503MayLowerLocked(DateTimeOffset now, ref ThrottlingChange change)
-    {
-        if (change == ThrottlingChange.Started || !double.IsNaN(_previousAcceptedRate) && now.UtcTicks - _roundStartUtcTicks > 10 * Bare503Round.Ticks)
-        {
-            (_previousAcceptedRate, _rateBeforeBare503) = (double.NaN, change == ThrottlingChange.Started ? double.NaN : _rate);
-        }
-        else if (double.IsNaN(_previousAcceptedRate) && double.IsNaN(_rateBeforeBare503))
-        {
-            _rateBeforeBare503 = _rate;
-        }
-
-        var accepted = Interlocked.Read(ref _accepted);
-        if (!double.IsNaN(_previousAcceptedRate) || _roundStartUtcTicks != 0)
-        {
-            var elapsed = now.UtcTicks - _roundStartUtcTicks;
-            if (elapsed < Bare503Round.Ticks && change != ThrottlingChange.Started)
-            {
-                return false;
-            }
-
-            var acceptedRate = (accepted - _roundStartAccepted) * (double)TimeSpan.TicksPerSecond / Math.Max(1, elapsed);
-            if (!double.IsNaN(_previousAcceptedRate) && accepted - _roundStartAccepted + (_previousAcceptedRate * Bare503Round.TotalSeconds) >= MinAcceptedToJudge &&
-                acceptedRate < HelpedShare * _previousAcceptedRate)
-            {
-                _unhelpedUntilUtcTicks = UtcTicks.After(now, QuietPeriod);
-                _previousAcceptedRate = double.NaN;
-                _roundStartUtcTicks = 0;
-                if (double.IsNaN(_rateBeforeBare503))
-                {
-                    _flags &= ~EngagedFlag;
-                    change = change == ThrottlingChange.Started ? ThrottlingChange.None : ThrottlingChange.Stopped;
-                }
-                else
-                {
-                    SetRateLocked(_rateBeforeBare503);
-                }
-
-                _rateBeforeBare503 = double.NaN;
-                return false;
-            }
-
-            _previousAcceptedRate = acceptedRate;
-        }
-
-        (_roundStartUtcTicks, _roundStartAccepted) = (now.UtcTicks, accepted);
-        return true;
-    }
-
     private ThrottlingChange Accepted(in AttemptVerdict verdict)
     {
         var flags = _flags;
@@ -358,17 +239,6 @@ internal sealed class RateLearner : IDisposable
         }
 
         var now = verdict.ReadAt != default ? verdict.ReadAt : _timeProvider.GetUtcNow();
-        if ((flags & WatchingFlag) != 0)
-        {
-            Volatile.Write(ref _lastAcceptedUtcTicks, now.UtcTicks);
-            Interlocked.Increment(ref _accepted);
-        }
-
-        if ((flags & EngagedFlag) == 0)
-        {
-            return ThrottlingChange.None;
-        }
-
         lock (_lock)
         {
             if (!IsEngaged)
