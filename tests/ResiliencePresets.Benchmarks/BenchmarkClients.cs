@@ -45,9 +45,9 @@ internal sealed class BenchmarkClients : IDisposable
             });
         }
 
-        // The same preset with HttpClient.Timeout turned off by the caller, as the twins have it: what bounding a
-        // buffered body by TotalTimeout costs (a timer and a linked cancellation source per request; the standard
-        // handler sets its client's HttpClient.Timeout to infinite, as the twins do).
+        // The same preset with HttpClient.Timeout set to infinite by the caller: a caller's timeout bounds the body
+        // instead of the preset, so this client has no body bound at all, as the twins and the standard handler
+        // (whose client's HttpClient.Timeout is infinite) have none. The difference to the preset is what the bound costs.
         Add(services, WithoutClientTimeout, script).AddResiliencePreset(ResiliencePresetNames.ReadOnlyApi, options =>
         {
             options.Retry.BaseDelay = TimeSpan.Zero;

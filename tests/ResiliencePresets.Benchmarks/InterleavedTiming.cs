@@ -7,19 +7,27 @@ namespace ResiliencePresets.Benchmarks;
 /// <summary>
 /// A cross-check for machines shared with other work: sends through every setup in turn, in short rounds, so that a
 /// burst of outside load hits all setups alike, and prints each setup's 25th-percentile and median time per request
-/// and its ratios to the standard handler and the Polly twin.
+/// and its ratios to the standard handler and the Polly twin, and the bytes it allocates per request (all threads, so
+/// read the figure to tens of bytes): <c>--interleaved [200] [503] [429]</c>, every scenario
+/// when none is named.
 /// </summary>
 internal static class InterleavedTiming
 {
     private const int Rounds = 60;
     private const int RequestsPerRound = 5000;
 
-    public static async Task RunAsync()
+    public static async Task RunAsync(IReadOnlyCollection<string> scenarios)
     {
-        Console.WriteLine("| Scenario | Setup | p25 (ns) | median (ns) | p25 / standard | p25 / twin |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|");
         HttpStatusCode?[] firstStatuses = [null, HttpStatusCode.ServiceUnavailable, HttpStatusCode.TooManyRequests];
-        foreach (var first in firstStatuses)
+        var selected = firstStatuses.Where(first => scenarios.Count == 0 || scenarios.Contains(first is { } code ? ((int)code).ToString(CultureInfo.InvariantCulture) : "200")).ToList();
+        if (selected.Count == 0)
+        {
+            throw new ArgumentException($"The scenarios are '{string.Join(' ', scenarios)}'; each must be 200, 503 or 429.", nameof(scenarios));
+        }
+
+        Console.WriteLine("| Scenario | Setup | p25 (ns) | median (ns) | p25 / standard | p25 / twin | allocated (B) | allocated / standard |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var first in selected)
         {
             await RunScenarioAsync(first);
         }
@@ -38,7 +46,7 @@ internal static class InterleavedTiming
 
         names.Add(BenchmarkClients.WithoutClientTimeout);
 
-        var setups = names.Select(name => (Name: name, Client: clients.Create(name), Times: new List<double>())).ToList();
+        var setups = names.Select(name => (Name: name, Client: clients.Create(name), Times: new List<double>(), Bytes: new List<double>())).ToList();
         for (var warmup = 0; warmup < RequestsPerRound; warmup++)
         {
             foreach (var setup in setups)
@@ -51,6 +59,7 @@ internal static class InterleavedTiming
         {
             foreach (var setup in setups)
             {
+                var allocated = GC.GetTotalAllocatedBytes(precise: false);
                 var watch = Stopwatch.StartNew();
                 for (var i = 0; i < RequestsPerRound; i++)
                 {
@@ -58,18 +67,20 @@ internal static class InterleavedTiming
                 }
 
                 setup.Times.Add(watch.Elapsed.TotalNanoseconds / RequestsPerRound);
+                setup.Bytes.Add((GC.GetTotalAllocatedBytes(precise: false) - allocated) / (double)RequestsPerRound);
             }
         }
 
         var p25 = setups.ToDictionary(s => s.Name, s => Percentile(s.Times, 0.25));
+        var bytes = setups.ToDictionary(s => s.Name, s => Percentile(s.Bytes, 0.5));
         var scenario = first is { } code ? $"{(int)code} then 200" : "200";
-        foreach (var (name, _, times) in setups)
+        foreach (var (name, _, times, _) in setups)
         {
             var twin = BenchmarkClients.Presets.FirstOrDefault(p => name == BenchmarkClients.Preset(p)) is { } preset
                 ? (p25[name] / p25[BenchmarkClients.Twin(preset)]).ToString("0.00", CultureInfo.InvariantCulture)
                 : string.Empty;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {scenario} | {name} | {p25[name]:0} | {Percentile(times, 0.5):0} | {p25[name] / p25[BenchmarkClients.Standard]:0.00} | {twin} |"));
+                $"| {scenario} | {name} | {p25[name]:0} | {Percentile(times, 0.5):0} | {p25[name] / p25[BenchmarkClients.Standard]:0.00} | {twin} | {bytes[name]:0} | {bytes[name] / bytes[BenchmarkClients.Standard]:0.00} |"));
         }
     }
 

@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Running;
 using ResiliencePresets.Benchmarks;
 
-if (args is ["--interleaved"])
+if (args is ["--interleaved", .. var scenarios])
 {
-    await InterleavedTiming.RunAsync();
+    await InterleavedTiming.RunAsync(scenarios);
     return;
 }
 

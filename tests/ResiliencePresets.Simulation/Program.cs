@@ -1,12 +1,27 @@
 using ResiliencePresets.Simulation.Clients;
+using ResiliencePresets.Simulation.Instances;
 using ResiliencePresets.Simulation.Report;
 using ResiliencePresets.Simulation.Scenarios;
 
-if (args.Any(a => a is not ("--quick" or "--no-doc" or "--stale-if-error")))
+// One instance of the multi-instance scenario, started by the simulation itself as a process of its own.
+if (args.FirstOrDefault() == InstanceArguments.Mode)
 {
-    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/ResiliencePresets.Simulation [-- --quick] [--no-doc] [--stale-if-error]");
+    return await InstanceMode.RunAsync(args);
+}
+
+var limiterAt = Array.IndexOf(args, "--limiter");
+var only = limiterAt >= 0 && limiterAt + 1 < args.Length ? args[limiterAt + 1] : null;
+if (args.Where((a, i) => limiterAt < 0 || (i != limiterAt && i != limiterAt + 1)).Any(a => a is not ("--quick" or "--no-doc" or "--stale-if-error" or "--payments" or "--instances" or "--trace"))
+    || (limiterAt >= 0 && only is null))
+{
+    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/ResiliencePresets.Simulation [-- --quick] [--no-doc] [--stale-if-error | --payments | --instances | --limiter NAME [--trace]]");
+    Console.Error.WriteLine("  --limiter NAME  only the limiter servers whose name contains NAME, or one of NAME|NAME… (\"fixed window\", \"nginx\", \"classic\", …); prints only");
+    Console.Error.WriteLine("  --trace   with --limiter: ReadOnlyApi's learned rate, pause and wire, quarter second by quarter second");
     Console.Error.WriteLine("  --stale-if-error  only the stale-if-error outage (docs/performance.md: its own block)");
-    Console.Error.WriteLine("  --quick   300 requests per setup, one limiter of each kind with 60 requests, shorter timelines; docs/performance.md is left as it is");
+    Console.Error.WriteLine("  --payments        only the payments through a rate limiter that loses answers (docs/performance.md: its own block)");
+    Console.Error.WriteLine("  --instances       only the multi-instance scenario: 4 processes sharing one limit, alone, configured, through Redis (its own block)");
+    Console.Error.WriteLine("  --quick   300 requests per setup, one limiter of each kind with 60 requests, shorter timelines, no multi-instance runs");
+    Console.Error.WriteLine("            (with --instances: 400 requests, one nginx variant); docs/performance.md is left as it is");
     Console.Error.WriteLine("  --no-doc  print the results without writing docs/performance.md");
     return 2;
 }
@@ -15,6 +30,26 @@ var quick = args.Contains("--quick");
 if (args.Contains("--stale-if-error"))
 {
     return await StaleOutageRun.RunAsync(quick, writeDocument: !quick && !args.Contains("--no-doc"));
+}
+
+if (args.Contains("--payments"))
+{
+    return await PaymentsRun.RunAsync(quick, writeDocument: !quick && !args.Contains("--no-doc"));
+}
+
+if (args.Contains("--instances"))
+{
+    return await MultiInstanceRun.RunAsync(quick, writeDocument: !quick && !args.Contains("--no-doc"));
+}
+
+if (only is not null)
+{
+    using var limiterCounters = new PresetCounters();
+    var results = await new LimiterPlan(quick, only, args.Contains("--trace")).RunAsync(limiterCounters);
+    var tables = new System.Text.StringBuilder();
+    LimiterTables.Write(tables, results);
+    Console.WriteLine(tables);
+    return 0;
 }
 
 var contention = quick ? new ContentionSettings { Requests = 300 } : new ContentionSettings();
@@ -65,4 +100,6 @@ if (!quick && !args.Contains("--no-doc") && PerformanceDocument.Locate() is stri
     Console.WriteLine($"written to {path}");
 }
 
-return 0;
+// The multi-instance runs last, alone on the machine: each starts four processes, and completion is what it measures.
+// --quick leaves them out (--instances --quick runs a short version alone).
+return quick ? 0 : await MultiInstanceRun.RunAsync(quick: false, writeDocument: !args.Contains("--no-doc"));

@@ -13,7 +13,9 @@ namespace ResiliencePresets.Redis;
 /// window in microseconds; ARGV[7], for the bucket of a learned rate only: how long ago, in microseconds, the caller's
 /// rate was last lowered (or set by a quota). Returns Redis's time, the permits granted, the tokens before the grant
 /// (as text; negative in debt), the number of live instances and the rate the bucket refilled at (as text). The bucket
-/// expires once it would be full again, the set after the liveness window.
+/// expires once it would be full again, the set after the liveness window. The debt is bounded at the rate the bucket
+/// refills at now: after a lower rate (a cut), permits reserved at the higher one are forgiven past one horizon of the
+/// new rate, so that the next permit is never further away than the horizon.
 /// <para>A learned rate has one owner, kept in the bucket: the instance whose rate was lowered last (a decrease from
 /// any instance applies to all), or, once the owner has not leased for the liveness window, the next caller. The
 /// owner's rate, raised as its learner grows, is the bucket's; every other caller's lease refills at the smaller of
@@ -47,6 +49,7 @@ internal static class LeaseScript
         elseif now > at then
           tokens = math.min(size, tokens + (now - at) * rate)
         end
+        tokens = math.max(tokens, -tonumber(ARGV[4]) * rate)
         local grant = math.floor(tokens + tonumber(ARGV[4]) * rate)
         grant = math.max(0, math.min(tonumber(ARGV[3]), grant))
         local before = tokens

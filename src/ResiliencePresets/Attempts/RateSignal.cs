@@ -8,40 +8,30 @@ namespace ResiliencePresets;
 /// <para>A 429 (a 403 read as 429 included) and a 503 that carries a wait or quota header (<c>Retry-After</c>,
 /// <c>RateLimit</c>, …, even one whose value is unusable) are a server metering the client: never a breaker failure,
 /// with or without a usable wait, and, with learning on (<c>RateLimit:Adaptive</c>), they lower the learned rate.</para>
-/// <para>A bare 503 (no wait, no quota header) is ambiguous: nginx's <c>limit_req</c> answers the excess with it by
-/// default, and so does a server that is down. A limiter turns away the excess while it still serves the rest; an
-/// outage turns away everything. So a bare 503 is a rate signal only while learning is on, the server has answered
-/// another attempt of the client normally within the last <see cref="RateLearner.AcceptanceWindow"/> (2 s), and the
-/// learned rate is still above its floor (slowing down may still help). Otherwise it is what it was before learning
-/// existed: a breaker failure, charged to the retry budget and retried after the backoff. A dependency that answers
-/// every request with a bare 503 therefore opens the breaker exactly as without learning.</para>
+/// <para>A bare 503 (no wait, no quota header) is an outage: a breaker failure, charged to the retry budget and
+/// retried after the backoff, and it teaches the learned rate nothing. nginx's <c>limit_req</c> answers the excess with
+/// a bare 503 by default, but so does a server that is overloaded or down, and a flaky dependency whose retries succeed
+/// looks like a limiter whose slower retries pass. Reading bare 503s as rate signals was measured both ways (see
+/// docs/presets.md, "Is a bare 503 a rate signal?"): it did not save nginx's default status (its first burst still
+/// opened the breaker) and it paced a flaky dependency down to the learner's floor. A limiter is told apart by what it
+/// sends: a 429, or a 503 with a wait or quota header.</para>
 /// <para>Once the client throttles (<see cref="RateLearner.IsEngaged"/>), a retry of a rate signal is metered by the
 /// learned rate: it waits for the client's token bucket in its request's arrival order, instead of a backoff, and it is
 /// not charged to the retry budget.</para>
 /// </remarks>
 internal static class RateSignal
 {
-    /// <summary>Returns what the attempt says by its status and headers alone, before the client's state is asked.</summary>
-    public static RateSignalKind Of(in AttemptVerdict verdict) => verdict switch
+    /// <summary>Returns whether the attempt is a rate signal, by its status and headers alone.</summary>
+    public static bool IsRateSignal(in AttemptVerdict verdict) => verdict switch
     {
-        { IsResponse: false } => RateSignalKind.None,
-        { EffectiveStatusCode: 429 } => RateSignalKind.Limited,
-        { EffectiveStatusCode: 503, HasWaitHeaders: true } => RateSignalKind.Limited,
-        { EffectiveStatusCode: 503 } => RateSignalKind.Bare503,
-        _ => RateSignalKind.None,
-    };
-
-    /// <summary>Returns whether the attempt is a rate signal for a client with <paramref name="learner"/> (none when
-    /// learning is off); the clock is read only for a bare 503.</summary>
-    public static bool IsRateSignal(in AttemptVerdict verdict, RateLearner? learner, Func<DateTimeOffset> now) => Of(verdict) switch
-    {
-        RateSignalKind.Limited => true,
-        RateSignalKind.Bare503 => learner?.TakesBare503AsRateSignal(now()) == true,
+        { IsResponse: false } => false,
+        { EffectiveStatusCode: 429 } => true,
+        { EffectiveStatusCode: 503, HasWaitHeaders: true } => true,
         _ => false,
     };
 
     /// <summary>Returns whether a retry of the attempt is metered by the client's learned rate, and so neither waits a
     /// backoff nor is charged to the retry budget: the client throttles and the attempt is a rate signal.</summary>
-    public static bool IsMeteredByLearner(in AttemptVerdict verdict, RateLearner? learner, Func<DateTimeOffset> now)
-        => learner is { IsEngaged: true } && IsRateSignal(verdict, learner, now);
+    public static bool IsMeteredByLearner(in AttemptVerdict verdict, RateLearner? learner)
+        => learner is { IsEngaged: true } && IsRateSignal(verdict);
 }

@@ -8,17 +8,13 @@ namespace ResiliencePresets;
 /// A transient exception (connection refused, reset, attempt timeout) is a failure; a caller's cancellation, an open
 /// breaker and other non-transient exceptions are not. A response is a failure when the status table would retry it,
 /// unless it is a rate signal (<see cref="RateSignal"/>): a 429 (a 403 read as 429 included) or a 503 with a wait or
-/// quota header never is, whatever wait it names; a bare 503 is spared only while learning is on, the server still
-/// answers the client's other attempts and the learned rate is above its floor. So a 404, a 401 or a storm of 429s
-/// never opens the breaker, and a dependency that answers every request with 500 and <c>Retry-After</c>, or with a bare
-/// 503, does.
+/// quota header never is, whatever wait it names. So a 404, a 401 or a storm of 429s never opens the breaker, and a
+/// dependency that answers every request with 500 and <c>Retry-After</c>, or with a bare 503, does.
 /// </remarks>
 internal static class BreakerFailure
 {
     /// <param name="verdict">The attempt's verdict.</param>
-    /// <param name="learner">The client's rate learner; <see langword="null"/> when learning is off.</param>
-    /// <param name="now">The moment the breaker asks, read only for a bare 503.</param>
-    public static bool IsFailure(in AttemptVerdict verdict, RateLearner? learner, Func<DateTimeOffset> now) => verdict.IsResponse
-        ? verdict.Rule.IsRetry && !RateSignal.IsRateSignal(verdict, learner, now)
+    public static bool IsFailure(in AttemptVerdict verdict) => verdict.IsResponse
+        ? verdict.Rule.IsRetry && !RateSignal.IsRateSignal(verdict)
         : verdict.Failure != TransportFailureKind.NotTransient;
 }

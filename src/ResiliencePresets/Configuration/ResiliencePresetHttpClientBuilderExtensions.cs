@@ -89,6 +89,7 @@ public static class ResiliencePresetHttpClientBuilderExtensions
         }
 
         var pipelines = handlers.Services.GetRequiredService<PresetPipelineProvider>();
-        handlers.AdditionalHandlers.Add(new PresetResilienceHandler(pipelines.GetPipeline(handlers.Name ?? string.Empty)));
+        var name = handlers.Name ?? string.Empty;
+        handlers.AdditionalHandlers.Add(new PresetResilienceHandler(pipelines.GetPipeline(name), pipelines.BodyBoundFor(name)));
     }
 }

@@ -6,13 +6,9 @@ namespace ResiliencePresets;
 internal static class RequestBodyBuffer
 {
     public static Task EnsureRepeatableAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        // Byte-array bodies (string, form and byte-array content) and memory bodies already repeat exactly.
-        if (request.Content is null or ByteArrayContent or ReadOnlyMemoryContent)
-        {
-            return Task.CompletedTask;
-        }
+        => IsRepeatable(request) ? Task.CompletedTask : request.Content!.LoadIntoBufferAsync(cancellationToken);
 
-        return request.Content.LoadIntoBufferAsync(cancellationToken);
-    }
+    /// <summary>Returns whether the request's body, if any, already repeats exactly: byte-array bodies (string, form
+    /// and byte-array content) and memory bodies do.</summary>
+    public static bool IsRepeatable(HttpRequestMessage request) => request.Content is null or ByteArrayContent or ReadOnlyMemoryContent;
 }

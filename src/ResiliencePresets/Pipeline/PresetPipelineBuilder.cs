@@ -30,6 +30,7 @@ internal static class PresetPipelineBuilder
     {
         var (client, timeProvider, logger, metrics, random, onPipelineDisposed, _, staleResponses, sharing) = runtime;
         client.Shared = sharing?.Join(preset, client);
+        client.TotalTimeout = preset.TotalTimeout;
         var budget = client.Budget(preset, timeProvider);
         var learner = client.LearnerFor(preset, timeProvider);
         Func<DateTimeOffset> clock = timeProvider.GetUtcNow;
@@ -93,7 +94,7 @@ internal static class PresetPipelineBuilder
                 MinimumThroughput = preset.MinimumThroughput,
                 SamplingDuration = preset.SamplingDuration,
                 BreakDuration = preset.BreakDuration,
-                ShouldHandle = args => new ValueTask<bool>(BreakerFailure.IsFailure(RequestState.Of(args.Context).VerdictOf(args.Outcome, inspector), learner, clock)),
+                ShouldHandle = args => new ValueTask<bool>(BreakerFailure.IsFailure(RequestState.Of(args.Context).VerdictOf(args.Outcome, inspector))),
                 OnOpened = args =>
                 {
                     breaker.Opened(timeProvider.GetUtcNow() + args.BreakDuration);
@@ -141,14 +142,17 @@ internal static class PresetPipelineBuilder
         Randomizer = random,
         ShouldHandle = args =>
         {
-            // A pipeline run without an HTTP request (the fuzz tests, the benchmarks' twins) has nothing to resend.
-            if (args.Context.GetRequestMessage() is not { } request || args.Context.CancellationToken.IsCancellationRequested)
+            // A status the preset does not retry needs no decision (the decider's answer would be a plain no, with nothing
+            // to log or count); a pipeline run without an HTTP request (the fuzz tests, the benchmarks' twins) has
+            // nothing to resend.
+            var state = RequestState.Of(args.Context);
+            ref readonly var verdict = ref state.VerdictOf(args.Outcome, inspector);
+            if (verdict is { IsResponse: true, Rule.IsRetry: false } || args.Context.GetRequestMessage() is not { } request || args.Context.CancellationToken.IsCancellationRequested)
             {
                 return new ValueTask<bool>(false);
             }
 
-            var state = RequestState.Of(args.Context);
-            var decision = decider.Decide(state.VerdictOf(args.Outcome, inspector), request, state, args.AttemptNumber);
+            var decision = decider.Decide(verdict, request, state, args.AttemptNumber);
             state.Plan(args.Outcome, decision);
             if (decision.OverBudget)
             {

@@ -15,7 +15,7 @@ namespace ResiliencePresets;
 /// (retries, breaker transitions, execution attempts) are written at Debug, so a retry is not logged twice; Polly's
 /// metrics are unchanged.
 /// </remarks>
-internal sealed class PresetPipelineProvider
+internal sealed class PresetPipelineProvider : IDisposable
 {
     private readonly ResiliencePipelineRegistry<PresetPipelineKey> _registry;
     private readonly CompiledPresetStore _store;
@@ -49,6 +49,7 @@ internal sealed class PresetPipelineProvider
         _metrics = metrics;
         _staleResponses = staleResponses;
         _random = (jitter ?? JitterSource.Shared).NextDouble;
+        BodyDeadlines = new BodyDeadlines(_timeProvider);
 
         // The application's Polly telemetry (enrichers, listeners), with Polly's log lines lowered to Debug.
         _telemetry = new TelemetryOptions(telemetry.Value)
@@ -57,6 +58,12 @@ internal sealed class PresetPipelineProvider
             SeverityProvider = _ => ResilienceEventSeverity.Debug,
         };
     }
+
+    /// <summary>Gets the deadlines of the body reads of every client of this service provider.</summary>
+    public BodyDeadlines BodyDeadlines { get; }
+
+    /// <summary>Returns what bounds the bodies of a client's responses, for one handler chain.</summary>
+    public ResponseBodyBound BodyBoundFor(string clientName) => new(_clients.For(clientName), BodyDeadlines);
 
     public ResiliencePipeline<HttpResponseMessage> GetPipeline(string clientName)
         => _registry.GetOrAddPipeline<HttpResponseMessage>(new PresetPipelineKey(clientName), (builder, context) =>
@@ -67,4 +74,6 @@ internal sealed class PresetPipelineProvider
             var staleResponses = preset.StaleIfError > TimeSpan.Zero ? _staleResponses.For(clientName) : null;
             PresetPipelineBuilder.Build(builder, preset, new PipelineServices(_clients.For(clientName), _timeProvider, _logger, _metrics, _random, context.OnPipelineDisposed, StaleResponses: staleResponses, Sharing: _sharing));
         });
+
+    public void Dispose() => BodyDeadlines.Dispose();
 }

@@ -29,16 +29,19 @@ internal sealed class RequestPreparationStrategy : ResilienceStrategy<HttpRespon
         _limiter = limiter;
     }
 
-    protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+    // Not an async method: a request whose attempts complete at once (its body needs no buffering) runs without a state
+    // machine of its own; the rest continues in ContinueAsync or PrepareAndSendAsync.
+    protected override ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
         ResilienceContext context,
         TState state)
     {
-        var retryState = RequestState.Rent(_timeProvider.GetTimestamp());
-        context.Properties.Set(RequestState.Key, retryState);
+        var requestState = RequestState.Rent(_timeProvider.GetTimestamp());
+        context.Properties.Set(RequestState.Key, requestState);
         _budget?.RecordRequest();
         _metrics?.Request(_preset);
         _limiter?.Retain();
+        ValueTask<Outcome<HttpResponseMessage>> sending;
         try
         {
             if (context.GetRequestMessage() is HttpRequestMessage request)
@@ -50,26 +53,79 @@ internal sealed class RequestPreparationStrategy : ResilienceStrategy<HttpRespon
 
                 HandlerResendGuard.Apply(request, _preset.Methods);
 
-                if (_preset.MaxRetryAttempts > 0 && _preset.Methods.MayRetry(request))
+                if (_preset.MaxRetryAttempts > 0 && !RequestBodyBuffer.IsRepeatable(request) && _preset.Methods.MayRetry(request))
                 {
-                    try
-                    {
-                        await RequestBodyBuffer.EnsureRepeatableAsync(request, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
-                    }
-#pragma warning disable CA1031 // The body's own failure is the request's outcome, as it would be without the preset.
-                    catch (Exception e)
-#pragma warning restore CA1031
-                    {
-                        return Outcome.FromException<HttpResponseMessage>(e);
-                    }
+                    return PrepareAndSendAsync(callback, context, state, request, requestState);
                 }
             }
 
-            var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+            sending = callback(context, state);
+        }
+        catch
+        {
+            End(context, requestState);
+            throw;
+        }
 
+        return sending.IsCompletedSuccessfully ? new(Finish(context, sending.Result, requestState)) : ContinueAsync(sending, context, requestState);
+    }
+
+    private async ValueTask<Outcome<HttpResponseMessage>> PrepareAndSendAsync<TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
+        ResilienceContext context,
+        TState state,
+        HttpRequestMessage request,
+        RequestState requestState)
+    {
+        Outcome<HttpResponseMessage> outcome;
+        try
+        {
+            await RequestBodyBuffer.EnsureRepeatableAsync(request, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+#pragma warning disable CA1031 // The body's own failure is the request's outcome, as it would be without the preset.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            End(context, requestState);
+            return Outcome.FromException<HttpResponseMessage>(e);
+        }
+
+        try
+        {
+            outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+        catch
+        {
+            End(context, requestState);
+            throw;
+        }
+
+        return Finish(context, outcome, requestState);
+    }
+
+    private async ValueTask<Outcome<HttpResponseMessage>> ContinueAsync(ValueTask<Outcome<HttpResponseMessage>> sending, ResilienceContext context, RequestState requestState)
+    {
+        Outcome<HttpResponseMessage> outcome;
+        try
+        {
+            outcome = await sending.ConfigureAwait(context.ContinueOnCapturedContext);
+        }
+        catch
+        {
+            End(context, requestState);
+            throw;
+        }
+
+        return Finish(context, outcome, requestState);
+    }
+
+    private Outcome<HttpResponseMessage> Finish(ResilienceContext context, Outcome<HttpResponseMessage> outcome, RequestState requestState)
+    {
+        try
+        {
             // Only inside a GiveUpScope (a service handling a request, with pushback on), and never for a success.
-            if (GiveUpScope.Current is not null && outcome.Result is not { IsSuccessStatusCode: true } && !context.CancellationToken.IsCancellationRequested &&
-                GiveUpRule.Judge(_preset, outcome, RequestState.Of(context), _inspector) is { } call)
+            if (outcome.Result is not { IsSuccessStatusCode: true } && GiveUpScope.Current is not null && !context.CancellationToken.IsCancellationRequested &&
+                GiveUpRule.Judge(_preset, outcome, requestState, _inspector) is { } call)
             {
                 GiveUpScope.Record(call);
             }
@@ -78,10 +134,15 @@ internal sealed class RequestPreparationStrategy : ResilienceStrategy<HttpRespon
         }
         finally
         {
-            // Every attempt has ended by now (a timeout waits for the attempt it cancels), so nothing reads the state again.
-            context.Properties.Set(RequestState.Key, null!);
-            RequestState.Return(retryState);
-            _limiter?.Release();
+            End(context, requestState);
         }
+    }
+
+    // Every attempt has ended by now (a timeout waits for the attempt it cancels), so nothing reads the state again.
+    private void End(ResilienceContext context, RequestState requestState)
+    {
+        context.Properties.Set(RequestState.Key, null!);
+        RequestState.Return(requestState);
+        _limiter?.Release();
     }
 }

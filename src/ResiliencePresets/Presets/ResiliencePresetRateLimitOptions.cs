@@ -14,10 +14,10 @@ public sealed class ResiliencePresetRateLimitOptions
 {
     /// <summary>
     /// Gets or sets a value indicating whether the client learns its server's rate: after the first rate signal (a 429,
-    /// a 503 with a wait or quota header, a bare 503 while the server still answers other requests), every attempt of the
-    /// client waits for a token bucket whose rate is learned from the server's replies, and a rate signal is never a
-    /// circuit-breaker failure. <see langword="false"/> keeps the client unpaced until a configured rate or a server's
-    /// wait holds it, and a bare 503 counts for the breaker. On in every preset.
+    /// or a 503 with a wait or quota header), every attempt of the client waits for a token bucket whose rate is learned
+    /// from the server's replies. <see langword="false"/> keeps the client unpaced until a configured rate or a server's
+    /// wait holds it. Either way a rate signal is never a circuit-breaker failure, and a bare 503 always is. On in every
+    /// preset.
     /// </summary>
     /// <value>Default: <see langword="true"/>.</value>
     public bool Adaptive { get; set; } = true;

@@ -44,7 +44,30 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         _estimate = state.RecentAttemptsPerSecond;
     }
 
-    protected override async ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+    // Not an async method: an attempt that nothing holds (no pause, no pacing, no learned rate, the shared state ready)
+    // and that completes at once runs without a state machine of its own.
+    protected override ValueTask<Outcome<HttpResponseMessage>> ExecuteCore<TState>(
+        Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
+        ResilienceContext context,
+        TState state)
+    {
+        // The one volatile read a client that never met a rate signal adds.
+        var flags = _learner?.Flags ?? 0;
+        if ((flags & RateLearner.EngagedFlag) != 0 || _state.Scopes.IsEngaged || _state.Shared?.Ready is { IsCompleted: false })
+        {
+            return ExecuteHeldAsync(callback, context, state);
+        }
+
+        var sending = callback(context, state);
+        return sending.IsCompletedSuccessfully
+            ? new(Learned(context, sending.Result, flags, DateTimeOffset.MinValue))
+            : LearnWhenDoneAsync(sending, context, flags);
+    }
+
+    private async ValueTask<Outcome<HttpResponseMessage>> LearnWhenDoneAsync(ValueTask<Outcome<HttpResponseMessage>> sending, ResilienceContext context, int flags)
+        => Learned(context, await sending.ConfigureAwait(context.ContinueOnCapturedContext), flags, DateTimeOffset.MinValue);
+
+    private async ValueTask<Outcome<HttpResponseMessage>> ExecuteHeldAsync<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
         ResilienceContext context,
         TState state)
@@ -55,7 +78,6 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
             await ready.ConfigureAwait(context.ContinueOnCapturedContext);
         }
 
-        // The one volatile read a client that never met a rate signal adds.
         var flags = _learner?.Flags ?? 0;
         var throttling = (flags & RateLearner.EngagedFlag) != 0;
         var wait = TimeSpan.Zero;
@@ -119,14 +141,17 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
             sentAt = _learner!.Sent(_timeProvider.GetUtcNow());
         }
 
-        var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
+        return Learned(context, await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext), flags, sentAt);
+    }
 
+    private Outcome<HttpResponseMessage> Learned(ResilienceContext context, Outcome<HttpResponseMessage> outcome, int flags, DateTimeOffset sentAt)
+    {
         // Every wait and quota form has a reset or wait header: a response with none teaches the scopes nothing, and
         // the learner only its successes. The verdict is usually the breaker's, already read.
         if (outcome.Result is HttpResponseMessage response)
         {
             ref readonly var verdict = ref RequestState.Of(context).VerdictOf(outcome, _inspector);
-            if (_learner is not null && (flags != 0 || RateSignal.Of(verdict) != RateSignalKind.None))
+            if (_learner is not null && (flags != 0 || RateSignal.IsRateSignal(verdict)))
             {
                 Teach(_learner, verdict, sentAt);
             }
@@ -145,7 +170,13 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
     // learned rate, never all at once.
     private async ValueTask<Outcome<HttpResponseMessage>?> WaitForLearnedRate(RateLearner learner, ResilienceContext context)
     {
-        var limiter = learner.Limiter!;
+        // The learner engages (its flag) a moment before its bucket exists: an attempt that read the flag in between
+        // goes as it would have a moment earlier, instead of failing its request.
+        if (learner.Limiter is not { } limiter)
+        {
+            return null;
+        }
+
         var host = _state.Scopes.Learn(RequestUri(context, null), name: null).Pause;
         try
         {

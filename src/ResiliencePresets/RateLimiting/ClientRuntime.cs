@@ -12,6 +12,8 @@ internal sealed class ClientRuntime : IDisposable
     private ClientRateLimiter? _limiter;
     private RateLearner? _learner;
     private volatile BreakerStatus? _breaker;
+    private long _totalTimeoutTicks;
+    private volatile bool _timeoutSetByCaller;
 
     /// <summary>Gets the client's pauses and pacing, one per authority and per limit a server named.</summary>
     public RateScopes Scopes { get; } = new();
@@ -21,6 +23,13 @@ internal sealed class ClientRuntime : IDisposable
 
     /// <summary>Gets or sets the breaker of the client's live pipeline: each build sets its own, or none without a breaker.</summary>
     public BreakerStatus? Breaker { get => _breaker; set => _breaker = value; }
+
+    /// <summary>Gets or sets the <c>TotalTimeout</c> of the client's live pipeline: each build sets its own.</summary>
+    public TimeSpan TotalTimeout { get => TimeSpan.FromTicks(Volatile.Read(ref _totalTimeoutTicks)); set => Volatile.Write(ref _totalTimeoutTicks, value.Ticks); }
+
+    /// <summary>Gets or sets whether the caller set the client's <see cref="HttpClient.Timeout"/>, which then bounds its
+    /// response bodies instead of the preset (<see cref="HttpClientTimeoutRule"/>).</summary>
+    public bool TimeoutSetByCaller { get => _timeoutSetByCaller; set => _timeoutSetByCaller = value; }
 
     /// <summary>Gets the client's rate learner, once a pipeline with learning on was built; it may be stopped since.</summary>
     public RateLearner? Learner => Volatile.Read(ref _learner);

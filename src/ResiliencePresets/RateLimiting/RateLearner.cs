@@ -10,14 +10,20 @@ namespace ResiliencePresets;
 /// <para>Before the first rate signal it costs nothing: the pacing reads <see cref="Flags"/> (one volatile read) and
 /// goes on. The first signal engages it; from then on:</para>
 /// <list type="bullet">
-/// <item><b>A rate signal lowers the rate</b> to <see cref="Beta"/> (0.7) times the rate the client was sending at
-/// (the smaller of the learned rate and the measured send rate), as the AWS SDKs' adaptive retry mode does; the first
-/// signal starts from an estimate of the client's recent attempts (its retry budget's count). Only an attempt sent
-/// after the last decrease can lower it again, so the answers to requests already on the wire when the rate fell count
-/// once, not once each.</item>
-/// <item><b>A success raises it along a cubic curve</b> (CUBIC, scale <see cref="ScaleConstant"/> 0.4) that returns to
-/// the rate that met the limit within a few seconds, flattens there, then grows ever faster, so a raised limit is
-/// found again; it never grows past twice the measured send rate, and a success never lowers it.</item>
+/// <item><b>A rate signal lowers the rate</b> to <see cref="Beta"/> (0.7) times the rate that met the limit, as the AWS
+/// SDKs' adaptive retry mode does: the learned rate while attempts queue for the bucket, else the smaller of it and the
+/// send rate, measured without the time the server paused the client (<see cref="SendRate"/>), and no more than what
+/// the server admitted when its answers say so (<see cref="AdmittedRate"/>). The first signal starts from an estimate
+/// of the client's recent attempts (its retry budget's count). Only an attempt sent after the last decrease can lower it
+/// again, so the answers to requests already on the wire when the rate fell count once, not once each; one with nothing
+/// admitted since the last decrease (a spent window) lowers it by β² and keeps the rate to come back to. A probe past
+/// the plateau refused within 10 % of the rate the last decrease came from met the same limit: it goes back just under
+/// it (<see cref="PlateauShare"/>), and the next probe waits longer.</item>
+/// <item><b>A success raises it along a cubic curve</b> that returns in CUBIC's time (scale <see cref="ScaleConstant"/>
+/// 0.4: about 2.5 s at 20 a second), however deep the cuts went, to a plateau a little under the rate that met the
+/// limit, stays level there for a hold (none, then <see cref="MinHold"/> and doubling up to <see cref="MaxHold"/> while
+/// the limit stays where it was), then grows ever faster, so a raised limit is found again; it never grows past twice
+/// the measured send rate unless attempts queue for the bucket, and a success never lowers it.</item>
 /// <item><b>A quota the server names sets it directly</b>: <c>remaining / reset</c>, until that window resets;
 /// learning resumes from that rate afterwards. A rate signal or quota of a limit the server names
 /// (<see cref="AttemptVerdict.Scope"/>) is that scope's to pause and pace, and teaches the client's rate nothing.</item>
@@ -35,37 +41,38 @@ internal sealed class RateLearner : IDisposable
     public const double ScaleConstant = 0.4;
     public const double MaxMeasuredScale = 2;
 
+    /// <summary>The share of the rate that met the limit the curve levels off at: that rate was too fast by definition.</summary>
+    public const double PlateauShare = 0.95;
+
+    /// <summary>Two decreases from rates this close (a share of the earlier one) met the same limit.</summary>
+    public const double SameLimit = 0.1;
+
+    /// <summary>The longest the curve stays level before it probes past the rate that met the limit.</summary>
+    public static readonly TimeSpan MaxHold = TimeSpan.FromSeconds(4);
+
+    /// <summary>The first hold, once a decrease came from about the rate of the one before.</summary>
+    public static readonly TimeSpan MinHold = TimeSpan.FromSeconds(2);
+
     /// <summary>The flag in <see cref="Flags"/> set while the client throttles.</summary>
     public const int EngagedFlag = 1;
 
-    /// <summary>The flag in <see cref="Flags"/> set once a bare 503 was seen: successes are then timestamped.</summary>
-    public const int WatchingFlag = 2;
-
-    /// <summary>How recently the server must have answered another attempt normally for a bare 503 to be a rate signal:
-    /// one interval at the floor rate.</summary>
-    public static readonly TimeSpan AcceptanceWindow = TimeSpan.FromSeconds(1 / MinRate);
-
     public static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(60);
-
-    /// <summary>How long the client keeps a rate lowered for a bare 503 before it may lower it again: long enough to
-    /// count what the lower rate is accepted at.</summary>
-    public static readonly TimeSpan Bare503Round = TimeSpan.FromSeconds(1);
-
-    /// <summary>A slowdown for bare 503s that cost this share of the accepted rate or more did not help (see
-    /// <see cref="RateSignal"/>): a limiter accepts the same rate however fast it is asked, a failing server accepts
-    /// a share of what it is sent. Midway between 1 (a limiter) and <see cref="Beta"/> (a share).</summary>
-    public const double HelpedShare = (1 + Beta) / 2;
-
-    private const int MinAcceptedToJudge = 10;
 
     private readonly object _lock = new();
     private readonly TimeProvider _timeProvider;
     private volatile int _flags;
-    private long _lastAcceptedUtcTicks = long.MinValue;
     private LearnedRateLimiter? _limiter;
     private ISharedClientState? _shared;
     private RateLimiter? _sharedBucket;
     private SendRate? _sent;
+    private double _plateau;
+    private double _holdSeconds;
+    private bool _admittedSinceDecrease;
+    private double _curveFrom;
+    private AdmittedRate? _admitted;
+    private long _countedFromUtcTicks;
+    private long _engagedUtcTicks;
+    private TimeSpan _maxRetryAfter = TimeSpan.FromSeconds(30);
     private double _rate;
     private double _maxRate;
     private double _k;
@@ -76,16 +83,10 @@ internal sealed class RateLearner : IDisposable
     private long _quotaUntilUtcTicks;
     private double _ceiling;
     private double _minQuotaRate = MinRate;
-    private long _accepted;
-    private long _roundStartUtcTicks;
-    private long _roundStartAccepted;
-    private double _previousAcceptedRate = double.NaN;
-    private double _rateBeforeBare503 = double.NaN;
-    private long _unhelpedUntilUtcTicks;
 
     public RateLearner(TimeProvider timeProvider) => _timeProvider = timeProvider;
 
-    /// <summary>Gets <see cref="EngagedFlag"/> and <see cref="WatchingFlag"/>: 0 for a client that never met a rate signal.</summary>
+    /// <summary>Gets <see cref="EngagedFlag"/>: 0 for a client that does not throttle.</summary>
     public int Flags => _flags;
 
     /// <summary>Gets a value indicating whether every attempt of the client waits for the learned rate.</summary>
@@ -158,6 +159,7 @@ internal sealed class RateLearner : IDisposable
         lock (_lock)
         {
             _ceiling = ceiling;
+            _maxRetryAfter = maxRetryAfter;
             _minQuotaRate = maxRetryAfter > TimeSpan.Zero ? Math.Max(1 / maxRetryAfter.TotalSeconds, 0.001) : MinRate;
             if (IsEngaged && _ceiling > 0 && _rate > _ceiling)
             {
@@ -172,23 +174,6 @@ internal sealed class RateLearner : IDisposable
         lock (_lock)
         {
             _flags = 0;
-        }
-    }
-
-    /// <summary>Returns whether a bare 503 at <paramref name="now"/> is a rate signal (see <see cref="RateSignal"/>):
-    /// the server answered another attempt normally within <see cref="AcceptanceWindow"/>, slowing down for bare 503s
-    /// did not prove useless within the last <see cref="QuietPeriod"/>, and the learned rate is above its floor.</summary>
-    public bool TakesBare503AsRateSignal(DateTimeOffset now)
-    {
-        var accepted = Volatile.Read(ref _lastAcceptedUtcTicks);
-        if (accepted == long.MinValue || now.UtcTicks - accepted > AcceptanceWindow.Ticks)
-        {
-            return false;
-        }
-
-        lock (_lock)
-        {
-            return now.UtcTicks >= _unhelpedUntilUtcTicks && (!IsEngaged || _rate > MinRate);
         }
     }
 
@@ -211,36 +196,20 @@ internal sealed class RateLearner : IDisposable
     /// <returns>Whether the client started or stopped throttling.</returns>
     public ThrottlingChange Observe(in AttemptVerdict verdict, DateTimeOffset sentAt, Func<double> estimate)
     {
-        var kind = RateSignal.Of(verdict);
-        if (kind != RateSignalKind.None && verdict.Scope is not null)
+        var signal = RateSignal.IsRateSignal(verdict);
+        if (signal && verdict.Scope is not null)
         {
             // A limit the server named (GitHub's search limit) pauses and paces its own scope; the client's rate is
             // the client's, so one exhausted resource does not slow the others.
             return ThrottlingChange.None;
         }
 
-        if (kind == RateSignalKind.None)
+        if (!signal)
         {
-            return verdict.IsResponse && !verdict.Rule.IsRetry ? Accepted(verdict) : ThrottlingChange.None;
+            return verdict.IsResponse && !verdict.Rule.IsRetry ? Accepted(verdict, sentAt) : ThrottlingChange.None;
         }
 
         var now = verdict.ReadAt != default ? verdict.ReadAt : _timeProvider.GetUtcNow();
-        if (kind == RateSignalKind.Bare503)
-        {
-            if ((_flags & WatchingFlag) == 0)
-            {
-                lock (_lock)
-                {
-                    _flags |= WatchingFlag;
-                }
-            }
-
-            if (!TakesBare503AsRateSignal(now))
-            {
-                return ThrottlingChange.None;
-            }
-        }
-
         lock (_lock)
         {
             _lastSignalUtcTicks = now.UtcTicks;
@@ -249,6 +218,8 @@ internal sealed class RateLearner : IDisposable
             {
                 var start = Math.Max(estimate(), MinRate);
                 _sent = new SendRate(start, now);
+                (_maxRate, _holdSeconds, _admittedSinceDecrease) = (0, 0, true);
+                (_admitted, _countedFromUtcTicks, _engagedUtcTicks) = (new AdmittedRate(), now.UtcTicks, now.UtcTicks);
                 _rate = _ceiling > 0 ? Math.Min(start, _ceiling) : start;
                 _lastDecreaseUtcTicks = long.MinValue;
                 _quotaUntilUtcTicks = 0;
@@ -256,26 +227,14 @@ internal sealed class RateLearner : IDisposable
                 change = ThrottlingChange.Started;
             }
 
-            if (kind == RateSignalKind.Bare503 && !Bare503MayLowerLocked(now, ref change))
-            {
-                return change;
-            }
-
-            if (kind == RateSignalKind.Limited)
-            {
-                _previousAcceptedRate = double.NaN;
-            }
-
+            _admitted!.Record(now, admitted: false);
+            var wait = PauseOf(verdict);
             if (sentAt.UtcTicks >= _lastDecreaseUtcTicks)
             {
-                // CUBIC's multiplicative decrease, from the rate the client was actually sending at.
-                _maxRate = Math.Min(SentPerSecondLocked(), _rate);
-                _k = Math.Cbrt(_maxRate * (1 - Beta) / ScaleConstant);
-                _curveStartUtcTicks = now.UtcTicks;
-                _lastDecreaseUtcTicks = now.UtcTicks;
-                Volatile.Write(ref _lastCutUtcTicks, now.UtcTicks);
-                SetRateLocked(_maxRate * Beta);
+                DecreaseLocked(now, wait);
             }
+
+            PausedLocked(wait, now);
 
             LearnQuotaLocked(verdict, now);
             return change;
@@ -298,58 +257,95 @@ internal sealed class RateLearner : IDisposable
     // What the client sends at: this process's measured rate, times the processes that share the learned rate.
     private double SentPerSecondLocked() => _sent!.PerSecond * Math.Max(1, _shared?.Instances ?? 1);
 
-    // A bare 503 lowers the rate once per round; at a round's end, the rate the server accepted during it is compared
-    // with the round before: a limiter accepted as much at the lower rate, a failing server less. Then slowing down did
-    // not help: the rate goes back to what it was before the bare 503s, and they are failures for a quiet period.
-    private bool Bare503MayLowerLocked(DateTimeOffset now, ref ThrottlingChange change)
+    // CUBIC's multiplicative decrease, from the rate the client was actually sending at, as the AWS SDKs do. The rate
+    // that met the limit is remembered, and the curve comes back a little under it (the plateau: that rate was too
+    // fast by definition) in CUBIC's time for that rate (about 2.5 s at 20 a second), however deep the cuts went: a
+    // decrease that follows another with no attempt admitted in between (a window still spent from a burst) lowers the
+    // rate again, so that the refusals stop, but not the rate to come back to. When two decreases with admissions
+    // between them come from about the same rate, the limit is where it was, and the curve stays level longer (1 s,
+    // then twice as long each time, at most MaxHold) before it probes past it, since each probe costs a refusal.
+    private void DecreaseLocked(DateTimeOffset now, TimeSpan wait)
     {
-        if (change == ThrottlingChange.Started || !double.IsNaN(_previousAcceptedRate) && now.UtcTicks - _roundStartUtcTicks > 10 * Bare503Round.Ticks)
+        // While attempts queue for the bucket the client sends at the rate itself; the smoothed count lags a ramp.
+        var met = _limiter is { Waiting: > 0 } ? _rate : Math.Min(SentPerSecondLocked(), _rate);
+
+        met = AdmittedBoundLocked(met, wait, now);
+
+        // A decrease with nothing admitted since the last one: the limit is still spent (a window a burst used up), so
+        // the rate falls faster (β², 0.49) to send fewer attempts into it; the rate to come back to stays.
+        var cut = Beta * Beta;
+        if (_admittedSinceDecrease || _maxRate <= 0)
         {
-            (_previousAcceptedRate, _rateBeforeBare503) = (double.NaN, change == ThrottlingChange.Started ? double.NaN : _rate);
-        }
-        else if (double.IsNaN(_previousAcceptedRate) && double.IsNaN(_rateBeforeBare503))
-        {
-            _rateBeforeBare503 = _rate;
-        }
-
-        var accepted = Interlocked.Read(ref _accepted);
-        if (!double.IsNaN(_previousAcceptedRate) || _roundStartUtcTicks != 0)
-        {
-            var elapsed = now.UtcTicks - _roundStartUtcTicks;
-            if (elapsed < Bare503Round.Ticks && change != ThrottlingChange.Started)
-            {
-                return false;
-            }
-
-            var acceptedRate = (accepted - _roundStartAccepted) * (double)TimeSpan.TicksPerSecond / Math.Max(1, elapsed);
-            if (!double.IsNaN(_previousAcceptedRate) && accepted - _roundStartAccepted + (_previousAcceptedRate * Bare503Round.TotalSeconds) >= MinAcceptedToJudge &&
-                acceptedRate < HelpedShare * _previousAcceptedRate)
-            {
-                _unhelpedUntilUtcTicks = UtcTicks.After(now, QuietPeriod);
-                _previousAcceptedRate = double.NaN;
-                _roundStartUtcTicks = 0;
-                if (double.IsNaN(_rateBeforeBare503))
-                {
-                    _flags &= ~EngagedFlag;
-                    change = change == ThrottlingChange.Started ? ThrottlingChange.None : ThrottlingChange.Stopped;
-                }
-                else
-                {
-                    SetRateLocked(_rateBeforeBare503);
-                }
-
-                _rateBeforeBare503 = double.NaN;
-                return false;
-            }
-
-            _previousAcceptedRate = acceptedRate;
+            // A probe past the plateau that met the limit where it was (within 10 % of the rate the last decrease came
+            // from) goes back just under it, not CUBIC's 30 % below; a refusal on the way back up says the plateau was
+            // too high, and gets CUBIC's cut.
+            var probing = now.UtcTicks - _curveStartUtcTicks >= _k * TimeSpan.TicksPerSecond;
+            var same = probing && _maxRate > 0 && Math.Abs(met - _maxRate) <= SameLimit * _maxRate;
+            _holdSeconds = same ? Math.Min(Math.Max(MinHold.TotalSeconds, 2 * _holdSeconds), MaxHold.TotalSeconds) : 0;
+            _maxRate = met;
+            _plateau = met * PlateauShare;
+            cut = same ? PlateauShare : Beta;
         }
 
-        (_roundStartUtcTicks, _roundStartAccepted) = (now.UtcTicks, accepted);
-        return true;
+        _k = Math.Cbrt(_maxRate * (1 - Beta) / ScaleConstant);
+        _curveStartUtcTicks = now.UtcTicks;
+        _lastDecreaseUtcTicks = now.UtcTicks;
+        _admittedSinceDecrease = false;
+        Volatile.Write(ref _lastCutUtcTicks, now.UtcTicks);
+        SetRateLocked(met * cut);
+        _curveFrom = _rate;
     }
 
-    private ThrottlingChange Accepted(in AttemptVerdict verdict)
+    // What the server's answers say about its limit, as a bound on the rate that met it. Since the client could last
+    // send freely (its last pause ended; at most two seconds back) it was admitted N times in a span S:
+    // - a refusal that names a wait W within W of the end of a pause: the server admits about N per W (a window of W
+    //   that the N spent: ASP.NET Core's fixed window admits its 20, then names its second);
+    // - with a quarter or more of the answers in S refused, the client sent well over the limit (the first burst's
+    //   rate, a limit that fell), and the limit is near N per S;
+    // - otherwise the client was just over the limit, and N per S measures what the client sent before it crossed it,
+    //   not the limit: no bound.
+    private double AdmittedBoundLocked(double met, TimeSpan wait, DateTimeOffset now)
+    {
+        var (admitted, refused, span) = _admitted!.Since(new DateTimeOffset(_countedFromUtcTicks, TimeSpan.Zero), now);
+        if (admitted < AdmittedRate.MinCount)
+        {
+            return met;
+        }
+
+        var instances = Math.Max(1, _shared?.Instances ?? 1);
+        if (wait > TimeSpan.Zero && _countedFromUtcTicks > _engagedUtcTicks && span <= wait)
+        {
+            return Math.Min(met, admitted * instances / wait.TotalSeconds);
+        }
+
+        return span >= AdmittedRate.MinSpan && refused * 4 >= admitted + refused
+            ? Math.Min(met, admitted * instances / span.TotalSeconds)
+            : met;
+    }
+
+    // A signal that pauses the client (a server wait, a spent quota) holds it until then: that time is neither send
+    // time nor a measure of what the server admits.
+    private TimeSpan PauseOf(in AttemptVerdict verdict)
+    {
+        var wait = ServerWaitRule.PausesClient(verdict)
+            ? verdict.ServerWait!.Value.Delay
+            : verdict is { QuotaRemaining: 0 } && verdict.QuotaResetIn > TimeSpan.Zero ? verdict.QuotaResetIn : TimeSpan.Zero;
+        return wait < _maxRetryAfter ? wait : _maxRetryAfter;
+    }
+
+    private void PausedLocked(TimeSpan wait, DateTimeOffset now)
+    {
+        if (wait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var until = now + wait + ServerWaitSpread.Padding;
+        _sent!.Paused(now, until);
+        _countedFromUtcTicks = Math.Max(_countedFromUtcTicks, until.UtcTicks);
+    }
+
+    private ThrottlingChange Accepted(in AttemptVerdict verdict, DateTimeOffset sentAt)
     {
         var flags = _flags;
         if (flags == 0)
@@ -358,17 +354,6 @@ internal sealed class RateLearner : IDisposable
         }
 
         var now = verdict.ReadAt != default ? verdict.ReadAt : _timeProvider.GetUtcNow();
-        if ((flags & WatchingFlag) != 0)
-        {
-            Volatile.Write(ref _lastAcceptedUtcTicks, now.UtcTicks);
-            Interlocked.Increment(ref _accepted);
-        }
-
-        if ((flags & EngagedFlag) == 0)
-        {
-            return ThrottlingChange.None;
-        }
-
         lock (_lock)
         {
             if (!IsEngaged)
@@ -382,17 +367,27 @@ internal sealed class RateLearner : IDisposable
                 return ThrottlingChange.Stopped;
             }
 
+            _admitted!.Record(now);
+            if (sentAt.UtcTicks >= _lastDecreaseUtcTicks)
+            {
+                _admittedSinceDecrease = true;
+            }
+
             if (LearnQuotaLocked(verdict, now) || now.UtcTicks < _quotaUntilUtcTicks)
             {
                 return ThrottlingChange.None;
             }
 
-            // CUBIC's growth since the last decrease, never past twice what the client sends, never below the rate now.
+            // CUBIC's growth since the last decrease, level at the plateau for the hold, never below the rate now, and
+            // never past twice what the client sends unless attempts queue for the bucket (then the bucket, not the
+            // client, decides what it sends).
             var seconds = (double)(now.UtcTicks - _curveStartUtcTicks) / TimeSpan.TicksPerSecond;
-            var cubic = (ScaleConstant * Math.Pow(seconds - _k, 3)) + _maxRate;
+            var cubic = seconds < _k
+                ? _plateau - ((_plateau - _curveFrom) * Math.Pow(1 - (seconds / _k), 3))
+                : _plateau + (ScaleConstant * Math.Pow(Math.Max(0, seconds - _k - _holdSeconds), 3));
             if (cubic > _rate)
             {
-                SetRateLocked(Math.Min(cubic, Math.Max(_rate, MaxMeasuredScale * SentPerSecondLocked())));
+                SetRateLocked(_limiter!.Waiting > 0 ? cubic : Math.Min(cubic, Math.Max(_rate, MaxMeasuredScale * SentPerSecondLocked())));
             }
 
             return ThrottlingChange.None;
@@ -413,7 +408,7 @@ internal sealed class RateLearner : IDisposable
         SetRateLocked(rate, floor: _minQuotaRate);
 
         // After the window, the curve starts at the quota's rate and probes upwards from it.
-        (_maxRate, _k, _curveStartUtcTicks) = (_rate, 0, _quotaUntilUtcTicks);
+        (_maxRate, _plateau, _curveFrom, _k, _holdSeconds, _curveStartUtcTicks) = (_rate, _rate, _rate, 0, 0, _quotaUntilUtcTicks);
         return true;
     }
 

@@ -26,7 +26,6 @@ internal sealed class RetryDecider
     private readonly Func<double> _random;
     private readonly RetryBudget? _budget;
     private readonly RateLearner? _learner;
-    private readonly Func<DateTimeOffset> _now;
 
     public RetryDecider(CompiledPreset preset, TimeProvider timeProvider, Func<double> random, RetryBudget? budget = null, RateLearner? learner = null)
     {
@@ -35,7 +34,6 @@ internal sealed class RetryDecider
         _random = random;
         _budget = budget;
         _learner = learner;
-        _now = timeProvider.GetUtcNow;
     }
 
     /// <summary>Decides for an outcome not read yet (tests and callers outside a pipeline).</summary>
@@ -103,7 +101,7 @@ internal sealed class RetryDecider
         }
 
         var remaining = state.TimeLeft(_preset.TotalTimeout, _timeProvider);
-        var metered = RateSignal.IsMeteredByLearner(verdict, _learner, _now);
+        var metered = RateSignal.IsMeteredByLearner(verdict, _learner);
         if (verdict.ServerWait is not { } serverWait)
         {
             return metered ? new RetryDecision(true, cause, statusCode, TimeSpan.Zero, RetryDelaySource.LearnedRate, null, null) : WithBackoff(cause, statusCode, remaining, retryIndex);

@@ -17,6 +17,7 @@ internal sealed class RetryBudget
     private readonly int[] _requests = new int[Buckets];
     private readonly int[] _retries = new int[Buckets];
     private readonly object _lock = new();
+    private long _preparedEpoch = long.MinValue;
 
     public RetryBudget(double maxRetryRatio, int minRetries, TimeSpan window, TimeProvider timeProvider)
     {
@@ -37,9 +38,17 @@ internal sealed class RetryBudget
     /// <summary>Counts one logical request (its first attempt).</summary>
     public void RecordRequest()
     {
+        // Within the bucket prepared last, without the lock: a bucket is cleared only once it has left the window.
+        var epoch = Epoch();
+        if (Volatile.Read(ref _preparedEpoch) == epoch)
+        {
+            Interlocked.Increment(ref _requests[(int)(epoch % Buckets)]);
+            return;
+        }
+
         lock (_lock)
         {
-            _requests[Bucket()]++;
+            Interlocked.Increment(ref _requests[Bucket()]);
         }
     }
 
@@ -93,9 +102,11 @@ internal sealed class RetryBudget
     }
 
     // Returns the bucket of the current time, first clearing every bucket that has left the window.
+    private long Epoch() => _timeProvider.GetUtcNow().UtcTicks / _bucketTicks;
+
     private int Bucket()
     {
-        var epoch = _timeProvider.GetUtcNow().UtcTicks / _bucketTicks;
+        var epoch = Epoch();
         for (var i = 0; i < Buckets; i++)
         {
             if (_epochs[i] != long.MinValue && _epochs[i] <= epoch - Buckets)
@@ -110,6 +121,7 @@ internal sealed class RetryBudget
             (_epochs[index], _requests[index], _retries[index]) = (epoch, 0, 0);
         }
 
+        Volatile.Write(ref _preparedEpoch, epoch);
         return index;
     }
 }

@@ -47,6 +47,21 @@ public sealed class LeaseScriptTests
     }
 
     [Fact]
+    public async Task LearnedLease_AfterARateCut_ReservesNoFurtherAheadThanTheHorizonAtTheNewRate()
+    {
+        // A second of debt at 100 a second, then a cut to 10 a second: the debt was 100 permits, 10 s at the new rate,
+        // and every instance waited that long for its next permit; bounded at the horizon (1 s), 10 permits.
+        await using var redis = await RedisServer.StartAsync();
+        var database = (await redis.AdminAsync()).Multiplexer.GetDatabase();
+
+        var first = await LeaseResult(database, "a", rate: 100, sinceCut: 2 * Second, wanted: 100);
+        var afterCut = await LeaseResult(database, "b", rate: 10, sinceCut: 0, wanted: 10);
+
+        Assert.Equal(100, (long)first[1]);
+        Assert.InRange(double.Parse((string)afterCut[2]!, CultureInfo.InvariantCulture), -10, -9);
+    }
+
+    [Fact]
     public async Task ConfiguredLease_WithoutACut_RefillsAtTheCallersRate()
     {
         await using var redis = await RedisServer.StartAsync();
@@ -59,14 +74,17 @@ public sealed class LeaseScriptTests
     // One lease of one permit, with a liveness window (µs) of 10 s unless told (1 µs: any owner's last lease, a round
     // trip ago, is older); returns the rate the bucket refilled at.
     private static async Task<double> Lease(IDatabase database, string instance, double rate, long? sinceCut, long window = 10 * Second)
+        => double.Parse((string)(await LeaseResult(database, instance, rate, sinceCut, window: window))[4]!, CultureInfo.InvariantCulture);
+
+    // The script's answer to a lease of wanted permits from a bucket of size 1: Redis's time, granted, tokens before, instances, rate.
+    private static async Task<RedisResult[]> LeaseResult(IDatabase database, string instance, double rate, long? sinceCut, int wanted = 1, long window = 10 * Second)
     {
-        RedisValue[] values = [rate, 1, 1, Second, instance, window];
+        RedisValue[] values = [rate, 1, wanted, Second, instance, window];
         if (sinceCut is { } cut)
         {
             values = [.. values, cut];
         }
 
-        var result = (RedisResult[])(await database.ScriptEvaluateAsync(LeaseScript.Text, [new RedisKey("t:{x}:learned"), new RedisKey("t:{x}:instances")], values))!;
-        return double.Parse((string)result[4]!, CultureInfo.InvariantCulture);
+        return (RedisResult[])(await database.ScriptEvaluateAsync(LeaseScript.Text, [new RedisKey("t:{x}:learned"), new RedisKey("t:{x}:instances")], values))!;
     }
 }

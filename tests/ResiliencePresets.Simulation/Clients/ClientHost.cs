@@ -18,7 +18,9 @@ public sealed class ClientHost : IDisposable
         _clientName = clientName;
     }
 
-    public static ClientHost Create(IEnumerable<(string ClientName, ClientSetup Setup, Uri BaseAddress)> clients)
+    /// <param name="clients">Each named client, its setup and the address it calls.</param>
+    /// <param name="configureServices">Adds services beside the presets' own, such as their sharing through Redis.</param>
+    public static ClientHost Create(IEnumerable<(string ClientName, ClientSetup Setup, Uri BaseAddress)> clients, Action<IServiceCollection>? configureServices = null)
     {
         ArgumentNullException.ThrowIfNull(clients);
         var list = clients.ToList();
@@ -29,6 +31,7 @@ public sealed class ClientHost : IDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddResiliencePresets(configuration.GetSection("ResiliencePresets"));
+        configureServices?.Invoke(services);
         foreach (var (clientName, setup, baseAddress) in list)
         {
             setup.Configure(services.AddHttpClient(clientName, c => c.BaseAddress = baseAddress));

@@ -8,15 +8,16 @@ public sealed class WireCounter(WireLog log) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        var sent = log.Now;
         try
         {
             var response = await base.SendAsync(request, cancellationToken);
-            log.Record((int)response.StatusCode);
+            log.Record(sent, (int)response.StatusCode);
             return response;
         }
         catch
         {
-            log.Record(null);
+            log.Record(sent, null);
             throw;
         }
     }

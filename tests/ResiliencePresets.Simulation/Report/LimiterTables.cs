@@ -22,13 +22,13 @@ public static class LimiterTables
                 ? $"### {family.Key}: {Format.Count(first.Workers)} workers, {Format.Count(first.Requests)} GET requests per setup"
                 : $"### {family.Key}");
             MarkdownReport.Line(text);
-            MarkdownReport.Line(text, "| Server | Setup | Requests | Floor | Completion | Completion ÷ floor | Wasted calls (% of requests) | Failed to callers (% of requests) | of which breaker rejections |"
+            MarkdownReport.Line(text, "| Server | Setup | Requests | Floor | Completion | Completion ÷ floor | Wasted calls (% of requests) | of which sent before the first refusal came back | Wasted after it (% of requests) | Failed to callers (% of requests) | of which breaker rejections |"
                 + (changes ? " Time to 90 % of the new rate | Wasted after the change |" : string.Empty));
-            MarkdownReport.Line(text, "|---|---|---:|---:|---:|---:|---:|---:|---:|" + (changes ? "---:|---:|" : string.Empty));
+            MarkdownReport.Line(text, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + (changes ? "---:|---:|" : string.Empty));
             foreach (var r in family)
             {
                 MarkdownReport.Line(text, $"| {r.Server} | {r.Setup} | {Format.Count(r.Requests)} | {Format.Seconds(r.Floor)} | {Format.Seconds(r.Elapsed)} | {Format.Ratio(r.CompletionRatio)} | " +
-                    $"{Format.Count(r.Wasted)} ({Format.Percent(r.WastedShare)}) | {Failures(r)} | {Format.Count(r.BreakerRejections)} |"
+                    $"{Format.Count(r.Wasted)} ({Format.Percent(r.WastedShare)}) | {Format.Count(r.WastedBeforeSignal)} | {Format.Count(r.Wasted - r.WastedBeforeSignal)} ({Format.Percent(r.WastedAfterSignalShare)}) | {Failures(r)} | {Format.Count(r.BreakerRejections)} |"
                     + (changes ? (r.LimitChanged ? $" {(r.Recovery is { } t ? Format.Seconds(t) : "not reached")} | {Format.Count(r.WastedAfterChange)} |" : " – | – |") : string.Empty));
             }
         }

@@ -33,7 +33,7 @@ public static class Targets
         {
             var met = r.WastedShare <= LimiterMaxWasted && r.CompletionRatio <= LimiterMaxCompletion && r.Failures == 0;
             yield return ($"{r.Server}: ReadOnlyApi defaults, wasted ≤ {LimiterMaxWasted:P0}, completion ≤ {LimiterMaxCompletion:F2}× floor, 0 failed",
-                $"{Format.Percent(r.WastedShare)}, {Format.Ratio(r.CompletionRatio)}, {Format.Count(r.Failures)}", met);
+                $"{Format.Percent(r.WastedShare)} ({Format.Percent(r.WastedAfterSignalShare)} after the first refusal came back), {Format.Ratio(r.CompletionRatio)}, {Format.Count(r.Failures)}", met);
             if (r.LimitChanged && r.Server.Contains("doubles", StringComparison.Ordinal))
             {
                 yield return ($"{r.Server}: ReadOnlyApi defaults reach 90 % of the new rate within {MaxRecovery.TotalSeconds:0} s",

@@ -7,11 +7,11 @@ namespace ResiliencePresets.Simulation.Scenarios;
 /// <summary>
 /// Closed-loop workers sharing one client: each takes the next request number and sends <c>GET items/{n}</c>,
 /// relative to the client's base address, until all are sent. What a caller got when it was not a success is counted
-/// by its status code or its exception's type.
+/// by its status code or its exception's type; <c>observe</c>, when given, sees each such exception.
 /// </summary>
 public static class ClosedLoopWorkload
 {
-    public static async Task<(IReadOnlyDictionary<string, int> Failures, TimeSpan Elapsed)> RunAsync(HttpClient client, int workers, int requests, string pathPrefix = "items")
+    public static async Task<(IReadOnlyDictionary<string, int> Failures, TimeSpan Elapsed)> RunAsync(HttpClient client, int workers, int requests, string pathPrefix = "items", Action<Exception>? observe = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         var next = 0;
@@ -23,7 +23,7 @@ public static class ClosedLoopWorkload
             int n;
             while ((n = Interlocked.Increment(ref next)) <= requests)
             {
-                if (await FailureAsync(client, new Uri($"{pathPrefix}/{n.ToString(CultureInfo.InvariantCulture)}", UriKind.Relative)) is string failure)
+                if (await FailureAsync(client, new Uri($"{pathPrefix}/{n.ToString(CultureInfo.InvariantCulture)}", UriKind.Relative), observe) is string failure)
                 {
                     failures.AddOrUpdate(failure, 1, (_, count) => count + 1);
                 }
@@ -33,7 +33,7 @@ public static class ClosedLoopWorkload
     }
 
     // Returns what the caller got when it was not a success: the status code, or the exception's type.
-    private static async Task<string?> FailureAsync(HttpClient client, Uri path)
+    private static async Task<string?> FailureAsync(HttpClient client, Uri path, Action<Exception>? observe)
     {
         try
         {
@@ -44,6 +44,7 @@ public static class ClosedLoopWorkload
         catch (Exception e)
 #pragma warning restore CA1031
         {
+            observe?.Invoke(e);
             return e.GetType().Name;
         }
     }

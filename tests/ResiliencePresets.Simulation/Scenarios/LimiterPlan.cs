@@ -9,7 +9,10 @@ namespace ResiliencePresets.Simulation.Scenarios;
 /// sharing a limit of 10 requests a second, 100 requests); and a limit that doubles (20 → 40) or halves (40 → 20)
 /// after 5 s, with 10 s of requests at the new rate. <c>--quick</c> keeps one server of each kind with fewer requests.
 /// </summary>
-public sealed record LimiterPlan(bool Quick)
+/// <param name="Quick">One server of each kind, fewer requests.</param>
+/// <param name="Only">Runs only the servers whose name contains this (<c>--limiter</c>); <see langword="null"/> for all.</param>
+/// <param name="Trace">Prints the learned rate and the wire, quarter second by quarter second, of ReadOnlyApi's defaults.</param>
+public sealed record LimiterPlan(bool Quick, string? Only = null, bool Trace = false)
 {
     public const int Rate = 20;
 
@@ -45,18 +48,20 @@ public sealed record LimiterPlan(bool Quick)
     public async Task<IReadOnlyList<LimiterResult>> RunAsync(PresetCounters counters)
     {
         var setups = ContentionSetups.All(Rate).Count;
+        bool Chosen(string name) => Only is null || Only.Split('|').Any(o => name.Contains(o, StringComparison.OrdinalIgnoreCase));
         await using var backend = await UnlimitedBackend.StartAsync();
         await using var nginx = await NginxProxy.StartAsync(LimiterServers.NginxLocations(NginxVariants, Rate, setups), backend.Port);
-        var nginxRuns = LimiterServers.OnNginx(nginx, NginxVariants, Rate, setups).Select(s => (s, RealLimiters));
-        var aspNetCoreRuns = AspNetCoreVariants.Select(v => (LimiterServers.OnAspNetCore(v, Rate), RealLimiters));
-        IEnumerable<(LimiterServer, LimiterSettings)>[] batches = Quick
-            ? [nginxRuns.Concat(aspNetCoreRuns).Concat(InProcess)]
-            : [nginxRuns, aspNetCoreRuns, InProcess];
+        var nginxRuns = LimiterServers.OnNginx(nginx, NginxVariants, Rate, setups).Select(s => (s, RealLimiters)).Where(r => Chosen(r.s.Name));
+        var aspNetCoreRuns = AspNetCoreVariants.Select(v => (LimiterServers.OnAspNetCore(v, Rate), RealLimiters)).Where(r => Chosen(r.Item1.Name));
+        var inProcessRuns = InProcess.Where(r => Chosen(r.Server.Name));
+        IEnumerable<(LimiterServer, LimiterSettings)>[] batches = Quick || Only is not null
+            ? [nginxRuns.Concat(aspNetCoreRuns).Concat(inProcessRuns)]
+            : [nginxRuns, aspNetCoreRuns, inProcessRuns];
 
         var results = new List<LimiterResult>();
         foreach (var batch in batches)
         {
-            foreach (var runs in await Task.WhenAll(batch.Select(run => RunAsync(run.Item1, run.Item2, counters))))
+            foreach (var runs in await Task.WhenAll(batch.Select(run => RunAsync(run.Item1, run.Item2, counters, Trace))))
             {
                 results.AddRange(runs);
             }
@@ -65,9 +70,9 @@ public sealed record LimiterPlan(bool Quick)
         return results;
     }
 
-    private static async Task<IReadOnlyList<LimiterResult>> RunAsync(LimiterServer server, LimiterSettings settings, PresetCounters counters)
+    private static async Task<IReadOnlyList<LimiterResult>> RunAsync(LimiterServer server, LimiterSettings settings, PresetCounters counters, bool trace)
     {
         Console.WriteLine($"limiter: {server.Name}");
-        return await LimiterScenario.RunAsync(server, ContentionSetups.All(server.Rate), settings, counters);
+        return await LimiterScenario.RunAsync(server, ContentionSetups.All(server.Rate), settings, counters, trace);
     }
 }

@@ -11,6 +11,8 @@ namespace ResiliencePresets.Simulation.Scenarios;
 /// <param name="Requests">Requests the callers made.</param>
 /// <param name="Calls">Attempts that went over the wire, counted below every handler.</param>
 /// <param name="Wasted">Attempts that were refused (any answer but a 2xx: the API behind the limiter never fails).</param>
+/// <param name="WastedBeforeSignal">Of those, the attempts sent before the first refusal came back: the first burst,
+/// which a client that knows nothing of the limit cannot save.</param>
 /// <param name="FailureCauses">What the callers got when they failed: a status code or an exception's type.</param>
 /// <param name="Elapsed">From the first request to the last answer.</param>
 /// <param name="Floor">The requests at the server's rate.</param>
@@ -26,6 +28,7 @@ public sealed record LimiterResult(
     int Requests,
     int Calls,
     int Wasted,
+    int WastedBeforeSignal,
     IReadOnlyDictionary<string, int> FailureCauses,
     TimeSpan Elapsed,
     TimeSpan Floor,
@@ -42,6 +45,9 @@ public sealed record LimiterResult(
     public int BreakerRejections => FailureCauses.Where(c => BreakerRejectionTypes.Contains(c.Key)).Sum(c => c.Value);
 
     public double WastedShare => (double)Wasted / Requests;
+
+    /// <summary>Gets the attempts refused after the first refusal came back, as a share of the requests.</summary>
+    public double WastedAfterSignalShare => (double)(Wasted - WastedBeforeSignal) / Requests;
 
     public double FailedShare => (double)Failures / Requests;
 

@@ -11,16 +11,16 @@ namespace ResiliencePresets.Simulation.Scenarios;
 /// </summary>
 public static class LimiterScenario
 {
-    public static async Task<IReadOnlyList<LimiterResult>> RunAsync(LimiterServer server, IReadOnlyList<ClientSetup> setups, LimiterSettings settings, PresetCounters counters)
+    public static async Task<IReadOnlyList<LimiterResult>> RunAsync(LimiterServer server, IReadOnlyList<ClientSetup> setups, LimiterSettings settings, PresetCounters counters, bool trace = false)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(setups);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(counters);
-        return await Task.WhenAll(setups.Select((setup, i) => RunOneAsync(server, i, setup, settings, counters)));
+        return await Task.WhenAll(setups.Select((setup, i) => RunOneAsync(server, i, setup, settings, counters, trace)));
     }
 
-    private static async Task<LimiterResult> RunOneAsync(LimiterServer server, int index, ClientSetup setup, LimiterSettings settings, PresetCounters counters)
+    private static async Task<LimiterResult> RunOneAsync(LimiterServer server, int index, ClientSetup setup, LimiterSettings settings, PresetCounters counters, bool trace)
     {
         var slot = await server.Start(index);
         try
@@ -42,16 +42,26 @@ public static class LimiterScenario
 
             using var stop = new CancellationTokenSource();
             log.Start();
+            await using var rates = trace && setup.Name == ContentionSetups.ReadOnlyDefaults ? new RateTrace(clientName, log) : null;
             var change = ChangeLaterAsync(server.Change, slot, stop.Token);
             var (failures, elapsed) = await ClosedLoopWorkload.RunAsync(client, settings.Workers, settings.Requests);
             await stop.CancelAsync();
             await change;
 
             var attempts = log.Attempts;
-            var refused = attempts.Where(a => a.Status is not (>= 200 and < 300)).ToList();
+            var refused = attempts.Where(a => !a.Succeeded).ToList();
             var recovery = server.Change is { } c
-                ? RateRecovery.TimeToReach([.. attempts.Where(a => a.Status is >= 200 and < 300).Select(a => a.At)], c.At, c.NewRate)
+                ? RateRecovery.TimeToReach([.. attempts.Where(a => a.Succeeded).Select(a => a.At)], c.At, c.NewRate)
                 : null;
+
+            // Refused before any refusal could reach the client: the first burst, which no client can save.
+            var firstSignal = refused.Count == 0 ? TimeSpan.MaxValue : refused.Min(a => a.At);
+            var beforeSignal = refused.Count(a => a.Sent < firstSignal);
+            if (rates is not null)
+            {
+                Console.WriteLine($"trace: {server.Name}, {setup.Name}: {refused.Count} refused ({beforeSignal} sent before the first refusal came back at {firstSignal.TotalMilliseconds:0} ms), {elapsed.TotalSeconds:0.00} s");
+                Console.Write(rates.Write(attempts));
+            }
             var library = new LibraryCounts(
                 counters.Get(clientName, PresetCounters.Retries),
                 counters.Get(clientName, PresetCounters.BudgetRefusals),
@@ -65,6 +75,7 @@ public static class LimiterScenario
                 settings.Requests,
                 attempts.Count,
                 refused.Count,
+                beforeSignal,
                 failures,
                 elapsed,
                 settings.Floor(server.Rate, server.Change),

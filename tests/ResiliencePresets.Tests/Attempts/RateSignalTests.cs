@@ -12,19 +12,19 @@ public sealed class RateSignalTests
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
 
     [Theory]
-    [InlineData(200, null, null, "None")]
-    [InlineData(500, "Retry-After", "1", "None")]
-    [InlineData(403, null, null, "None")]
-    [InlineData(429, null, null, "Limited")]
-    [InlineData(429, "Retry-After", "3600", "Limited")]
-    [InlineData(403, "Retry-After", "5", "Limited")]
-    [InlineData(403, "X-RateLimit-Remaining", "0", "Limited")]
-    [InlineData(503, "Retry-After", "1", "Limited")]
-    [InlineData(503, "Retry-After", "0", "Limited")]
-    [InlineData(503, "RateLimit", "\"default\";r=0;t=1", "Limited")]
-    [InlineData(503, null, null, "Bare503")]
-    [InlineData(503, "x-should-retry", "true", "Bare503")]
-    public void Of_Response_ReadsTheStatusAndTheWaitAndQuotaHeaders(int status, string? header, string? value, string expected)
+    [InlineData(200, null, null, false)]
+    [InlineData(500, "Retry-After", "1", false)]
+    [InlineData(403, null, null, false)]
+    [InlineData(429, null, null, true)]
+    [InlineData(429, "Retry-After", "3600", true)]
+    [InlineData(403, "Retry-After", "5", true)]
+    [InlineData(403, "X-RateLimit-Remaining", "0", true)]
+    [InlineData(503, "Retry-After", "1", true)]
+    [InlineData(503, "Retry-After", "0", true)]
+    [InlineData(503, "RateLimit", "\"default\";r=0;t=1", true)]
+    [InlineData(503, null, null, false)]
+    [InlineData(503, "x-should-retry", "true", false)]
+    public void IsRateSignal_Response_ReadsTheStatusAndTheWaitAndQuotaHeaders(int status, string? header, string? value, bool expected)
     {
         using var response = new HttpResponseMessage((HttpStatusCode)status);
         if (header is not null)
@@ -32,31 +32,28 @@ public sealed class RateSignalTests
             response.Headers.TryAddWithoutValidation(header, value);
         }
 
-        Assert.Equal(expected, RateSignal.Of(Inspect(Outcome.FromResult(response))).ToString());
+        Assert.Equal(expected, RateSignal.IsRateSignal(Inspect(Outcome.FromResult(response))));
     }
 
     [Fact]
-    public void Of_Exception_IsNoRateSignal()
+    public void IsRateSignal_Exception_IsNoRateSignal()
     {
-        Assert.Equal(RateSignalKind.None, RateSignal.Of(Inspect(Outcome.FromException<HttpResponseMessage>(new HttpRequestException("reset")))));
+        Assert.False(RateSignal.IsRateSignal(Inspect(Outcome.FromException<HttpResponseMessage>(new HttpRequestException("reset")))));
     }
 
+    // Regression: a bare 503 was a rate signal while the server answered the client's other attempts, so a flaky
+    // dependency whose retries succeeded was read as a limiter and paced down to the learner's floor.
     [Fact]
-    public void IsRateSignal_Bare503_OnlyWhileTheServerAcceptsOtherAttemptsAndLearningIsOn()
+    public void IsRateSignal_Bare503_IsNoRateSignalEvenWhileTheServerAcceptsOtherAttempts()
     {
         using var bare503 = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
         var verdict = Inspect(Outcome.FromResult(bare503));
         using var learner = new RateLearner(_time);
-
-        // Nothing accepted yet: an outage looks like this.
-        Assert.False(RateSignal.IsRateSignal(verdict, learner, _time.GetUtcNow));
-        learner.Observe(verdict, DateTimeOffset.MinValue, () => 10);
         Accept(learner);
 
-        Assert.True(RateSignal.IsRateSignal(verdict, learner, _time.GetUtcNow));
-        Assert.False(RateSignal.IsRateSignal(verdict, learner: null, _time.GetUtcNow));
-        _time.Advance(RateLearner.AcceptanceWindow + TimeSpan.FromTicks(1));
-        Assert.False(RateSignal.IsRateSignal(verdict, learner, _time.GetUtcNow));
+        Assert.False(RateSignal.IsRateSignal(verdict));
+        Assert.Equal(ThrottlingChange.None, learner.Observe(verdict, DateTimeOffset.MinValue, () => 10));
+        Assert.False(learner.IsEngaged);
     }
 
     [Fact]
@@ -66,11 +63,11 @@ public sealed class RateSignalTests
         var verdict = Inspect(Outcome.FromResult(limited));
         using var learner = new RateLearner(_time);
 
-        Assert.False(RateSignal.IsMeteredByLearner(verdict, learner, _time.GetUtcNow));
+        Assert.False(RateSignal.IsMeteredByLearner(verdict, learner));
         learner.Observe(verdict, DateTimeOffset.MinValue, () => 10);
 
-        Assert.True(RateSignal.IsMeteredByLearner(verdict, learner, _time.GetUtcNow));
-        Assert.False(RateSignal.IsMeteredByLearner(verdict, learner: null, _time.GetUtcNow));
+        Assert.True(RateSignal.IsMeteredByLearner(verdict, learner));
+        Assert.False(RateSignal.IsMeteredByLearner(verdict, learner: null));
     }
 
     private void Accept(RateLearner learner)

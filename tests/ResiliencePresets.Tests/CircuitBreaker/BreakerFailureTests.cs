@@ -48,8 +48,7 @@ public sealed class BreakerFailureTests : IClassFixture<FlakyServer>
             response.Headers.TryAddWithoutValidation(header, value);
         }
 
-        Assert.Equal(expected, BreakerFailure.IsFailure(Inspect(Outcome.FromResult(response)), learner: null, _time.GetUtcNow));
-        Assert.Equal(expected, BreakerFailure.IsFailure(Inspect(Outcome.FromResult(response)), new RateLearner(_time), _time.GetUtcNow));
+        Assert.Equal(expected, BreakerFailure.IsFailure(Inspect(Outcome.FromResult(response))));
     }
 
     public static TheoryData<Exception, bool> Exceptions => new()
@@ -67,7 +66,7 @@ public sealed class BreakerFailureTests : IClassFixture<FlakyServer>
     [MemberData(nameof(Exceptions))]
     public void IsFailure_Exception_CountsTransportFailuresOnly(Exception exception, bool expected)
     {
-        Assert.Equal(expected, BreakerFailure.IsFailure(Inspect(Outcome.FromException<HttpResponseMessage>(exception)), learner: null, _time.GetUtcNow));
+        Assert.Equal(expected, BreakerFailure.IsFailure(Inspect(Outcome.FromException<HttpResponseMessage>(exception))));
     }
 
     // Regression: any retryable status that named a wait spared the breaker, so a dependency answering every request

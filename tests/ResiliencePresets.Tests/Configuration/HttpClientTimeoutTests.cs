@@ -8,22 +8,22 @@ public sealed class HttpClientTimeoutTests
 {
     private const string Url = "http://localhost/";
 
-    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
-
     [Fact]
     public void PaymentWithIdempotencyKey_TotalTimeoutOfTwoMinutes_IsNotCutAtHttpClientsDefault100Seconds()
     {
         using var api = PresetClient.Create(ResiliencePresetNames.PaymentWithIdempotencyKey, Url);
 
-        Assert.Equal(TimeSpan.FromMinutes(2) + Grace, api.Client.Timeout);
+        Assert.Equal(Timeout.InfiniteTimeSpan, api.Client.Timeout);
     }
 
+    // The preset bounds a stalled body itself (BufferedResponse_BodyStallsAfterTheHeaders_...), without HttpClient's
+    // timer per request.
     [Fact]
-    public void AddResiliencePreset_TimeoutNotSet_BecomesTheTotalTimeoutPlusOneSecond()
+    public void AddResiliencePreset_TimeoutNotSet_IsTurnedOffAsTheStandardHandlerDoes()
     {
         using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, Url, configure: o => o.TotalTimeout = TimeSpan.FromSeconds(20));
 
-        Assert.Equal(TimeSpan.FromSeconds(21), api.Client.Timeout);
+        Assert.Equal(Timeout.InfiniteTimeSpan, api.Client.Timeout);
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class HttpClientTimeoutTests
     }
 
     [Fact]
-    public void AddResiliencePreset_ForEveryClient_BoundsEachByItsTotalTimeout()
+    public void AddResiliencePreset_ForEveryClient_TurnsEachTimeoutOff()
     {
         var services = new ServiceCollection();
         services.ConfigureHttpClientDefaults(c => c.AddResiliencePreset(ResiliencePresetNames.ReadOnlyApi));
@@ -76,8 +76,8 @@ public sealed class HttpClientTimeoutTests
         using var github = factory.CreateClient("github");
         using var payments = factory.CreateClient("payments");
 
-        Assert.Equal(TimeSpan.FromMinutes(1) + Grace, github.Timeout);
-        Assert.Equal(TimeSpan.FromMinutes(2) + Grace, payments.Timeout);
+        Assert.Equal(Timeout.InfiniteTimeSpan, github.Timeout);
+        Assert.Equal(Timeout.InfiniteTimeSpan, payments.Timeout);
     }
 
     [Fact]
@@ -113,8 +113,54 @@ public sealed class HttpClientTimeoutTests
         Assert.Same(call, finished);
         var error = await Assert.ThrowsAsync<TaskCanceledException>(() => call);
         Assert.IsType<TimeoutException>(error.InnerException);
+        Assert.Equal("The response body was not read within 3 seconds of the request's start (the preset's TotalTimeout plus 1 s).", error.Message);
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(3), $"ended after {clock.Elapsed}");
         Assert.Equal(1, server.Requests);
+    }
+
+    [Fact]
+    public async Task SynchronousSend_BodyStallsAfterTheHeaders_EndsOneSecondAfterTotalTimeout()
+    {
+        using var server = new FaultyServer(ServerFault.StallsInTheBody);
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, server.Url, o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromSeconds(1);
+            o.TotalTimeout = TimeSpan.FromSeconds(2);
+        });
+        var clock = Stopwatch.StartNew();
+
+        var call = Task.Run(() => api.Client.Send(new HttpRequestMessage(HttpMethod.Get, "/stalls")));
+        var finished = await Task.WhenAny(call, Task.Delay(TimeSpan.FromSeconds(30)));
+
+        Assert.Same(call, finished);
+        var error = await Assert.ThrowsAsync<TaskCanceledException>(() => call);
+        Assert.IsType<TimeoutException>(error.InnerException);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(3), $"ended after {clock.Elapsed}");
+    }
+
+    // The caller's timeout, longer than the preset's bound, decides: the preset leaves the body to it.
+    [Fact]
+    public async Task BufferedResponse_BodyStallsAndTheCallerSetTheTimeout_EndsAtTheCallersTimeout()
+    {
+        using var server = new FaultyServer(ServerFault.StallsInTheBody);
+        using var api = PresetClient.Create(
+            ResiliencePresetNames.ReadOnlyApi,
+            server.Url,
+            o =>
+            {
+                o.AttemptTimeout = TimeSpan.FromSeconds(1);
+                o.TotalTimeout = TimeSpan.FromSeconds(1);
+            },
+            client: c => c.ConfigureHttpClient(client => client.Timeout = TimeSpan.FromSeconds(4)));
+        var clock = Stopwatch.StartNew();
+
+        var call = api.Client.GetAsync("/stalls");
+        var finished = await Task.WhenAny(call, Task.Delay(TimeSpan.FromSeconds(30)));
+
+        Assert.Same(call, finished);
+        var error = await Assert.ThrowsAsync<TaskCanceledException>(() => call);
+        Assert.IsType<TimeoutException>(error.InnerException);
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(4), $"ended after {clock.Elapsed}");
     }
 
     [Fact]

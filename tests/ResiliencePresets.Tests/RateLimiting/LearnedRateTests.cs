@@ -70,6 +70,32 @@ public sealed class LearnedRateTests : IClassFixture<FlakyServer>
         Assert.DoesNotContain(api.Logs.Entries, e => e.EventId.Name == "ThrottlingStarted");
     }
 
+    // Regression: a bare 503 was a rate signal while the server answered the client's other attempts, so a dependency
+    // failing every first attempt with a bare 503 and answering every retry was read as a limiter, and the client was
+    // paced down to the learner's floor (about one request every 2 s), where it stayed.
+    [Fact]
+    public async Task FlakyDependencyWhoseRetriesSucceed_IsNeverPaced()
+    {
+        var path = "/learned/flaky-503";
+        var calls = 0;
+        _server.Server.Given(Request.Create().WithPath(path)).RespondWith(Response.Create().WithCallback(_ =>
+            new WireMock.ResponseMessage { StatusCode = Interlocked.Increment(ref calls) % 2 == 1 ? 503 : 200 }));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
+        {
+            PresetClient.FastBackoff(o);
+            o.CircuitBreaker.Enabled = false;
+        });
+
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await api.Client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(20, Volatile.Read(ref calls));
+        Assert.DoesNotContain(api.Logs.Entries, e => e.EventId.Name == "ThrottlingStarted");
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -129,72 +129,26 @@ public sealed class RateLearnerTests : IDisposable
     }
 
     [Fact]
-    public void Observe_Bare503WithNothingAccepted_IsNoSignal()
+    public void Observe_Bare503sWhileTheServerAcceptsTheRest_AreNoSignal()
     {
+        Observe(200);
+        Assert.Equal(ThrottlingChange.None, Observe(503, estimate: 20));
+        Observe(200);
         Assert.Equal(ThrottlingChange.None, Observe(503, estimate: 20));
 
         Assert.False(_learner.IsEngaged);
     }
 
     [Fact]
-    public void Observe_Bare503sWhileTheServerAcceptsTheRest_StartThrottling()
+    public void Observe_Bare503WhileThrottling_LeavesTheRateAlone()
     {
-        Observe(503, estimate: 20);
-        Observe(200);
+        Observe(429, estimate: 20);
+        var rate = _learner.Rate!.Value;
 
-        Assert.Equal(ThrottlingChange.Started, Observe(503, estimate: 20));
-        Assert.Equal(20 * RateLearner.Beta, _learner.Rate!.Value, 6);
-    }
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        Observe(503, sentAt: _learner.Sent(_time.GetUtcNow()));
 
-    [Fact]
-    public void Observe_Bare503sThatSlowingDownDoesNotReduce_GiveTheRateBackAndCountAsFailures()
-    {
-        // A server failing a share of requests at any rate: what it accepts falls with the rate sent.
-        Observe(429, estimate: 100);
-        var before = _learner.Rate!.Value;
-        Observe(503);
-        Observe(200);
-        var round = 0;
-        while (_learner.TakesBare503AsRateSignal(_time.GetUtcNow()) && round++ < 10)
-        {
-            var interval = TimeSpan.FromTicks((long)(TimeSpan.TicksPerSecond / _learner.Rate!.Value));
-            for (var sent = TimeSpan.Zero; sent < RateLearner.Bare503Round; sent += interval)
-            {
-                _time.Advance(interval);
-                var at = _learner.Sent(_time.GetUtcNow());
-                Observe(200, sentAt: at);
-            }
-
-            Observe(503, sentAt: _learner.Sent(_time.GetUtcNow()));
-        }
-
-        Assert.InRange(round, 1, 4);
-        Assert.False(_learner.TakesBare503AsRateSignal(_time.GetUtcNow()));
-        Assert.True(_learner.Rate >= before, $"rate {_learner.Rate}, {before} before the bare 503s");
-    }
-
-    [Fact]
-    public void Observe_Bare503sFromALimiter_KeepLoweringTheRate()
-    {
-        // A limiter accepting 10 a second whatever it is sent.
-        Observe(503);
-        Observe(200);
-        Observe(503, estimate: 200);
-        var previous = _learner.Rate!.Value;
-        for (var round = 0; round < 5; round++)
-        {
-            for (var i = 0; i < 10; i++)
-            {
-                _time.Advance(TimeSpan.FromMilliseconds(100));
-                Observe(200, sentAt: _learner.Sent(_time.GetUtcNow()));
-            }
-
-            Observe(503, sentAt: _learner.Sent(_time.GetUtcNow()));
-            Assert.True(_learner.Rate < previous, $"round {round}: {_learner.Rate} after {previous}");
-            previous = _learner.Rate!.Value;
-        }
-
-        Assert.True(_learner.TakesBare503AsRateSignal(_time.GetUtcNow()));
+        Assert.Equal(rate, _learner.Rate!.Value, 6);
     }
 
     public void Dispose() => _learner.Dispose();

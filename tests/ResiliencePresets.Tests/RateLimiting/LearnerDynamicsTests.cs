@@ -1,0 +1,36 @@
+using ResiliencePresets.Tests.RateLimiting.Model;
+using Xunit.Abstractions;
+
+namespace ResiliencePresets.Tests.RateLimiting;
+
+/// <summary>
+/// The learner against the limiters of the load simulation, in virtual time (<see cref="ModelClient"/>): 20 workers,
+/// 200 requests, a limit of 20 a second (floor 10 s).
+/// </summary>
+public sealed class LearnerDynamicsTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> Servers => ["nginx", "nginx burst", "nginx retry-after", "fixed", "fixed retry-after", "sliding", "bucket", "classic"];
+
+    [Theory]
+    [MemberData(nameof(Servers))]
+    public void Learner_AgainstEachLimiter_Report(string name)
+    {
+        var (server, workers, requests) = Server(name);
+        var client = new ModelClient { Jitter = TimeSpan.FromMilliseconds(2) }.Run(server, workers, requests);
+        output.WriteLine($"{name}: {client}");
+        output.WriteLine(client.Trace());
+        Assert.Equal(0, client.Failed);
+    }
+
+    private static (ModelServer, int, int) Server(string name) => name switch
+    {
+        "nginx" => (new ModelServer.LeakyBucket(20, 0, null), 20, 200),
+        "nginx burst" => (new ModelServer.LeakyBucket(20, 10, null), 20, 200),
+        "nginx retry-after" => (new ModelServer.LeakyBucket(20, 0, 1), 20, 200),
+        "fixed" => (new ModelServer.FixedWindow(20, TimeSpan.FromMilliseconds(300), retryAfter: false), 20, 200),
+        "fixed retry-after" => (new ModelServer.FixedWindow(20, TimeSpan.FromMilliseconds(300), retryAfter: true), 20, 200),
+        "sliding" => (new ModelServer.SlidingWindow(20), 20, 200),
+        "bucket" => (new ModelServer.TokenBucket(20, 20), 20, 200),
+        _ => (new ModelServer.TokenBucket(10, 1), 10, 100),
+    };
+}

@@ -1,0 +1,42 @@
+using ResiliencePresets.Simulation.Instances;
+
+namespace ResiliencePresets.Tests.Simulation;
+
+/// <summary>The multi-instance scenario's arithmetic and the command line between the simulation and its instances.</summary>
+public sealed class MultiInstanceMeasuresTests
+{
+    [Fact]
+    public void RequestsOf_RequestsThatDoNotDivide_EveryRequestGoesToOneInstance()
+    {
+        var settings = new MultiInstanceSettings { Processes = 4, Requests = 2003 };
+
+        Assert.Equal([501, 501, 501, 500], Enumerable.Range(0, 4).Select(settings.RequestsOf));
+        Assert.Equal(TimeSpan.FromSeconds(20.03), settings.Floor);
+    }
+
+    [Fact]
+    public void Between_AnOutage_CountsRefusalsAndSuccessesOfEachSpanOnce()
+    {
+        (TimeSpan, int)[] attempts = [(S(1), 200), (S(4.9), 429), (S(5), 429), (S(6), 200), (S(8), 503), (S(9), 200), (S(9.5), 0)];
+        var result = new MultiInstanceResult("server", "setup", new MultiInstanceSettings(), attempts, new Dictionary<string, int>(), [S(10)],
+            (S(5), S(8)), 0, 0, 0, 0, new Dictionary<string, long>());
+
+        Assert.Equal((1, 1), result.Between(TimeSpan.Zero, S(5)));
+        Assert.Equal((1, 1), result.Between(S(5), S(8)));
+        Assert.Equal((2, 1), result.Between(S(8), TimeSpan.MaxValue));
+        Assert.Equal(4, result.Wasted);
+    }
+
+    [Fact]
+    public void Parse_TheArgumentsTheSimulationStartsAnInstanceWith_ReadsThemBack()
+    {
+        var shared = new InstanceArguments(new Uri("http://127.0.0.1:5000/l3/"), 25, 500, null, "127.0.0.1:6390", "simulation-1");
+        var configured = new InstanceArguments(new Uri("http://127.0.0.1:5000/"), 25, 501, 25.5, null, null);
+
+        Assert.Equal(shared, InstanceArguments.Parse(shared.ToArguments()));
+        Assert.Equal(configured, InstanceArguments.Parse(configured.ToArguments()));
+        Assert.Equal(InstanceArguments.Mode, shared.ToArguments()[0]);
+    }
+
+    private static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
+}
