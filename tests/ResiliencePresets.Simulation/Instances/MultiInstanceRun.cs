@@ -21,14 +21,7 @@ public static class MultiInstanceRun
             : new MultiInstanceSettings();
         var results = await RunAllAsync(settings, quick);
         var markdown = MultiInstanceReport.Write(settings, results.Results, MachineInfo.Current(), results.LoadBefore, results.LoadAfter, quick);
-        Console.WriteLine();
-        Console.WriteLine(markdown);
-        if (writeDocument && PerformanceDocument.Locate() is string path)
-        {
-            var document = File.Exists(path) ? File.ReadAllText(path) : null;
-            File.WriteAllText(path, PerformanceDocument.Update(document, markdown, MultiInstanceReport.Heading, MultiInstanceReport.Start, MultiInstanceReport.End));
-            Console.WriteLine($"written to {path}");
-        }
+        PerformanceDocument.Publish(markdown, writeDocument, MultiInstanceReport.Heading, MultiInstanceReport.Start, MultiInstanceReport.End);
 
         return 0;
     }

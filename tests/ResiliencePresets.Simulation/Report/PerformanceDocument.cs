@@ -40,6 +40,19 @@ public static class PerformanceDocument
         return $"{document[..insertAt].TrimEnd('\n')}\n\n{block}\n{(next < 0 ? string.Empty : "\n" + document[insertAt..])}";
     }
 
+    /// <summary>Prints <paramref name="markdown"/> and, when <paramref name="writeDocument"/>, writes it as the block
+    /// between <paramref name="start"/> and <paramref name="end"/> of docs/performance.md.</summary>
+    public static void Publish(string markdown, bool writeDocument, string heading, string start, string end)
+    {
+        Console.WriteLine();
+        Console.WriteLine(markdown);
+        if (writeDocument && Locate() is string path)
+        {
+            File.WriteAllText(path, Update(File.Exists(path) ? File.ReadAllText(path) : null, markdown, heading, start, end));
+            Console.WriteLine($"written to {path}");
+        }
+    }
+
     /// <summary>Finds docs/performance.md above the running program: the folder that holds ResiliencePresets.sln.</summary>
     public static string? Locate()
     {

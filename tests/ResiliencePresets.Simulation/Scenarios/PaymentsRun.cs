@@ -19,14 +19,7 @@ public static class PaymentsRun
         }
 
         var markdown = PaymentsReport.Write(settings, results, MachineInfo.Current());
-        Console.WriteLine();
-        Console.WriteLine(markdown);
-        if (writeDocument && PerformanceDocument.Locate() is string path)
-        {
-            var document = File.Exists(path) ? File.ReadAllText(path) : null;
-            File.WriteAllText(path, PerformanceDocument.Update(document, markdown, PaymentsReport.Heading, PaymentsReport.Start, PaymentsReport.End));
-            Console.WriteLine($"written to {path}");
-        }
+        PerformanceDocument.Publish(markdown, writeDocument, PaymentsReport.Heading, PaymentsReport.Start, PaymentsReport.End);
 
         // A preset that charged a payment twice, or sent a key with another body, fails the run.
         return results.Any(r => r.Setup.StartsWith("PaymentWithIdempotencyKey", StringComparison.Ordinal) && (r.ChargedMoreThanOnce > 0 || r.Conflicts > 0)) ? 1 : 0;

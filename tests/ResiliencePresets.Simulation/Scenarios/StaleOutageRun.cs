@@ -16,14 +16,7 @@ public static class StaleOutageRun
         }
 
         var markdown = StaleOutageReport.Write(settings, results, MachineInfo.Current());
-        Console.WriteLine();
-        Console.WriteLine(markdown);
-        if (writeDocument && PerformanceDocument.Locate() is string path)
-        {
-            var document = File.Exists(path) ? File.ReadAllText(path) : null;
-            File.WriteAllText(path, PerformanceDocument.Update(document, markdown, StaleOutageReport.Heading, StaleOutageReport.Start, StaleOutageReport.End));
-            Console.WriteLine($"written to {path}");
-        }
+        PerformanceDocument.Publish(markdown, writeDocument, StaleOutageReport.Heading, StaleOutageReport.Start, StaleOutageReport.End);
 
         return results.Any(r => r.CrossUser > 0) ? 1 : 0;
     }
