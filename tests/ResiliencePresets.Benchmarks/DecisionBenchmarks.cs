@@ -18,6 +18,23 @@ public class DecisionBenchmarks
     private readonly HttpResponseMessage _verdict = Response(HttpStatusCode.InternalServerError, "x-should-retry", "false");
     private readonly HttpResponseMessage _quota = Response(HttpStatusCode.TooManyRequests, "X-RateLimit-Remaining", "0", ("X-RateLimit-Reset", "30"));
     private readonly AttemptInspector _inspector = new(StatusCodeClassifier.Default, new FixedTime(Now));
+    private readonly HttpRequestMessage _get = new(HttpMethod.Get, "http://api.benchmark.invalid/v1/items");
+    private readonly RetryDecider _decider;
+    private readonly RequestState _state = new(TimeProvider.System.GetTimestamp());
+
+    public DecisionBenchmarks()
+    {
+        // ReadOnlyApi's defaults with a budget that never runs out, so that every call takes the path of a retry that happens.
+        var options = BuiltInPresets.Create(ResiliencePresetNames.ReadOnlyApi);
+        var preset = new CompiledPreset(ResiliencePresetNames.ReadOnlyApi, "benchmark", options);
+        var budget = new RetryBudget(maxRetryRatio: 1e9, minRetries: 10, options.RetryBudget.Window, TimeProvider.System);
+        for (var i = 0; i < 1000; i++)
+        {
+            budget.RecordRequest();
+        }
+
+        _decider = new RetryDecider(preset, TimeProvider.System, Random.Shared.NextDouble, budget);
+    }
 
     [Benchmark]
     public bool RetryAfterNoHeader() => RetryAfterReader.TryRead(_ok, Now, out _);
@@ -49,6 +66,15 @@ public class DecisionBenchmarks
 
     [Benchmark]
     public int InspectSpentQuota() => Summary(_inspector.Inspect(Polly.Outcome.FromResult(_quota)));
+
+    // The retry's whole decision for a 503 without a wait, from its verdict: the status table's rule, the method, the
+    // time left, the backoff and the budget (the budget is refilled as it goes: a retry is counted in the current tenth).
+    [Benchmark]
+    public bool DecideServiceUnavailable()
+    {
+        var verdict = _inspector.Inspect(Polly.Outcome.FromResult(_unavailable));
+        return _decider.Decide(verdict, _get, _state, 0).ShouldRetry;
+    }
 
     // Uses the verdict, so that nothing of the reading is optimized away.
     private static int Summary(AttemptVerdict verdict) => verdict.EffectiveStatusCode + (verdict.Rule.IsRetry ? 1 : 0) + (verdict.ServerWait is null ? 0 : 2);

@@ -25,4 +25,5 @@ if (args is ["--profile", var setup, var scenario, var seconds])
     return;
 }
 
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -90,6 +90,6 @@ public static class ResiliencePresetHttpClientBuilderExtensions
 
         var pipelines = handlers.Services.GetRequiredService<PresetPipelineProvider>();
         var name = handlers.Name ?? string.Empty;
-        handlers.AdditionalHandlers.Add(new PresetResilienceHandler(pipelines.GetPipeline(name), pipelines.BodyBoundFor(name)));
+        handlers.AdditionalHandlers.Add(pipelines.HandlerFor(name));
     }
 }

@@ -10,14 +10,14 @@ namespace ResiliencePresets;
 
 /// <summary>
 /// Turns any preset into Polly strategies. Every preset, built-in or configured, goes through this one builder, in
-/// this fixed order (outermost first): stale-if-error (when <c>Fallback:StaleIfError</c> is set), request preparation,
-/// total timeout, retry, hedging (when <c>Hedging:Enabled</c>), client pacing, rate limiter (when a rate is set),
-/// circuit breaker, attempt timeout.
+/// this fixed order (outermost first): stale-if-error (when <c>Fallback:StaleIfError</c> is set), total timeout,
+/// retry, hedging (when <c>Hedging:Enabled</c>), client pacing, rate limiter (when a rate is set), circuit breaker,
+/// attempt timeout. Each build also publishes the <see cref="RequestPreparation"/> that runs around its pipeline, once
+/// per request (<see cref="ClientRuntime.Preparation"/>).
 /// </summary>
 internal static class PresetPipelineBuilder
 {
     public const string StaleIfErrorName = "StaleIfError";
-    public const string PreparationName = "RequestPreparation";
     public const string TotalTimeoutName = "TotalTimeout";
     public const string RetryName = "Retry";
     public const string HedgingName = PresetHedging.Name;
@@ -44,14 +44,15 @@ internal static class PresetPipelineBuilder
         var inspector = runtime.Inspector ?? new AttemptInspector(preset.Classifier, timeProvider);
         builder.TimeProvider = timeProvider;
 
+        client.Preparation = new RequestPreparation(preset, inspector, budget, metrics, limiter);
+
         // Outermost, so that it sees only a request's final outcome: after the retries, the pacing and the breaker.
         if (preset.StaleIfError > TimeSpan.Zero)
         {
             var store = staleResponses ?? throw new InvalidOperationException($"The client '{preset.ClientName}' has Fallback:StaleIfError set but no store for its responses.");
-            builder.AddStrategy(_ => new StaleIfErrorStrategy(preset, store, timeProvider, logger, metrics), new PreparationStrategyOptions { Name = StaleIfErrorName });
+            builder.AddStrategy(_ => new StaleIfErrorStrategy(preset, store, timeProvider, logger, metrics), new PresetStrategyOptions { Name = StaleIfErrorName });
         }
 
-        builder.AddStrategy(_ => new RequestPreparationStrategy(preset, timeProvider, budget, metrics, limiter, inspector), new PreparationStrategyOptions { Name = PreparationName });
         builder.AddTimeout(new TimeoutStrategyOptions { Name = TotalTimeoutName, Timeout = preset.TotalTimeout });
 
         if (preset.MaxRetryAttempts > 0)
@@ -67,7 +68,7 @@ internal static class PresetPipelineBuilder
             builder.AddHedging(PresetHedging.Create(preset, new ObservedLatency(preset.HedgingPercentile, preset.HedgingDelay), breaker, budget, metrics, timeProvider));
         }
 
-        builder.AddStrategy(_ => new ClientPacingStrategy(preset, client, learner, timeProvider, metrics, logger, random, inspector), new PreparationStrategyOptions { Name = PacingName });
+        builder.AddStrategy(_ => new ClientPacingStrategy(preset, client, learner, timeProvider, metrics, logger, random, inspector), new PresetStrategyOptions { Name = PacingName });
 
         if (limiter is not null)
         {
@@ -181,5 +182,5 @@ internal static class PresetPipelineBuilder
         },
     };
 
-    private sealed class PreparationStrategyOptions : ResilienceStrategyOptions;
+    private sealed class PresetStrategyOptions : ResilienceStrategyOptions;
 }

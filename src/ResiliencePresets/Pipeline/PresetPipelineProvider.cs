@@ -62,8 +62,13 @@ internal sealed class PresetPipelineProvider : IDisposable
     /// <summary>Gets the deadlines of the body reads of every client of this service provider.</summary>
     public BodyDeadlines BodyDeadlines { get; }
 
-    /// <summary>Returns what bounds the bodies of a client's responses, for one handler chain.</summary>
-    public ResponseBodyBound BodyBoundFor(string clientName) => new(_clients.For(clientName), BodyDeadlines);
+    /// <summary>Returns the handler that runs a client's preset, for one handler chain; builds the client's pipeline first.</summary>
+    public PresetResilienceHandler HandlerFor(string clientName)
+    {
+        var pipeline = GetPipeline(clientName);
+        var client = _clients.For(clientName);
+        return new PresetResilienceHandler(pipeline, client, new ResponseBodyBound(client, BodyDeadlines));
+    }
 
     public ResiliencePipeline<HttpResponseMessage> GetPipeline(string clientName)
         => _registry.GetOrAddPipeline<HttpResponseMessage>(new PresetPipelineKey(clientName), (builder, context) =>

@@ -47,11 +47,14 @@ internal sealed class RequestState : IResettable
 
     public static void Return(RequestState state) => Pool.Return(state);
 
-    /// <summary>Returns the state of the request a strategy runs for; request preparation, the outermost strategy, sets it.</summary>
+    /// <summary>Returns the state of the request a strategy runs for; <see cref="RequestPreparation"/> sets it before the pipeline runs.</summary>
     public static RequestState Of(ResilienceContext context) => context.Properties.GetValue(Key, null!);
 
     /// <summary>Returns what is left of <paramref name="totalTimeout"/> since the request started: the one place it is computed.</summary>
-    public TimeSpan TimeLeft(TimeSpan totalTimeout, TimeProvider timeProvider) => totalTimeout - timeProvider.GetElapsedTime(StartTimestamp);
+    public TimeSpan TimeLeft(TimeSpan totalTimeout, TimeProvider timeProvider) => TimeLeft(totalTimeout, timeProvider, timeProvider.GetTimestamp());
+
+    /// <summary>Returns what is left of <paramref name="totalTimeout"/> at <paramref name="now"/>, a timestamp the caller already read.</summary>
+    public TimeSpan TimeLeft(TimeSpan totalTimeout, TimeProvider timeProvider, long now) => totalTimeout - timeProvider.GetElapsedTime(StartTimestamp, now);
 
     /// <summary>Returns the verdict of the attempt that ended with <paramref name="outcome"/>, reading it only the first time.</summary>
     public ref readonly AttemptVerdict VerdictOf(Outcome<HttpResponseMessage> outcome, AttemptInspector inspector)

@@ -12,6 +12,7 @@ internal sealed class ClientRuntime : IDisposable
     private ClientRateLimiter? _limiter;
     private RateLearner? _learner;
     private volatile BreakerStatus? _breaker;
+    private volatile RequestPreparation? _preparation;
     private long _totalTimeoutTicks;
     private volatile bool _timeoutSetByCaller;
 
@@ -23,6 +24,9 @@ internal sealed class ClientRuntime : IDisposable
 
     /// <summary>Gets or sets the breaker of the client's live pipeline: each build sets its own, or none without a breaker.</summary>
     public BreakerStatus? Breaker { get => _breaker; set => _breaker = value; }
+
+    /// <summary>Gets or sets what prepares each request of the client's live pipeline: each build sets its own.</summary>
+    public RequestPreparation? Preparation { get => _preparation; set => _preparation = value; }
 
     /// <summary>Gets or sets the <c>TotalTimeout</c> of the client's live pipeline: each build sets its own.</summary>
     public TimeSpan TotalTimeout { get => TimeSpan.FromTicks(Volatile.Read(ref _totalTimeoutTicks)); set => Volatile.Write(ref _totalTimeoutTicks, value.Ticks); }

@@ -12,7 +12,7 @@ internal static class BackoffDelay
     /// <param name="random">A number in [0, 1).</param>
     public static TimeSpan Compute(int retryIndex, TimeSpan baseDelay, TimeSpan maxDelay, double random)
     {
-        var ceilingTicks = Math.Min(maxDelay.Ticks, baseDelay.Ticks * Math.Pow(2, Math.Min(retryIndex, 62)));
+        var ceilingTicks = Math.Min(maxDelay.Ticks, Math.ScaleB(baseDelay.Ticks, Math.Min(retryIndex, 62)));
         return TimeSpan.FromTicks((long)(ceilingTicks * random));
     }
 }

@@ -42,15 +42,17 @@ internal sealed class RetryDecider
 
     public RetryDecision Decide(in AttemptVerdict verdict, HttpRequestMessage request, RequestState state, int retryIndex)
     {
+        // One reading of the clock for the whole decision: the time left and the budget's window.
+        var now = _timeProvider.GetTimestamp();
         var decision = verdict.IsResponse
-            ? DecideForResponse(verdict, request, state, retryIndex)
-            : DecideForException(verdict, request, state, retryIndex);
+            ? DecideForResponse(verdict, request, state, retryIndex, now)
+            : DecideForException(verdict, request, state, retryIndex, now);
 
         // The budget is asked last, and only for a retry that will happen, so that a refusal always has a reason. A
         // server metering this client (ServerWaitRule, RateSignal) is not failing: the client pause or the learned rate
         // already holds every request, and refusing the retry would only turn the server's invitation into an error.
         if (decision.ShouldRetry && retryIndex < _preset.MaxRetryAttempts && _budget is not null && decision.Source != RetryDelaySource.LearnedRate &&
-            !ServerWaitRule.IsMetered(verdict, _preset.MaxRetryAfter) && !_budget.TryAcquireRetry(out var retries, out var requests))
+            !ServerWaitRule.IsMetered(verdict, _preset.MaxRetryAfter) && !_budget.TryAcquireRetry(now, out var retries, out var requests))
         {
             return RetryDecision.No(decision.Cause, decision.StatusCode,
                 $"the retry budget is spent: {retries} retries for {requests} requests in the last {_budget.Window} (RetryBudget)") with { OverBudget = true, GaveUp = GiveUpReason.RetryBudget };
@@ -63,7 +65,7 @@ internal sealed class RetryDecider
         ? StatusCodeTexts[statusCode] ??= statusCode.ToString(CultureInfo.InvariantCulture)
         : statusCode.ToString(CultureInfo.InvariantCulture);
 
-    private RetryDecision DecideForException(in AttemptVerdict verdict, HttpRequestMessage request, RequestState state, int retryIndex)
+    private RetryDecision DecideForException(in AttemptVerdict verdict, HttpRequestMessage request, RequestState state, int retryIndex, long now)
     {
         var cause = verdict.Exception!.GetType().Name;
         if (verdict.Failure == TransportFailureKind.NotTransient)
@@ -76,11 +78,10 @@ internal sealed class RetryDecider
             return RetryDecision.No(cause, declinedBecause: MethodDeclined(request));
         }
 
-        // Read only once an attempt is known to be retryable: most attempts succeed and never need the clock.
-        return WithBackoff(cause, null, state.TimeLeft(_preset.TotalTimeout, _timeProvider), retryIndex);
+        return WithBackoff(cause, null, state.TimeLeft(_preset.TotalTimeout, _timeProvider, now), retryIndex);
     }
 
-    private RetryDecision DecideForResponse(in AttemptVerdict verdict, HttpRequestMessage request, RequestState state, int retryIndex)
+    private RetryDecision DecideForResponse(in AttemptVerdict verdict, HttpRequestMessage request, RequestState state, int retryIndex, long now)
     {
         var statusCode = verdict.EffectiveStatusCode;
         var cause = StatusCodeText(verdict.StatusCode);
@@ -100,7 +101,7 @@ internal sealed class RetryDecider
             return RetryDecision.No(cause, statusCode, MethodDeclined(request));
         }
 
-        var remaining = state.TimeLeft(_preset.TotalTimeout, _timeProvider);
+        var remaining = state.TimeLeft(_preset.TotalTimeout, _timeProvider, now);
         var metered = RateSignal.IsMeteredByLearner(verdict, _learner);
         if (verdict.ServerWait is not { } serverWait)
         {

@@ -6,13 +6,15 @@ namespace ResiliencePresets;
 /// </summary>
 /// <remarks>
 /// The window is kept as ten buckets, so it slides in tenths. One instance is shared by every request of a client.
+/// Time is the <see cref="TimeProvider.GetTimestamp"/> a caller already read for its request or decision, so that
+/// counting costs no reading of the clock of its own.
 /// </remarks>
 internal sealed class RetryBudget
 {
     private const int Buckets = 10;
 
     private readonly TimeProvider _timeProvider;
-    private readonly long _bucketTicks;
+    private readonly long _bucketTimestamps;
     private readonly long[] _epochs = new long[Buckets];
     private readonly int[] _requests = new int[Buckets];
     private readonly int[] _retries = new int[Buckets];
@@ -25,7 +27,7 @@ internal sealed class RetryBudget
         MinRetries = minRetries;
         Window = window;
         _timeProvider = timeProvider;
-        _bucketTicks = Math.Max(1, window.Ticks / Buckets);
+        _bucketTimestamps = Math.Max(1, (long)(Math.Max(1, window.Ticks / Buckets) * (double)timeProvider.TimestampFrequency / TimeSpan.TicksPerSecond));
         Array.Fill(_epochs, long.MinValue);
     }
 
@@ -35,11 +37,14 @@ internal sealed class RetryBudget
 
     public TimeSpan Window { get; }
 
-    /// <summary>Counts one logical request (its first attempt).</summary>
-    public void RecordRequest()
+    /// <summary>Counts one logical request (its first attempt), now.</summary>
+    public void RecordRequest() => RecordRequest(_timeProvider.GetTimestamp());
+
+    /// <summary>Counts one logical request (its first attempt) that started at <paramref name="timestamp"/>.</summary>
+    public void RecordRequest(long timestamp)
     {
         // Within the bucket prepared last, without the lock: a bucket is cleared only once it has left the window.
-        var epoch = Epoch();
+        var epoch = Epoch(timestamp);
         if (Volatile.Read(ref _preparedEpoch) == epoch)
         {
             Interlocked.Increment(ref _requests[(int)(epoch % Buckets)]);
@@ -48,16 +53,21 @@ internal sealed class RetryBudget
 
         lock (_lock)
         {
-            Interlocked.Increment(ref _requests[Bucket()]);
+            Interlocked.Increment(ref _requests[Bucket(epoch)]);
         }
     }
 
-    /// <summary>Takes one retry from the budget when it allows one; otherwise reports the counts that refused it.</summary>
-    public bool TryAcquireRetry(out int retries, out int requests)
+    /// <summary>Takes one retry from the budget when it allows one now; otherwise reports the counts that refused it.</summary>
+    public bool TryAcquireRetry(out int retries, out int requests) => TryAcquireRetry(_timeProvider.GetTimestamp(), out retries, out requests);
+
+    /// <summary>Takes one retry from the budget when it allows one at <paramref name="timestamp"/>; otherwise reports
+    /// the counts that refused it.</summary>
+    public bool TryAcquireRetry(long timestamp, out int retries, out int requests)
     {
+        var epoch = Epoch(timestamp);
         lock (_lock)
         {
-            var current = Bucket();
+            var current = Bucket(epoch);
             (retries, requests) = (0, 0);
             for (var i = 0; i < Buckets; i++)
             {
@@ -82,10 +92,10 @@ internal sealed class RetryBudget
     /// </summary>
     public double AttemptsPerSecond()
     {
+        var now = _timeProvider.GetTimestamp();
         lock (_lock)
         {
-            var now = _timeProvider.GetUtcNow().UtcTicks;
-            var current = Bucket();
+            var current = Bucket(Epoch(now));
             var (attempts, oldest) = (0L, _epochs[current]);
             for (var i = 0; i < Buckets; i++)
             {
@@ -96,17 +106,16 @@ internal sealed class RetryBudget
                 }
             }
 
-            var spanTicks = Math.Max(_bucketTicks, now - (oldest * _bucketTicks));
-            return attempts * (double)TimeSpan.TicksPerSecond / spanTicks;
+            var span = Math.Max(_bucketTimestamps, now - (oldest * _bucketTimestamps));
+            return attempts * (double)_timeProvider.TimestampFrequency / span;
         }
     }
 
-    // Returns the bucket of the current time, first clearing every bucket that has left the window.
-    private long Epoch() => _timeProvider.GetUtcNow().UtcTicks / _bucketTicks;
+    private long Epoch(long timestamp) => timestamp / _bucketTimestamps;
 
-    private int Bucket()
+    // Returns the index of the bucket of epoch, first clearing every bucket that has left the window.
+    private int Bucket(long epoch)
     {
-        var epoch = Epoch();
         for (var i = 0; i < Buckets; i++)
         {
             if (_epochs[i] != long.MinValue && _epochs[i] <= epoch - Buckets)

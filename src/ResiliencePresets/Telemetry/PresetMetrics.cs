@@ -83,16 +83,17 @@ internal sealed class PresetMetrics : IDisposable
 
     public void Retry(CompiledPreset preset, in RetryDecision planned, TimeSpan delay, Exception? exception)
     {
-        var tags = Tags(preset);
-        tags.Add(ReasonTag, planned.StatusCode is not null ? "status" : planned.Cause == "TimeoutRejectedException" ? "timeout" : "exception");
-        if (planned.StatusCode is int status)
+        // The tags are built only for a listener: without one, a retry costs its meters nothing.
+        if (_retries.Enabled)
         {
-            tags.Add(StatusTag, status);
+            RetryCounted(preset, planned, exception);
         }
 
-        tags.Add(ErrorType.TagName, exception is null ? planned.Cause : ErrorType.Of(exception));
+        if (!_retryDelay.Enabled)
+        {
+            return;
+        }
 
-        _retries.Add(1, tags);
         var delayTags = Tags(preset);
         delayTags.Add(SourceTag, planned.Source switch
         {
@@ -137,6 +138,19 @@ internal sealed class PresetMetrics : IDisposable
         {
             _meter.Dispose();
         }
+    }
+
+    private void RetryCounted(CompiledPreset preset, in RetryDecision planned, Exception? exception)
+    {
+        var tags = Tags(preset);
+        tags.Add(ReasonTag, planned.StatusCode is not null ? "status" : planned.Cause == "TimeoutRejectedException" ? "timeout" : "exception");
+        if (planned.StatusCode is int status)
+        {
+            tags.Add(StatusTag, status);
+        }
+
+        tags.Add(ErrorType.TagName, exception is null ? planned.Cause : ErrorType.Of(exception));
+        _retries.Add(1, tags);
     }
 
     private static IEnumerable<Measurement<int>> BreakerStates(ClientRuntimeRegistry clients, TimeProvider time)

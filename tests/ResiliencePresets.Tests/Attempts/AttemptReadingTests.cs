@@ -26,16 +26,17 @@ public sealed class AttemptReadingTests
         var logs = new CapturedLogs();
         using var metrics = new PresetMetrics();
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
-        PresetPipelineBuilder.Build(builder, preset, new PipelineServices(new ClientRuntime(), time, logs.CreateLogger("ResiliencePresets"), metrics, () => 0.5, Inspector: inspector));
+        var client = new ClientRuntime();
+        PresetPipelineBuilder.Build(builder, preset, new PipelineServices(client, time, logs.CreateLogger("ResiliencePresets"), metrics, () => 0.5, Inspector: inspector));
         var pipeline = builder.Build();
         using var request = new HttpRequestMessage(HttpMethod.Get, "https://api.test/items");
         var context = ResilienceContextPool.Shared.Get();
         context.SetRequestMessage(request);
         var attempts = 0;
 
-        var execution = pipeline.ExecuteOutcomeAsync((_, _) => ValueTask.FromResult(Outcome.FromResult(++attempts < 3
+        var execution = client.ExecuteRequestAsync(pipeline, (_, _) => ValueTask.FromResult(Outcome.FromResult(++attempts < 3
             ? Unavailable()
-            : new HttpResponseMessage(HttpStatusCode.OK))), context, 0).AsTask();
+            : new HttpResponseMessage(HttpStatusCode.OK))), context, 0, time).AsTask();
         while (!execution.IsCompleted)
         {
             time.Advance(TimeSpan.FromMilliseconds(100));

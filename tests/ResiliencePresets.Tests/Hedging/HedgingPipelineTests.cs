@@ -275,7 +275,8 @@ public sealed class HedgingPipelineTests
 
             async Task<Outcome<HttpResponseMessage>> Run()
             {
-                var outcome = await _pipeline.ExecuteOutcomeAsync(
+                var outcome = await Client.ExecuteRequestAsync(
+                    _pipeline,
                     async (ctx, _) =>
                     {
                         var n = Interlocked.Increment(ref _attempts);
@@ -296,7 +297,8 @@ public sealed class HedgingPipelineTests
                         }
                     },
                     context,
-                    0);
+                    0,
+                    Time);
                 ResilienceContextPool.Shared.Return(context);
                 return outcome;
             }

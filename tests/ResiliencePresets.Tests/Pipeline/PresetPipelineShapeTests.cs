@@ -18,12 +18,12 @@ public sealed class PresetPipelineShapeTests
         var descriptor = Describe(preset, configure: null);
 
         Assert.Equal(
-            ["RequestPreparation", "TotalTimeout", "Retry", "ClientPacing", "CircuitBreaker", "AttemptTimeout"],
+            ["TotalTimeout", "Retry", "ClientPacing", "CircuitBreaker", "AttemptTimeout"],
             descriptor.Strategies.Select(s => s.Options!.Name));
-        Assert.IsType<TimeoutStrategyOptions>(descriptor.Strategies[1].Options);
-        Assert.IsType<RetryStrategyOptions<HttpResponseMessage>>(descriptor.Strategies[2].Options);
-        Assert.IsType<CircuitBreakerStrategyOptions<HttpResponseMessage>>(descriptor.Strategies[4].Options);
-        Assert.IsType<TimeoutStrategyOptions>(descriptor.Strategies[5].Options);
+        Assert.IsType<TimeoutStrategyOptions>(descriptor.Strategies[0].Options);
+        Assert.IsType<RetryStrategyOptions<HttpResponseMessage>>(descriptor.Strategies[1].Options);
+        Assert.IsType<CircuitBreakerStrategyOptions<HttpResponseMessage>>(descriptor.Strategies[3].Options);
+        Assert.IsType<TimeoutStrategyOptions>(descriptor.Strategies[4].Options);
     }
 
     [Theory]
@@ -34,9 +34,9 @@ public sealed class PresetPipelineShapeTests
     {
         var strategies = Describe(preset, configure: null).Strategies;
 
-        Assert.Equal(TimeSpan.FromSeconds(totalSeconds), ((TimeoutStrategyOptions)strategies[1].Options!).Timeout);
-        Assert.Equal(retries, ((RetryStrategyOptions<HttpResponseMessage>)strategies[2].Options!).MaxRetryAttempts);
-        Assert.Equal(TimeSpan.FromSeconds(attemptSeconds), ((TimeoutStrategyOptions)strategies[5].Options!).Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(totalSeconds), ((TimeoutStrategyOptions)strategies[0].Options!).Timeout);
+        Assert.Equal(retries, ((RetryStrategyOptions<HttpResponseMessage>)strategies[1].Options!).MaxRetryAttempts);
+        Assert.Equal(TimeSpan.FromSeconds(attemptSeconds), ((TimeoutStrategyOptions)strategies[4].Options!).Timeout);
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class PresetPipelineShapeTests
     {
         var descriptor = Describe(ResiliencePresetNames.ReadOnlyApi, o => o.Retry.MaxRetryAttempts = 0);
 
-        Assert.Equal(["RequestPreparation", "TotalTimeout", "ClientPacing", "CircuitBreaker", "AttemptTimeout"], descriptor.Strategies.Select(s => s.Options!.Name));
+        Assert.Equal(["TotalTimeout", "ClientPacing", "CircuitBreaker", "AttemptTimeout"], descriptor.Strategies.Select(s => s.Options!.Name));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class PresetPipelineShapeTests
     {
         var descriptor = Describe(ResiliencePresetNames.ReadOnlyApi, o => o.CircuitBreaker.Enabled = false);
 
-        Assert.Equal(["RequestPreparation", "TotalTimeout", "Retry", "ClientPacing", "AttemptTimeout"], descriptor.Strategies.Select(s => s.Options!.Name));
+        Assert.Equal(["TotalTimeout", "Retry", "ClientPacing", "AttemptTimeout"], descriptor.Strategies.Select(s => s.Options!.Name));
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class PresetPipelineShapeTests
         var descriptor = Describe(ResiliencePresetNames.ReadOnlyApi, o => o.RateLimit.PermitsPerSecond = 50);
 
         Assert.Equal(
-            ["RequestPreparation", "TotalTimeout", "Retry", "ClientPacing", "RateLimiter", "CircuitBreaker", "AttemptTimeout"],
+            ["TotalTimeout", "Retry", "ClientPacing", "RateLimiter", "CircuitBreaker", "AttemptTimeout"],
             descriptor.Strategies.Select(s => s.Options!.Name));
     }
 
@@ -74,7 +74,7 @@ public sealed class PresetPipelineShapeTests
         var descriptor = Describe(preset, o => o.Fallback.StaleIfError = TimeSpan.FromMinutes(5));
 
         Assert.Equal(
-            ["StaleIfError", "RequestPreparation", "TotalTimeout", "Retry", "ClientPacing", "CircuitBreaker", "AttemptTimeout"],
+            ["StaleIfError", "TotalTimeout", "Retry", "ClientPacing", "CircuitBreaker", "AttemptTimeout"],
             descriptor.Strategies.Select(s => s.Options!.Name));
         Assert.IsType<StaleIfErrorStrategy>(descriptor.Strategies[0].StrategyInstance);
     }
@@ -90,7 +90,7 @@ public sealed class PresetPipelineShapeTests
         });
 
         Assert.Equal(
-            ["StaleIfError", "RequestPreparation", "TotalTimeout", "ClientPacing", "RateLimiter", "CircuitBreaker", "AttemptTimeout"],
+            ["StaleIfError", "TotalTimeout", "ClientPacing", "RateLimiter", "CircuitBreaker", "AttemptTimeout"],
             descriptor.Strategies.Select(s => s.Options!.Name));
     }
 
@@ -100,9 +100,9 @@ public sealed class PresetPipelineShapeTests
         var descriptor = Describe(ResiliencePresetNames.ReadOnlyApi, o => (o.Hedging.Enabled, o.Hedging.MaxHedgedAttempts) = (true, 2));
 
         Assert.Equal(
-            ["RequestPreparation", "TotalTimeout", "Retry", "Hedging", "ClientPacing", "CircuitBreaker", "AttemptTimeout"],
+            ["TotalTimeout", "Retry", "Hedging", "ClientPacing", "CircuitBreaker", "AttemptTimeout"],
             descriptor.Strategies.Select(s => s.Options!.Name));
-        var hedging = Assert.IsType<HedgingStrategyOptions<HttpResponseMessage>>(descriptor.Strategies[3].Options);
+        var hedging = Assert.IsType<HedgingStrategyOptions<HttpResponseMessage>>(descriptor.Strategies[2].Options);
         Assert.Equal(2, hedging.MaxHedgedAttempts);
     }
 
@@ -112,7 +112,7 @@ public sealed class PresetPipelineShapeTests
         var descriptor = Describe(ResiliencePresetNames.IdempotentWrite, o => (o.Hedging.Enabled, o.Retry.MaxRetryAttempts, o.RateLimit.PermitsPerSecond) = (true, 0, 10));
 
         Assert.Equal(
-            ["RequestPreparation", "TotalTimeout", "Hedging", "ClientPacing", "RateLimiter", "CircuitBreaker", "AttemptTimeout"],
+            ["TotalTimeout", "Hedging", "ClientPacing", "RateLimiter", "CircuitBreaker", "AttemptTimeout"],
             descriptor.Strategies.Select(s => s.Options!.Name));
     }
 
@@ -122,7 +122,7 @@ public sealed class PresetPipelineShapeTests
         var descriptor = Describe(ResiliencePresetNames.ReadOnlyApi, o => (o.Hedging.Enabled, o.Fallback.StaleIfError) = (true, TimeSpan.FromMinutes(1)));
 
         Assert.Equal(
-            ["StaleIfError", "RequestPreparation", "TotalTimeout", "Retry", "Hedging", "ClientPacing", "CircuitBreaker", "AttemptTimeout"],
+            ["StaleIfError", "TotalTimeout", "Retry", "Hedging", "ClientPacing", "CircuitBreaker", "AttemptTimeout"],
             descriptor.Strategies.Select(s => s.Options!.Name));
     }
 

@@ -137,7 +137,8 @@ public sealed class RetryAfterFuzzTests(ITestOutputHelper output)
             var logs = new CapturedLogs();
             var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
             var preset = new CompiledPreset(ResiliencePresetNames.ReadOnlyApi, "fuzz", options);
-            PresetPipelineBuilder.Build(builder, preset, new PipelineServices(new ClientRuntime(), time, logs.CreateLogger("ResiliencePresets"), metrics, new Random(random.Next()).NextDouble));
+            var client = new ClientRuntime();
+            PresetPipelineBuilder.Build(builder, preset, new PipelineServices(client, time, logs.CreateLogger("ResiliencePresets"), metrics, new Random(random.Next()).NextDouble));
             var pipeline = builder.Build();
 
             using var request = new HttpRequestMessage(HttpMethod.Get, "https://api.test/resource");
@@ -148,7 +149,7 @@ public sealed class RetryAfterFuzzTests(ITestOutputHelper output)
             var attempts = 0;
 
             // The first attempt takes `elapsed` of the total timeout, then fails with the generated headers.
-            var execution = pipeline.ExecuteOutcomeAsync((_, _) =>
+            var execution = client.ExecuteRequestAsync(pipeline, (_, _) =>
             {
                 if (++attempts == 1)
                 {
@@ -157,7 +158,7 @@ public sealed class RetryAfterFuzzTests(ITestOutputHelper output)
                 }
 
                 return ValueTask.FromResult(Outcome.FromResult(new HttpResponseMessage(HttpStatusCode.OK)));
-            }, context, 0).AsTask();
+            }, context, 0, time).AsTask();
 
             // The retry's wait is scheduled before the first await; the log says how long it is and where it came from.
             var scheduled = logs.Entries.FirstOrDefault(e => e.EventId.Name == "RetryScheduled");
@@ -251,7 +252,8 @@ public sealed class RetryAfterFuzzTests(ITestOutputHelper output)
             var time = new TimerRecordingTimeProvider(start);
             var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
             var preset = new CompiledPreset(ResiliencePresetNames.ReadOnlyApi, "fuzz", options);
-            PresetPipelineBuilder.Build(builder, preset, new PipelineServices(new ClientRuntime(), time, new CapturedLogs().CreateLogger("ResiliencePresets"), metrics, new Random(random.Next()).NextDouble));
+            var client = new ClientRuntime();
+            PresetPipelineBuilder.Build(builder, preset, new PipelineServices(client, time, new CapturedLogs().CreateLogger("ResiliencePresets"), metrics, new Random(random.Next()).NextDouble));
             var pipeline = builder.Build();
 
             // The pause a response may start, plus its release jitter and padding: no attempt waits longer.
@@ -269,8 +271,8 @@ public sealed class RetryAfterFuzzTests(ITestOutputHelper output)
                 try
                 {
                     time.Timers.Clear();
-                    var execution = pipeline.ExecuteOutcomeAsync((_, _) => ValueTask.FromResult(Outcome.FromResult(
-                        Interlocked.Increment(ref called) == 1 && generated is not null ? generated : new HttpResponseMessage(HttpStatusCode.OK))), context, 0).AsTask();
+                    var execution = client.ExecuteRequestAsync(pipeline, (_, _) => ValueTask.FromResult(Outcome.FromResult(
+                        Interlocked.Increment(ref called) == 1 && generated is not null ? generated : new HttpResponseMessage(HttpStatusCode.OK))), context, 0, time).AsTask();
 
                     // Until the first attempt starts, everything runs before the first await: when it has not started,
                     // the last timer created is its hold (after the total timeout's own timer).
