@@ -26,4 +26,5 @@ if (args is ["--profile", var setup, var scenario, var seconds])
 }
 
 
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

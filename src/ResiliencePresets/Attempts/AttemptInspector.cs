@@ -5,7 +5,8 @@ namespace ResiliencePresets;
 /// <summary>
 /// Reads a finished attempt into its <see cref="AttemptVerdict"/>: a pure function of the outcome, the preset's status
 /// table and the clock, read only when the response carries a wait or quota header. A response without one costs a
-/// table lookup and one pass over its header names.
+/// table lookup and one pass over its header names (<see cref="HeaderPresence"/>), and no header read unless it
+/// carries the server's verdict.
 /// </summary>
 /// <param name="classifier">The preset's status table.</param>
 /// <param name="timeProvider">The clock, read only for responses with a wait or quota header.</param>
@@ -34,16 +35,17 @@ internal sealed class AttemptInspector(StatusCodeClassifier classifier, TimeProv
         var response = outcome.Result!;
         var status = (int)response.StatusCode;
         var headers = response.Headers.NonValidated;
-        if (!RetryAfterReader.HasWaitHeader(headers))
+        var presence = HeaderPresence.Of(headers);
+        if (!presence.Wait)
         {
             // A 403 can still be a spent quota: its remaining-quota header is not a wait header.
-            var verdict = StatusCodeClassifier.ServerVerdict(response);
+            var verdict = presence.Verdict ? StatusCodeClassifier.ServerVerdict(response) : null;
             var effectiveStatus = status == 403 ? StatusCodeClassifier.EffectiveStatusCode(response) : status;
             return new AttemptVerdict { StatusCode = status, EffectiveStatusCode = effectiveStatus, ServerVerdict = verdict, Rule = classifier.Classify(verdict, effectiveStatus) };
         }
 
         var now = timeProvider.GetUtcNow();
-        var serverVerdict = StatusCodeClassifier.ServerVerdict(response);
+        var serverVerdict = presence.Verdict ? StatusCodeClassifier.ServerVerdict(response) : null;
         var effective = StatusCodeClassifier.EffectiveStatusCode(response);
         QuotaReading? quota = RateLimitHeaders.TryReadQuota(response, now, out var read) ? read : null;
         var hasExplicit = RetryAfterReader.TryReadExplicit(response, now, out var explicitWait);

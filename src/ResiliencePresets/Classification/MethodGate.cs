@@ -7,15 +7,22 @@ internal sealed class MethodGate
 {
     private readonly Dictionary<string, MethodRetryRule> _rules;
     private readonly string _idempotencyHeader;
+    private readonly MethodRetryRule _get;
+    private readonly MethodRetryRule _post;
 
     public MethodGate(IEnumerable<KeyValuePair<string, MethodRetryRule>> rules, string idempotencyHeader)
     {
         _rules = new Dictionary<string, MethodRetryRule>(rules, StringComparer.OrdinalIgnoreCase);
         _idempotencyHeader = idempotencyHeader;
+        _get = Lookup(HttpMethod.Get);
+        _post = Lookup(HttpMethod.Post);
     }
 
+    // The runtime's own GET and POST (what HttpClient's GetAsync and PostAsync send) are answered without a lookup.
     public MethodRetryRule RuleFor(HttpMethod method)
-        => _rules.TryGetValue(method.Method, out var rule) ? rule : MethodRetryRule.Never;
+        => ReferenceEquals(method, HttpMethod.Get) ? _get : ReferenceEquals(method, HttpMethod.Post) ? _post : Lookup(method);
+
+    private MethodRetryRule Lookup(HttpMethod method) => _rules.TryGetValue(method.Method, out var rule) ? rule : MethodRetryRule.Never;
 
     /// <summary>
     /// Returns whether the request may ever be retried, whatever the failure.

@@ -23,8 +23,8 @@ namespace ResiliencePresets;
 public sealed class StatusCodeClassifier
 {
     private const int TableSize = 600;
-    private const string OpenAiVerdictHeader = "x-should-retry";
-    private const string StripeVerdictHeader = "Stripe-Should-Retry";
+    internal const string OpenAiVerdictHeader = "x-should-retry";
+    internal const string StripeVerdictHeader = "Stripe-Should-Retry";
 
     private readonly StatusCodeRule[] _table;
 

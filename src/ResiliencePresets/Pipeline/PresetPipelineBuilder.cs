@@ -171,7 +171,7 @@ internal static class PresetPipelineBuilder
         OnRetry = args =>
         {
             var state = RequestState.Of(args.Context);
-            var planned = state.PlannedFor(args.Outcome);
+            ref readonly var planned = ref state.PlannedFor(args.Outcome);
             state.RecordRetry(planned.StatusCode);
 
             // A retry the learned bucket holds for the server's wait waits that long, though its own delay is zero.

@@ -18,7 +18,11 @@ namespace ResiliencePresets;
 /// </remarks>
 internal sealed class RequestState : IResettable
 {
-    public static readonly ResiliencePropertyKey<RequestState> Key = new("ResiliencePresets.RequestState");
+    // Looked up several times per attempt in Polly's string-keyed property bag: a short name hashes and compares in a
+    // fraction of the time a long one takes.
+    public static readonly ResiliencePropertyKey<RequestState> Key = new("rp.state");
+
+    private static readonly RetryDecision Unplanned = RetryDecision.No("unplanned");
 
     private static readonly ObjectPool<RequestState> Pool = new DefaultObjectPool<RequestState>(new DefaultPooledObjectPolicy<RequestState>());
 
@@ -77,8 +81,15 @@ internal sealed class RequestState : IResettable
     }
 
     /// <summary>Returns the decision recorded for <paramref name="outcome"/>; a decision not to retry when none was.</summary>
-    public RetryDecision PlannedFor(Outcome<HttpResponseMessage> outcome)
-        => KeyOf(outcome) is { } key && ReferenceEquals(key, _planOf) ? _plan : RetryDecision.No("unplanned");
+    public ref readonly RetryDecision PlannedFor(Outcome<HttpResponseMessage> outcome)
+    {
+        if (KeyOf(outcome) is { } key && ReferenceEquals(key, _planOf))
+        {
+            return ref _plan;
+        }
+
+        return ref Unplanned;
+    }
 
     /// <summary>
     /// Returns the state a hedge runs with: the same start and retry history, and verdict and plan slots of its own, as

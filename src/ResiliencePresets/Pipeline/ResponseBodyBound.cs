@@ -8,6 +8,9 @@ namespace ResiliencePresets;
 /// </summary>
 internal sealed class ResponseBodyBound(ClientRuntime client, BodyDeadlines deadlines)
 {
+    // The runtime's own content of a response no handler gave a body: nothing to read, known without computing a length.
+    private static readonly Type EmptyContentType = new HttpResponseMessage().Content.GetType();
+
     public BodyDeadlines Deadlines => deadlines;
 
     /// <summary>Returns whether a send with <paramref name="token"/> may need its body bounded: a send from <see cref="HttpClient"/> (whose token can be canceled) by a client whose timeout is the preset's.</summary>
@@ -27,7 +30,7 @@ internal sealed class ResponseBodyBound(ClientRuntime client, BodyDeadlines dead
     public void Apply(HttpRequestMessage request, HttpResponseMessage response, long start, CancellationToken token)
     {
         var content = response.Content;
-        if (content is ByteArrayContent or ReadOnlyMemoryContent or BoundedResponseContent || request.Method == HttpMethod.Head || content.Headers.ContentLength == 0)
+        if (content.GetType() == EmptyContentType || content is ByteArrayContent or ReadOnlyMemoryContent or BoundedResponseContent || request.Method == HttpMethod.Head || content.Headers.ContentLength == 0)
         {
             return;
         }

@@ -128,7 +128,7 @@ public static class RetryAfterReader
         return false;
     }
 
-    private static bool IsWaitHeader(string name) => name.Length switch
+    internal static bool IsWaitHeader(string name) => name.Length switch
     {
         9 => name.Equals(RateLimitHeaders.RateLimit, StringComparison.OrdinalIgnoreCase),
         11 => name.Equals(RetryAfter, StringComparison.OrdinalIgnoreCase),
