@@ -44,13 +44,14 @@ internal sealed class AttemptInspector(StatusCodeClassifier classifier, TimeProv
             return new AttemptVerdict { StatusCode = status, EffectiveStatusCode = effectiveStatus, ServerVerdict = verdict, Rule = classifier.Classify(verdict, effectiveStatus) };
         }
 
+        // Only the headers the response carries are looked up (HeaderPresence), in the precedence RetryAfterReader states.
         var now = timeProvider.GetUtcNow();
         var serverVerdict = presence.Verdict ? StatusCodeClassifier.ServerVerdict(response) : null;
         var effective = StatusCodeClassifier.EffectiveStatusCode(response);
-        QuotaReading? quota = RateLimitHeaders.TryReadQuota(response, now, out var read) ? read : null;
-        var hasExplicit = RetryAfterReader.TryReadExplicit(response, now, out var explicitWait);
+        QuotaReading? quota = presence.Quota && RateLimitHeaders.TryReadQuota(response, now, out var read) ? read : null;
+        var hasExplicit = RetryAfterReader.Found(presence.Explicit ? RetryAfterReader.ReadExplicit(headers, now, presence) : null, out var explicitWait);
         RetryAfterValue? wait = hasExplicit ? explicitWait
-            : RetryAfterReader.Found(RetryAfterReader.ReadQuotaWait(headers, now, quota), out var quotaWait) ? quotaWait : null;
+            : presence.Quota && RetryAfterReader.Found(RetryAfterReader.ReadQuotaWait(headers, now, quota), out var quotaWait) ? quotaWait : null;
         return new AttemptVerdict
         {
             StatusCode = status,
@@ -62,7 +63,7 @@ internal sealed class AttemptInspector(StatusCodeClassifier classifier, TimeProv
             QuotaRemaining = quota?.Remaining,
             QuotaResetIn = quota?.ResetIn ?? TimeSpan.Zero,
             QuotaHeader = quota?.Header,
-            Scope = RateScopeName.Read(response, quota),
+            Scope = presence.Resource || quota is { Policy: not null } ? RateScopeName.Read(response, quota) : null,
             ReadAt = now,
             HasWaitHeaders = true,
         };

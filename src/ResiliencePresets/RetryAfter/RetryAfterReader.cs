@@ -115,41 +115,17 @@ public static class RetryAfterReader
 
     // Most responses carry none of the headers read here: one pass over the names they do carry is cheaper than a
     // lookup for each header the reader knows.
-    internal static bool HasWaitHeader(HttpHeadersNonValidated headers)
-    {
-        foreach (var header in headers)
-        {
-            if (IsWaitHeader(header.Key))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    internal static bool IsWaitHeader(string name) => name.Length switch
-    {
-        9 => name.Equals(RateLimitHeaders.RateLimit, StringComparison.OrdinalIgnoreCase),
-        11 => name.Equals(RetryAfter, StringComparison.OrdinalIgnoreCase),
-        14 => name.Equals(RetryAfterMs, StringComparison.OrdinalIgnoreCase),
-        15 => name.Equals(RateLimitHeaders.RateLimitReset, StringComparison.OrdinalIgnoreCase),
-        17 => name.Equals(RateLimitHeaders.XRateLimitReset, StringComparison.OrdinalIgnoreCase),
-        19 => name.Equals(XMsRetryAfterMs, StringComparison.OrdinalIgnoreCase),
-        24 => name.Equals(RateLimitHeaders.OpenAiResetTokens, StringComparison.OrdinalIgnoreCase),
-        26 => name.Equals(RateLimitHeaders.OpenAiResetRequests, StringComparison.OrdinalIgnoreCase),
-        32 => name.Equals(RateLimitHeaders.AnthropicTokensReset, StringComparison.OrdinalIgnoreCase),
-        34 => name.Equals(RateLimitHeaders.AnthropicRequestsReset, StringComparison.OrdinalIgnoreCase),
-        38 => name.Equals(RateLimitHeaders.AnthropicInputTokensReset, StringComparison.OrdinalIgnoreCase),
-        39 => name.Equals(RateLimitHeaders.AnthropicOutputTokensReset, StringComparison.OrdinalIgnoreCase),
-        _ => false,
-    };
+    internal static bool HasWaitHeader(HttpHeadersNonValidated headers) => HeaderPresence.Of(headers).Wait;
 
     // An explicit wait decides alone: the IETF RateLimit draft gives Retry-After precedence over a quota reset.
     private static (TimeSpan, string)? ReadExplicit(HttpHeadersNonValidated headers, DateTimeOffset now)
-        => ReadMilliseconds(headers, RetryAfterMs) is { } ms ? (ms, RetryAfterMs)
-            : ReadMilliseconds(headers, XMsRetryAfterMs) is { } xms ? (xms, XMsRetryAfterMs)
-            : ReadRetryAfter(headers, now) is { } retryAfter ? (retryAfter, RetryAfter)
+        => ReadExplicit(headers, now, new HeaderPresence(RetryAfterMs: true, XMsRetryAfterMs: true, RetryAfter: true, Quota: false, Resource: false, Verdict: false));
+
+    /// <summary>Reads an explicit wait as <see cref="TryReadExplicit"/> does, looking up only the headers <paramref name="presence"/> found.</summary>
+    internal static (TimeSpan Wait, string Header)? ReadExplicit(HttpHeadersNonValidated headers, DateTimeOffset now, in HeaderPresence presence)
+        => (presence.RetryAfterMs ? ReadMilliseconds(headers, RetryAfterMs) : null) is { } ms ? (ms, RetryAfterMs)
+            : (presence.XMsRetryAfterMs ? ReadMilliseconds(headers, XMsRetryAfterMs) : null) is { } xms ? (xms, XMsRetryAfterMs)
+            : (presence.RetryAfter ? ReadRetryAfter(headers, now) : null) is { } retryAfter ? (retryAfter, RetryAfter)
             : null;
 
     internal static bool Found((TimeSpan Wait, string Header)? delay, out RetryAfterValue value)
