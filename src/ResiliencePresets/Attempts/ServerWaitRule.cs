@@ -21,10 +21,4 @@ internal static class ServerWaitRule
     /// <summary>Returns whether the attempt pauses every request of its client: a 429 or 503 that names a wait.</summary>
     public static bool PausesClient(in AttemptVerdict verdict) => verdict is { EffectiveStatusCode: 429 or 503, ServerWait: not null };
 
-    /// <summary>
-    /// Returns whether the pause <see cref="PausesClient"/> names holds anything: a wait of zero (<c>Retry-After: 0</c>)
-    /// lets every request go at once, so it starts no pause, is counted and shared as none, and leaves the client's
-    /// requests on the path nothing holds. It is still a metered retry for the budget.
-    /// </summary>
-    public static bool StartsPause(in AttemptVerdict verdict) => PausesClient(verdict) && verdict.ServerWait!.Value.Delay > TimeSpan.Zero;
 }

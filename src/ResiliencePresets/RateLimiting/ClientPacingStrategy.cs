@@ -300,7 +300,7 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
 
     private void Learn(in AttemptVerdict verdict, HttpResponseMessage response, Uri? uri)
     {
-        var pacesOrPauses = verdict.QuotaRemaining is not null || ServerWaitRule.StartsPause(verdict);
+        var pacesOrPauses = verdict.QuotaRemaining is not null || ServerWaitRule.PausesClient(verdict);
         if (!pacesOrPauses && verdict.Scope is null)
         {
             return;
@@ -325,7 +325,7 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
             }
         }
 
-        if (ServerWaitRule.StartsPause(verdict))
+        if (ServerWaitRule.PausesClient(verdict))
         {
             Pause(scope, verdict.ReadAt, verdict.ServerWait!.Value.Delay, response, verdict.ServerWait.Value.HeaderName);
         }
