@@ -51,6 +51,29 @@ public sealed class StaleIfErrorTests : IClassFixture<FlakyServer>
         Assert.DoesNotContain("s3cr3t", api.Logs.AllText(), StringComparison.Ordinal);
     }
 
+    // Pushback judges the answer the service got: a kept response is an answer, so no call is recorded as given up.
+    [Fact]
+    public async Task ARequestAnsweredStale_IsNotRecordedAsGivenUp_WhileAFailureWithoutOneIs()
+    {
+        var path = Serve("/stale/pushback", Body("kept"));
+        var unknown = Serve("/stale/pushback-unknown", Body("never fetched"));
+        using var api = Client(retries: 1);
+        (await api.Client.GetAsync(path)).Dispose();
+        GoDown(path);
+        GoDown(unknown);
+
+        using var scope = GiveUpScope.Begin();
+        using (var stale = await api.Client.GetAsync(path))
+        {
+            Assert.True(StaleResponse.IsStale(stale));
+        }
+
+        Assert.Null(scope.Last);
+        using var failure = await api.Client.GetAsync(unknown);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failure.StatusCode);
+        Assert.Equal(GiveUpReason.RetriesExhausted, scope.Last?.Reason);
+    }
+
     [Fact]
     public async Task ReadOnlyApi_KeptResponseOlderThanStaleIfError_ReturnsTheFailure()
     {
