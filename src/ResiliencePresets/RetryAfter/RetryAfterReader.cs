@@ -48,13 +48,16 @@ public static class RetryAfterReader
     {
         ArgumentNullException.ThrowIfNull(response);
         var headers = response.Headers.NonValidated;
-        if (!HasWaitHeader(headers))
+        var presence = HeaderPresence.Of(headers);
+        if (!presence.Wait)
         {
             value = default;
             return false;
         }
 
-        var delay = ReadWait(headers, now, RateLimitHeaders.TryReadQuota(response, now, out var quota) ? quota : null);
+        // Only the headers the response carries are looked up, in the precedence of the remarks.
+        QuotaReading? quota = presence.Quota && RateLimitHeaders.TryReadQuota(response, now, out var read) ? read : null;
+        var delay = (presence.Explicit ? ReadExplicit(headers, now, presence) : null) ?? (presence.Quota ? ReadQuotaWait(headers, now, quota) : null);
         return Found(delay, out value);
     }
 
@@ -64,13 +67,6 @@ public static class RetryAfterReader
     /// </summary>
     internal static bool TryReadExplicit(HttpResponseMessage response, DateTimeOffset now, out RetryAfterValue value)
         => Found(HasWaitHeader(response.Headers.NonValidated) ? ReadExplicit(response.Headers.NonValidated, now) : null, out value);
-
-    /// <summary>
-    /// Reads the wait in the order of the remarks, given the quota the response reports (<see cref="RateLimitHeaders.TryReadQuota"/>):
-    /// an explicit wait, else <see cref="ReadQuotaWait"/>.
-    /// </summary>
-    internal static (TimeSpan Wait, string Header)? ReadWait(HttpHeadersNonValidated headers, DateTimeOffset now, in QuotaReading? quota)
-        => ReadExplicit(headers, now) ?? ReadQuotaWait(headers, now, quota);
 
     /// <summary>
     /// Reads the wait a quota names, for a response without a usable explicit wait: a spent quota's reset, else a reset
