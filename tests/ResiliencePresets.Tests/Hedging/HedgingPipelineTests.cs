@@ -24,6 +24,7 @@ public sealed class HedgingPipelineTests
         var primary = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         var primaryCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var late = new TrackedResponse();
+        var hedgeTimer = harness.Time.NextTimer(due => due == HedgeDelay);
         var execution = harness.Send((n, _, token) =>
         {
             if (n == 1)
@@ -36,11 +37,11 @@ public sealed class HedgingPipelineTests
         });
         await harness.Started(1);
 
-        harness.Time.Advance(HedgeDelay - TimeSpan.FromMilliseconds(1));
-        await Task.Delay(Settle);
+        // The hedge waits for a timer due at the delay, so it cannot start before it.
+        Assert.Equal(HedgeDelay, await hedgeTimer.WaitAsync(Signal));
         Assert.Equal(1, harness.Attempts);
 
-        harness.Time.Advance(TimeSpan.FromMilliseconds(1));
+        harness.Time.Advance(HedgeDelay);
         await harness.Started(2);
         await primaryCancelled.Task.WaitAsync(Signal);
         primary.SetResult(late);
@@ -78,10 +79,11 @@ public sealed class HedgingPipelineTests
         var execution = harness.Send((_, _, _) => answer.Task, new HttpMethod(method));
         await harness.Started(1);
         harness.Time.Advance(HedgeDelay * 3);
-        await Task.Delay(Settle);
         answer.SetResult(new HttpResponseMessage(HttpStatusCode.OK));
         await execution.WaitAsync(Signal);
 
+        // A hedge starts only on its timer: none was ever set for this request, so none can have started.
+        Assert.DoesNotContain(HedgeDelay, harness.Time.Snapshot());
         Assert.Equal(1, harness.Attempts);
     }
 
@@ -125,9 +127,11 @@ public sealed class HedgingPipelineTests
         var execution = harness.Send((n, _, _) => n == 1 ? slow.Task : Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { ReasonPhrase = "hedge" }));
         await harness.Started(1);
         harness.Client.Scopes.Learn(new Uri("https://api.test/items"), null).Pause.Extend(harness.Time.GetUtcNow(), TimeSpan.FromSeconds(2));
+        var hold = harness.Time.NextTimer(due => due > TimeSpan.FromSeconds(1) && due <= TimeSpan.FromSeconds(3));
 
+        // The hedge starts after the delay and the pacing holds it for the rest of the pause: its timer, not the server.
         harness.Time.Advance(HedgeDelay);
-        await Task.Delay(Settle);
+        await hold.WaitAsync(Signal);
         Assert.Equal(1, harness.Attempts);
 
         harness.Time.Advance(TimeSpan.FromSeconds(5));
@@ -252,7 +256,7 @@ public sealed class HedgingPipelineTests
             }
         }
 
-        public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+        public TimerRecordingTimeProvider Time { get; } = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
 
         public ClientRuntime Client { get; } = new();
 
