@@ -49,9 +49,7 @@ internal sealed class AttemptInspector(StatusCodeClassifier classifier, TimeProv
         var serverVerdict = presence.Verdict ? StatusCodeClassifier.ServerVerdict(response) : null;
         var effective = StatusCodeClassifier.EffectiveStatusCode(response);
         QuotaReading? quota = presence.Quota && RateLimitHeaders.TryReadQuota(response, now, out var read) ? read : null;
-        var hasExplicit = RetryAfterReader.Found(presence.Explicit ? RetryAfterReader.ReadExplicit(headers, now, presence) : null, out var explicitWait);
-        RetryAfterValue? wait = hasExplicit ? explicitWait
-            : presence.Quota && RetryAfterReader.Found(RetryAfterReader.ReadQuotaWait(headers, now, quota), out var quotaWait) ? quotaWait : null;
+        RetryAfterValue? wait = RetryAfterReader.Found(RetryAfterReader.ReadWait(headers, now, presence, quota, out var hasExplicit), out var found) ? found : null;
         return new AttemptVerdict
         {
             StatusCode = status,

@@ -20,5 +20,4 @@ internal static class ServerWaitRule
 
     /// <summary>Returns whether the attempt pauses every request of its client: a 429 or 503 that names a wait.</summary>
     public static bool PausesClient(in AttemptVerdict verdict) => verdict is { EffectiveStatusCode: 429 or 503, ServerWait: not null };
-
 }

@@ -55,18 +55,20 @@ public static class RetryAfterReader
             return false;
         }
 
-        // Only the headers the response carries are looked up, in the precedence of the remarks.
         QuotaReading? quota = presence.Quota && RateLimitHeaders.TryReadQuota(response, now, out var read) ? read : null;
-        var delay = (presence.Explicit ? ReadExplicit(headers, now, presence) : null) ?? (presence.Quota ? ReadQuotaWait(headers, now, quota) : null);
-        return Found(delay, out value);
+        return Found(ReadWait(headers, now, presence, quota, out _), out value);
     }
 
     /// <summary>
-    /// Reads only an explicit wait: <c>retry-after-ms</c>, <c>x-ms-retry-after-ms</c> or <c>Retry-After</c>, in that
-    /// order, never a quota reset.
+    /// Reads the wait in the order of the remarks, looking up only the headers <paramref name="presence"/> found: an
+    /// explicit wait (<paramref name="isExplicit"/>), else the wait <paramref name="quota"/> or a reset header names.
     /// </summary>
-    internal static bool TryReadExplicit(HttpResponseMessage response, DateTimeOffset now, out RetryAfterValue value)
-        => Found(HasWaitHeader(response.Headers.NonValidated) ? ReadExplicit(response.Headers.NonValidated, now) : null, out value);
+    internal static (TimeSpan Wait, string Header)? ReadWait(HttpHeadersNonValidated headers, DateTimeOffset now, in HeaderPresence presence, in QuotaReading? quota, out bool isExplicit)
+    {
+        var explicitWait = presence.Explicit ? ReadExplicit(headers, now, presence) : null;
+        isExplicit = explicitWait is not null;
+        return explicitWait ?? (presence.Quota ? ReadQuotaWait(headers, now, quota) : null);
+    }
 
     /// <summary>
     /// Reads the wait a quota names, for a response without a usable explicit wait: a spent quota's reset, else a reset
@@ -85,17 +87,13 @@ public static class RetryAfterReader
     /// </summary>
     internal static bool NamesExplicitWait(HttpHeadersNonValidated headers)
     {
-        if (!HasWaitHeader(headers))
-        {
-            return false;
-        }
-
-        if (ReadMilliseconds(headers, RetryAfterMs) is not null || ReadMilliseconds(headers, XMsRetryAfterMs) is not null)
+        var presence = HeaderPresence.Of(headers);
+        if ((presence.RetryAfterMs && ReadMilliseconds(headers, RetryAfterMs) is not null) || (presence.XMsRetryAfterMs && ReadMilliseconds(headers, XMsRetryAfterMs) is not null))
         {
             return true;
         }
 
-        if (headers.TryGetValues(RetryAfter, out var values))
+        if (presence.RetryAfter && headers.TryGetValues(RetryAfter, out var values))
         {
             foreach (var value in values)
             {
@@ -109,16 +107,9 @@ public static class RetryAfterReader
         return false;
     }
 
-    // Most responses carry none of the headers read here: one pass over the names they do carry is cheaper than a
-    // lookup for each header the reader knows.
-    internal static bool HasWaitHeader(HttpHeadersNonValidated headers) => HeaderPresence.Of(headers).Wait;
-
-    // An explicit wait decides alone: the IETF RateLimit draft gives Retry-After precedence over a quota reset.
-    private static (TimeSpan, string)? ReadExplicit(HttpHeadersNonValidated headers, DateTimeOffset now)
-        => ReadExplicit(headers, now, new HeaderPresence(RetryAfterMs: true, XMsRetryAfterMs: true, RetryAfter: true, Quota: false, Resource: false, Verdict: false));
-
-    /// <summary>Reads an explicit wait as <see cref="TryReadExplicit"/> does, looking up only the headers <paramref name="presence"/> found.</summary>
-    internal static (TimeSpan Wait, string Header)? ReadExplicit(HttpHeadersNonValidated headers, DateTimeOffset now, in HeaderPresence presence)
+    // An explicit wait decides alone: the IETF RateLimit draft gives Retry-After precedence over a quota reset. Only the
+    // headers presence found are looked up: most responses carry none of them.
+    private static (TimeSpan Wait, string Header)? ReadExplicit(HttpHeadersNonValidated headers, DateTimeOffset now, in HeaderPresence presence)
         => (presence.RetryAfterMs ? ReadMilliseconds(headers, RetryAfterMs) : null) is { } ms ? (ms, RetryAfterMs)
             : (presence.XMsRetryAfterMs ? ReadMilliseconds(headers, XMsRetryAfterMs) : null) is { } xms ? (xms, XMsRetryAfterMs)
             : (presence.RetryAfter ? ReadRetryAfter(headers, now) : null) is { } retryAfter ? (retryAfter, RetryAfter)
