@@ -134,7 +134,8 @@ internal static class PresetPipelineBuilder
     private static RetryStrategyOptions<HttpResponseMessage> CreateRetry(CompiledPreset preset, RetryDecider decider, AttemptInspector inspector, ILogger logger, PresetMetrics metrics, Func<double> random) => new()
     {
         Name = RetryName,
-        MaxRetryAttempts = preset.MaxRetryAttempts,
+        // The caps are the decider's (RetryDecider.MayRetry): metered retries do not count against MaxRetryAttempts.
+        MaxRetryAttempts = preset.MaxRetryAttempts + RetryDecider.MaxMeteredRetries,
         BackoffType = DelayBackoffType.Constant,
         Delay = TimeSpan.Zero,
         UseJitter = false,
@@ -153,26 +154,27 @@ internal static class PresetPipelineBuilder
                 return new ValueTask<bool>(false);
             }
 
-            var decision = decider.Decide(verdict, request, state, args.AttemptNumber);
+            var retryIndex = args.AttemptNumber - state.MeteredRetries;
+            var decision = decider.Decide(verdict, request, state, retryIndex);
             state.Plan(args.Outcome, decision);
             if (decision.OverBudget)
             {
                 metrics.BudgetRefusal(preset);
             }
 
-            if (decision is { ShouldRetry: false, DeclinedBecause: string reason } && args.AttemptNumber < preset.MaxRetryAttempts)
+            if (decision is { ShouldRetry: false, DeclinedBecause: string reason } && retryIndex < preset.MaxRetryAttempts)
             {
                 Log.RetryDeclined(logger, preset.ClientName, request, decision.Cause, reason);
             }
 
-            return new ValueTask<bool>(decision.ShouldRetry);
+            return new ValueTask<bool>(decider.MayRetry(decision, state, retryIndex));
         },
         DelayGenerator = args => new ValueTask<TimeSpan?>(RequestState.Of(args.Context).PlannedFor(args.Outcome).Delay),
         OnRetry = args =>
         {
             var state = RequestState.Of(args.Context);
             ref readonly var planned = ref state.PlannedFor(args.Outcome);
-            state.RecordRetry(planned.StatusCode);
+            state.RecordRetry(planned.StatusCode, planned.MeteredByLearner);
 
             // A retry the learned bucket holds for the server's wait waits that long, though its own delay is zero.
             var delay = planned.HeldFor ?? args.RetryDelay;

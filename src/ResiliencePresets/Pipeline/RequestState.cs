@@ -1,4 +1,5 @@
 using Microsoft.Extensions.ObjectPool;
+using System.Runtime.CompilerServices;
 using Polly;
 
 namespace ResiliencePresets;
@@ -27,6 +28,7 @@ internal sealed class RequestState : IResettable
     private static readonly ObjectPool<RequestState> Pool = new DefaultObjectPool<RequestState>(new DefaultPooledObjectPolicy<RequestState>());
 
     private List<int>? _retriedStatusCodes;
+    private StrongBox<int>? _meteredRetries;
     private object? _verdictOf;
     private AttemptVerdict _verdict;
     private object? _planOf;
@@ -99,7 +101,7 @@ internal sealed class RequestState : IResettable
     public RequestState ForHedge()
     {
         _historyShared = true;
-        return new(StartTimestamp) { _retriedStatusCodes = _retriedStatusCodes ??= [], _historyShared = true };
+        return new(StartTimestamp) { _retriedStatusCodes = _retriedStatusCodes ??= [], _meteredRetries = _meteredRetries ??= new(), _historyShared = true };
     }
 
     /// <summary>Records when the attempt that hedges may follow started (hedging; lifetime: one attempt).</summary>
@@ -119,11 +121,21 @@ internal sealed class RequestState : IResettable
         return count;
     }
 
-    public void RecordRetry(int? statusCode)
+    /// <summary>Gets how many of the request's retries the client's learned rate metered
+    /// (<see cref="RetryDecision.MeteredByLearner"/>): they do not count against <c>Retry:MaxRetryAttempts</c>.</summary>
+    public int MeteredRetries => _meteredRetries?.Value ?? 0;
+
+    /// <summary>Records a retry about to be made: the status code that caused it, and whether the learned rate meters it.</summary>
+    public void RecordRetry(int? statusCode, bool metered = false)
     {
         if (statusCode is int code)
         {
             (_retriedStatusCodes ??= []).Add(code);
+        }
+
+        if (metered)
+        {
+            (_meteredRetries ??= new()).Value++;
         }
     }
 
@@ -135,10 +147,15 @@ internal sealed class RequestState : IResettable
         // A list a hedge's state shares is left to it: a request that reuses this state starts a list of its own.
         if (_historyShared)
         {
-            (_retriedStatusCodes, _historyShared) = (null, false);
+            (_retriedStatusCodes, _meteredRetries, _historyShared) = (null, null, false);
         }
 
         _retriedStatusCodes?.Clear();
+        if (_meteredRetries is not null)
+        {
+            _meteredRetries.Value = 0;
+        }
+
         return true;
     }
 

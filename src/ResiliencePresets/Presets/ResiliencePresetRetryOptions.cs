@@ -8,6 +8,11 @@ public sealed class ResiliencePresetRetryOptions
     /// <summary>
     /// Gets or sets the most retries after the first attempt; 0 turns retries off. Valid: 0 to 10.
     /// </summary>
+    /// <remarks>
+    /// Once the client paces itself to a learned rate (<c>RateLimit:Adaptive</c>), a retry of a rate signal (a 429, or a
+    /// 503 with a wait or quota header) waits for that rate and does not count here: <c>TotalTimeout</c> bounds it, and
+    /// at most 20 such retries are made for one request.
+    /// </remarks>
     /// <value>Default: 4 (ReadOnlyApi), 2 (IdempotentWrite), 3 (PaymentWithIdempotencyKey).</value>
     public int MaxRetryAttempts { get; set; } = 4;
 

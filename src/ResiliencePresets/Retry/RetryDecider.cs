@@ -14,12 +14,24 @@ namespace ResiliencePresets;
 /// response at once; a rate signal of a client that throttles (<see cref="RateSignal.IsMeteredByLearner"/>) is retried
 /// into the client's learned bucket, which serves it in its request's arrival order: at once when the server named no
 /// wait or when it did (the pause holds the bucket); otherwise the wait is the server's plus a small jitter, or the backoff when the server named none. The retry budget
-/// is asked last, and never for a retry the client's own throttling meters.
+/// is asked last, and never for a retry the client's own throttling meters. Such a metered retry does not count against
+/// <c>Retry:MaxRetryAttempts</c> either (<see cref="MayRetry"/>): <c>TotalTimeout</c> and <see cref="MaxMeteredRetries"/> bound it.
 /// </remarks>
 internal sealed class RetryDecider
 {
     // The text of each status code seen, kept so that a failed attempt does not format its code again.
     private static readonly string?[] StatusCodeTexts = new string?[600];
+
+    /// <summary>
+    /// The most retries of one request that the client's learned rate meters (<see cref="RetryDecision.MeteredByLearner"/>),
+    /// on top of <c>Retry:MaxRetryAttempts</c>, which does not count them.
+    /// </summary>
+    /// <remarks>
+    /// A metered retry waits for the client's learned bucket in its request's arrival order, and every rate signal sent
+    /// since the last decrease lowers that rate, so such retries are bounded by <c>TotalTimeout</c>; this cap only stops
+    /// a request from circling forever when the total timeout is long and the server refuses whatever the rate.
+    /// </remarks>
+    public const int MaxMeteredRetries = 20;
 
     private readonly CompiledPreset _preset;
     private readonly TimeProvider _timeProvider;
@@ -40,6 +52,13 @@ internal sealed class RetryDecider
     public RetryDecision Decide(Outcome<HttpResponseMessage> outcome, HttpRequestMessage request, RequestState state, int retryIndex)
         => Decide(new AttemptInspector(_preset.Classifier, _timeProvider).Inspect(outcome), request, state, retryIndex);
 
+    /// <summary>Decides for the attempt read as <paramref name="verdict"/>.</summary>
+    /// <param name="verdict">The attempt's verdict.</param>
+    /// <param name="request">The request the attempt sent.</param>
+    /// <param name="state">The request's state: its time left and the status codes it was retried for.</param>
+    /// <param name="retryIndex">The retries made so far that count against <c>Retry:MaxRetryAttempts</c>: all of them but
+    /// the metered ones (<see cref="RequestState.MeteredRetries"/>). The backoff grows with it.</param>
+    /// <remarks>A decision to retry is returned also past the caps; <see cref="MayRetry"/> says whether it is made.</remarks>
     public RetryDecision Decide(in AttemptVerdict verdict, HttpRequestMessage request, RequestState state, int retryIndex)
     {
         // One reading of the clock for the whole decision: the time left and the budget's window.
@@ -60,6 +79,14 @@ internal sealed class RetryDecider
 
         return decision;
     }
+
+    /// <summary>
+    /// Returns whether a decision to retry is made: a metered retry while the request has made fewer than
+    /// <see cref="MaxMeteredRetries"/>, any other while <paramref name="retryIndex"/> is below <c>Retry:MaxRetryAttempts</c>.
+    /// A decision to retry that is not made means the retries ran out (<see cref="GiveUpReason.RetriesExhausted"/>).
+    /// </summary>
+    public bool MayRetry(in RetryDecision decision, RequestState state, int retryIndex) => decision.ShouldRetry &&
+        (decision.MeteredByLearner ? state.MeteredRetries < MaxMeteredRetries : retryIndex < _preset.MaxRetryAttempts);
 
     private static string StatusCodeText(int statusCode) => statusCode is >= 0 and < 600
         ? StatusCodeTexts[statusCode] ??= statusCode.ToString(CultureInfo.InvariantCulture)
@@ -105,7 +132,7 @@ internal sealed class RetryDecider
         var metered = RateSignal.IsMeteredByLearner(verdict, _learner);
         if (verdict.ServerWait is not { } serverWait)
         {
-            return metered ? new RetryDecision(true, cause, statusCode, TimeSpan.Zero, RetryDelaySource.LearnedRate, null, null) : WithBackoff(cause, statusCode, remaining, retryIndex);
+            return metered ? new RetryDecision(true, cause, statusCode, TimeSpan.Zero, RetryDelaySource.LearnedRate, null, null) { MeteredByLearner = true } : WithBackoff(cause, statusCode, remaining, retryIndex);
         }
 
         var limit = _preset.MaxRetryAfter < remaining ? _preset.MaxRetryAfter : remaining;
@@ -120,7 +147,7 @@ internal sealed class RetryDecider
         {
             // The pause this response set holds the learned bucket: the retry joins the bucket at once and waits there,
             // for the server's wait and then its turn in its request's arrival order.
-            return new RetryDecision(true, cause, statusCode, TimeSpan.Zero, RetryDelaySource.ServerHeader, serverWait.HeaderName, null) { HeldFor = serverWait.Delay };
+            return new RetryDecision(true, cause, statusCode, TimeSpan.Zero, RetryDelaySource.ServerHeader, serverWait.HeaderName, null) { HeldFor = serverWait.Delay, MeteredByLearner = true };
         }
 
         var delay = ServerWaitSpread.Apply(serverWait.Delay, jitterRoom: limit, paddingRoom: remaining, _random());

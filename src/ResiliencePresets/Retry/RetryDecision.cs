@@ -24,6 +24,11 @@ internal readonly record struct RetryDecision(
     /// instead of a delay of its own (<see cref="Delay"/> is then zero): the wait logged and counted.</summary>
     public TimeSpan? HeldFor { get; init; }
 
+    /// <summary>Gets a value indicating whether the retry is a rate signal's that the client's learned rate meters
+    /// (<see cref="RateSignal.IsMeteredByLearner"/>): it waits for the learned bucket, is not charged to the retry budget,
+    /// and does not count against <c>Retry:MaxRetryAttempts</c> (<see cref="RetryDecider.MaxMeteredRetries"/> bounds it).</summary>
+    public bool MeteredByLearner { get; init; }
+
     /// <summary>Gets a value indicating whether a retry was refused only because the client's retry budget was spent.</summary>
     public bool OverBudget { get; init; }
 

@@ -35,7 +35,8 @@ public sealed class PresetPipelineShapeTests
         var strategies = Describe(preset, configure: null).Strategies;
 
         Assert.Equal(TimeSpan.FromSeconds(totalSeconds), ((TimeoutStrategyOptions)strategies[0].Options!).Timeout);
-        Assert.Equal(retries, ((RetryStrategyOptions<HttpResponseMessage>)strategies[1].Options!).MaxRetryAttempts);
+        // Polly's cap leaves room for the retries the learned rate meters; the decider holds the preset's own count.
+        Assert.Equal(retries + RetryDecider.MaxMeteredRetries, ((RetryStrategyOptions<HttpResponseMessage>)strategies[1].Options!).MaxRetryAttempts);
         Assert.Equal(TimeSpan.FromSeconds(attemptSeconds), ((TimeoutStrategyOptions)strategies[4].Options!).Timeout);
     }
 

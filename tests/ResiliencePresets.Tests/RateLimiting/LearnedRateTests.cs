@@ -133,6 +133,48 @@ public sealed class LearnedRateTests : IClassFixture<FlakyServer>
         }
     }
 
+    // A request whose retries the learned rate meters is bounded by TotalTimeout, not by Retry:MaxRetryAttempts: a
+    // server that refuses it more often than the attempts allow while it paces the client still answers it in the end.
+    [Fact]
+    public async Task MeteredRetries_DoNotCountAgainstMaxRetryAttempts()
+    {
+        var path = "/learned/metered-cap";
+        var calls = 0;
+        _server.Server.Given(Request.Create().WithPath(path)).RespondWith(Response.Create().WithCallback(_ =>
+            new WireMock.ResponseMessage { StatusCode = Interlocked.Increment(ref calls) <= 4 ? 429 : 200 }));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
+        {
+            PresetClient.FastBackoff(o);
+            o.Retry.MaxRetryAttempts = 1;
+        });
+        await WarmUpAsync(api);
+
+        using var response = await api.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(5, Volatile.Read(ref calls));
+    }
+
+    [Fact]
+    public async Task RetriesNotMeteredByTheLearnedRate_StillCountAgainstMaxRetryAttempts()
+    {
+        var path = "/learned/unmetered-cap";
+        var calls = 0;
+        _server.Server.Given(Request.Create().WithPath(path)).RespondWith(Response.Create().WithCallback(_ =>
+            new WireMock.ResponseMessage { StatusCode = Interlocked.Increment(ref calls) <= 4 ? 500 : 200 }));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
+        {
+            PresetClient.FastBackoff(o);
+            o.Retry.MaxRetryAttempts = 1;
+        });
+        await WarmUpAsync(api);
+
+        using var response = await api.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal(2, Volatile.Read(ref calls));
+    }
+
     [Fact]
     public async Task RetryAfterAPause_IsNotOvertakenByNewerRequests()
     {

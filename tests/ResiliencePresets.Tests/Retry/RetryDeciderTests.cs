@@ -449,6 +449,50 @@ public sealed class RetryDeciderTests
         Assert.Equal("the retry budget is spent: 1 retries for 1 requests in the last 00:00:10 (RetryBudget)", decision.DeclinedBecause);
     }
 
+    [Theory]
+    [InlineData(0, 0, true)]
+    [InlineData(4, 0, true)]
+    [InlineData(4, RetryDecider.MaxMeteredRetries - 1, true)]
+    [InlineData(0, RetryDecider.MaxMeteredRetries, false)]
+    public void MayRetry_RateSignalTheLearnedRateMeters_IsBoundedByTheMeteredCapNotByMaxRetryAttempts(int retryIndex, int meteredSoFar, bool expected)
+    {
+        var preset = new CompiledPreset(ResiliencePresetNames.ReadOnlyApi, "client", BuiltInPresets.Create(ResiliencePresetNames.ReadOnlyApi));
+        using var learner = new RateLearner(_time);
+        var decider = new RetryDecider(preset, _time, () => 0.5, learner: learner);
+        using var request = Request("GET");
+        using var response = Response(429);
+        var verdict = new AttemptInspector(preset.Classifier, _time).Inspect(Outcome.FromResult(response));
+        learner.Observe(verdict, DateTimeOffset.MinValue, () => 10);
+        var state = NewState();
+        for (var i = 0; i < meteredSoFar; i++)
+        {
+            state.RecordRetry(429, metered: true);
+        }
+
+        var decision = decider.Decide(verdict, request, state, retryIndex);
+
+        Assert.True(decision.MeteredByLearner);
+        Assert.Equal(RetryDelaySource.LearnedRate, decision.Source);
+        Assert.Equal(expected, decider.MayRetry(decision, state, retryIndex));
+    }
+
+    [Theory]
+    [InlineData(3, true)]
+    [InlineData(4, false)]
+    public void MayRetry_RetryNotMetered_StopsAtMaxRetryAttempts(int retryIndex, bool expected)
+    {
+        var decider = Decider(ResiliencePresetNames.ReadOnlyApi);
+        using var request = Request("GET");
+        using var response = Response(503);
+        var state = NewState();
+
+        var decision = decider.Decide(Outcome.FromResult(response), request, state, retryIndex);
+
+        Assert.True(decision.ShouldRetry, decision.DeclinedBecause);
+        Assert.False(decision.MeteredByLearner);
+        Assert.Equal(expected, decider.MayRetry(decision, state, retryIndex));
+    }
+
     private RequestState NewState() => new(_time.GetTimestamp());
 
     // A budget of one retry (MinRetries 1, no ratio), already taken.
