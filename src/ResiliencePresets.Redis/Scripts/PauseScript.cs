@@ -8,11 +8,14 @@ namespace ResiliencePresets.Redis;
 /// scopes as one client may have.
 /// </summary>
 /// <remarks>
-/// KEYS[1]: the pause hash. ARGV[1]: the channel; ARGV[2]: the most scopes kept; then, per pause to write, three
-/// values: the scope's field, the wait in microseconds, the bounded reason. A field's value, and a notice, is
-/// <c>until|reason</c> (a notice starts with <c>now|</c>); times are microseconds since the Unix epoch on Redis's clock.
-/// Returns Redis's time, then the value of every pause in force. <c>redis.replicate_commands</c> lets Redis before 5
-/// write after <c>TIME</c>; newer servers always do.
+/// KEYS[1]: the pause hash; KEYS[2]: the instances set (as <see cref="LeaseScript"/> keeps it). ARGV[1]: the channel;
+/// ARGV[2]: the most scopes kept; ARGV[3]: this instance's id; ARGV[4]: the liveness window in microseconds; then, per
+/// pause to write, three values: the scope's field, the wait in microseconds, the bounded reason. A field's value, and
+/// a notice, is <c>until|reason</c> (a notice starts with <c>now|</c>); times are microseconds since the Unix epoch on
+/// Redis's clock. The caller is recorded in the instances set, as a lease records it, so that a process that joins or
+/// announces a pause counts among the instances before it ever leases. Returns Redis's time, the number of live
+/// instances, then the value of every pause in force. <c>redis.replicate_commands</c> lets Redis before 5 write after
+/// <c>TIME</c>; newer servers always do.
 /// </remarks>
 internal static class PauseScript
 {
@@ -34,7 +37,7 @@ internal static class PauseScript
             latest = math.max(latest, ends)
           end
         end
-        for i = 3, #ARGV, 3 do
+        for i = 5, #ARGV, 3 do
           local field = ARGV[i]
           local ends = now + tonumber(ARGV[i + 1])
           local current = live[field] and (tonumber(string.match(live[field], '^%d+')) or 0) or 0
@@ -48,7 +51,11 @@ internal static class PauseScript
           end
         end
         if count > 0 then redis.call('PEXPIRE', KEYS[1], math.ceil((latest - now) / 1000) + 1000) end
-        local result = {now}
+        local window = tonumber(ARGV[4])
+        redis.call('ZADD', KEYS[2], now, ARGV[3])
+        redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
+        redis.call('PEXPIRE', KEYS[2], math.ceil(window / 1000))
+        local result = {now, redis.call('ZCARD', KEYS[2])}
         for _, value in pairs(live) do result[#result + 1] = value end
         return result
         """;

@@ -18,7 +18,7 @@ namespace ResiliencePresets.Redis;
 /// </remarks>
 internal sealed class SharedClient : ISharedClientState
 {
-    /// <summary>How long an instance counts as sharing a bucket after its last lease.</summary>
+    /// <summary>How long an instance counts as sharing the key after its last call to Redis (a join, a pause, a lease).</summary>
     public static readonly TimeSpan Liveness = TimeSpan.FromSeconds(10);
 
     private static readonly long AnnounceStepTicks = TimeSpan.FromMilliseconds(50).Ticks;
@@ -45,7 +45,8 @@ internal sealed class SharedClient : ISharedClientState
 
     public Task Ready => _ready ?? Task.CompletedTask;
 
-    /// <summary>Gets the instances that leased from the bucket within <see cref="Liveness"/>, as Redis last said; 1 before it said.</summary>
+    /// <summary>Gets the instances that used the key within <see cref="Liveness"/> (joined it, announced a pause or leased
+    /// from a bucket), as Redis last said; 1 before it said.</summary>
     public int Instances => Volatile.Read(ref _instances);
 
     private TimeSpan Timeout => TimeSpan.FromTicks(Interlocked.Read(ref _timeoutTicks));
@@ -145,7 +146,7 @@ internal sealed class SharedClient : ISharedClientState
 
     private async Task WritePausesAsync(string operation, (string Field, TimeSpan Wait, ClientPauseReason Reason)[] pauses)
     {
-        var values = new List<RedisValue>(2 + (3 * pauses.Length)) { _keys.ChannelName, RateScopes.MaxScopes };
+        var values = new List<RedisValue>(4 + (3 * pauses.Length)) { _keys.ChannelName, RateScopes.MaxScopes, _instance, Microseconds(Liveness) };
         foreach (var (field, wait, reason) in pauses)
         {
             values.Add(field);
@@ -153,9 +154,10 @@ internal sealed class SharedClient : ISharedClientState
             values.Add(PauseNotice.Describe(reason));
         }
 
-        var result = await _redis.EvaluateAsync(operation, PauseScript.Text, [_keys.Pause], [.. values], Timeout).ConfigureAwait(false);
-        if (result?.Resp2Type == ResultType.Array && (RedisResult[]?)result is [var now, .. var inForce])
+        var result = await _redis.EvaluateAsync(operation, PauseScript.Text, [_keys.Pause, _keys.Instances], [.. values], Timeout).ConfigureAwait(false);
+        if (result?.Resp2Type == ResultType.Array && (RedisResult[]?)result is [var now, var instances, .. var inForce])
         {
+            Volatile.Write(ref _instances, Math.Max(1, (int)instances));
             foreach (var value in inForce)
             {
                 if (PauseNotice.Read((string?)value) is { } pause)

@@ -136,7 +136,8 @@ internal sealed class RateLearner : IDisposable
     /// <summary>
     /// Shares the learned rate through <paramref name="shared"/> (none: this process alone). While shared, the send rate
     /// a decrease starts from, and the growth cap, count every process of the key (this process's rate times
-    /// <see cref="ISharedClientState.Instances"/>), since the learned rate is the rate of all of them together.
+    /// <see cref="ISharedClientState.Instances"/>), since the learned rate is the rate of all of them together; so does
+    /// the rate the client starts throttling at (this process's recent attempts times the processes).
     /// </summary>
     public void Share(ISharedClientState? shared)
     {
@@ -216,11 +217,15 @@ internal sealed class RateLearner : IDisposable
             var change = ThrottlingChange.None;
             if (!IsEngaged)
             {
+                // The estimate is this process's; a shared learned rate is the rate of every process of the key, so it
+                // starts from the estimate times the processes known to share it (one process's estimate alone made
+                // the first decrease cut all of them to 0.7 of one process's rate).
                 var start = Math.Max(estimate(), MinRate);
                 _sent = new SendRate(start, now);
                 (_maxRate, _holdSeconds, _admittedSinceDecrease) = (0, 0, true);
                 (_admitted, _countedFromUtcTicks, _engagedUtcTicks) = (new AdmittedRate(), now.UtcTicks, now.UtcTicks);
-                _rate = _ceiling > 0 ? Math.Min(start, _ceiling) : start;
+                var total = start * Math.Max(1, _shared?.Instances ?? 1);
+                _rate = _ceiling > 0 ? Math.Min(total, _ceiling) : total;
                 _lastDecreaseUtcTicks = long.MinValue;
                 _quotaUntilUtcTicks = 0;
                 _flags |= EngagedFlag;

@@ -32,7 +32,7 @@ internal interface ISharedClientState
     /// </summary>
     RateLimiter LearnedBucket(Func<double> permitsPerSecond, Func<TimeSpan> sinceCut);
 
-    /// <summary>Gets how many processes drew from a shared bucket of the key lately, as the shared store last said; 1
-    /// before it said.</summary>
+    /// <summary>Gets how many processes used the key lately (joined it, announced a pause, drew from a shared bucket), as
+    /// the shared store last said; 1 before it said.</summary>
     int Instances { get; }
 }

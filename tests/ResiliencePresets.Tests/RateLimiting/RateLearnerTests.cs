@@ -39,6 +39,18 @@ public sealed class RateLearnerTests : IDisposable
         Assert.Equal(20 * RateLearner.Beta, _learner.Limiter!.PermitsPerSecond, 3);
     }
 
+    // A shared learned rate is the rate of every process of the key: one process's estimate alone cut four processes to
+    // 0.7 of one process's rate.
+    [Fact]
+    public void Observe_FirstRateSignalOfALearnerSharedByFourProcesses_StartsAtBetaTimesTheirRecentRateTogether()
+    {
+        _learner.Share(new FourProcesses());
+
+        Observe(429, estimate: 20);
+
+        Assert.Equal(4 * 20 * RateLearner.Beta, _learner.Rate!.Value, 6);
+    }
+
     [Fact]
     public void Observe_SignalsFromAttemptsSentBeforeTheLastDecrease_LowerTheRateOnce()
     {
@@ -152,6 +164,22 @@ public sealed class RateLearnerTests : IDisposable
     }
 
     public void Dispose() => _learner.Dispose();
+
+    // The shared store of a key four processes use, as far as the learner reads it.
+    private sealed class FourProcesses : ISharedClientState
+    {
+        public Task Ready => Task.CompletedTask;
+
+        public int Instances => 4;
+
+        public void Paused(TimeSpan wait, ClientPauseReason reason)
+        {
+        }
+
+        public System.Threading.RateLimiting.RateLimiter Bucket(double permitsPerSecond, int burst, int queueLimit) => throw new NotSupportedException();
+
+        public System.Threading.RateLimiting.RateLimiter LearnedBucket(Func<double> permitsPerSecond, Func<TimeSpan> sinceCut) => throw new NotSupportedException();
+    }
 
     private void SendAndSucceedFor(TimeSpan duration, TimeSpan every)
     {
