@@ -62,6 +62,10 @@ internal sealed class SharedTokenBucket : RateLimiter
     /// owner rule of <see cref="LeaseScript"/>); <see langword="null"/> for a configured bucket.</summary>
     public Func<TimeSpan>? SinceCut { get; init; }
 
+    /// <summary>Gets what is told, for the bucket of a learned rate, of the owner's rate and the age of its last cut
+    /// after each lease Redis answered (<see cref="RateLearner.AdoptShared"/>); <see langword="null"/>: nothing.</summary>
+    public Action<double, TimeSpan>? OnOwnerRate { get; init; }
+
     /// <summary>Gets the Redis key of the bucket's hash.</summary>
     public StackExchange.Redis.RedisKey Key { get; }
 
@@ -257,6 +261,11 @@ internal sealed class SharedTokenBucket : RateLimiter
             if (wanted > 0)
             {
                 var grant = await _shared.LeaseAsync(this, wanted).ConfigureAwait(false);
+                if (grant.SinceOwnerCut is { } sinceOwnerCut)
+                {
+                    OnOwnerRate?.Invoke(grant.PermitsPerSecond, sinceOwnerCut);
+                }
+
                 lock (_lock)
                 {
                     for (var j = 1; j <= grant.Granted; j++)

@@ -21,6 +21,13 @@ internal sealed class SharedClient : ISharedClientState
     /// <summary>How long an instance counts as sharing the key after its last call to Redis (a join, a pause, a lease).</summary>
     public static readonly TimeSpan Liveness = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long the owner of a learned rate (<see cref="LeaseScript"/>) keeps it without leasing: while it throttles it
+    /// leases every few batches, so one that has not for this long went idle, and a rate it no longer raises must not
+    /// hold the others at the level of its last cut.
+    /// </summary>
+    public static readonly TimeSpan OwnerTimeout = TimeSpan.FromSeconds(2);
+
     private static readonly long AnnounceStepTicks = TimeSpan.FromMilliseconds(50).Ticks;
 
     private readonly object _lock = new();
@@ -94,8 +101,8 @@ internal sealed class SharedClient : ISharedClientState
 
     // One token, as the local learned bucket (a limiter without a burst refuses two sent together); every attempt of a
     // throttling client waits for it, so no queue limit of its own.
-    public RateLimiter LearnedBucket(Func<double> permitsPerSecond, Func<TimeSpan> sinceCut)
-        => new SharedTokenBucket(this, _keys.Learned, permitsPerSecond, size: 1, queueLimit: int.MaxValue, _time) { SinceCut = sinceCut };
+    public RateLimiter LearnedBucket(Func<double> permitsPerSecond, Func<TimeSpan> sinceCut, Action<double, TimeSpan>? onOwnerRate = null)
+        => new SharedTokenBucket(this, _keys.Learned, permitsPerSecond, size: 1, queueLimit: int.MaxValue, _time) { SinceCut = sinceCut, OnOwnerRate = onOwnerRate };
 
     /// <summary>Gets the Redis keys of the shared key.</summary>
     public SharedKeys Keys => _keys;
@@ -128,15 +135,21 @@ internal sealed class SharedClient : ISharedClientState
     {
         var rate = bucket.PermitsPerSecond;
         RedisValue[] values = bucket.SinceCut is { } sinceCut
-            ? [rate, bucket.Size, wanted, Microseconds(bucket.Horizon), _instance, Microseconds(Liveness), Microseconds(sinceCut())]
+            ? [rate, bucket.Size, wanted, Microseconds(bucket.Horizon), _instance, Microseconds(Liveness), Microseconds(sinceCut()), Microseconds(OwnerTimeout)]
             : [rate, bucket.Size, wanted, Microseconds(bucket.Horizon), _instance, Microseconds(Liveness)];
         var result = await _redis.EvaluateAsync("lease", LeaseScript.Text, [bucket.Key, _keys.Instances], values, Timeout).ConfigureAwait(false);
-        if (result?.Resp2Type == ResultType.Array && (RedisResult[]?)result is [_, var granted, var before, var instances, var refilled] &&
+        if (result?.Resp2Type == ResultType.Array && (RedisResult[]?)result is [_, var granted, var before, var instances, var refilled, var ownerCut] &&
             double.TryParse((string?)before, NumberStyles.Float, CultureInfo.InvariantCulture, out var tokensBefore) && double.IsFinite(tokensBefore) &&
-            double.TryParse((string?)refilled, NumberStyles.Float, CultureInfo.InvariantCulture, out var sharedRate) && sharedRate > 0 && double.IsFinite(sharedRate))
+            double.TryParse((string?)refilled, NumberStyles.Float, CultureInfo.InvariantCulture, out var sharedRate) && sharedRate > 0 && double.IsFinite(sharedRate) &&
+            long.TryParse((string?)ownerCut, NumberStyles.None, CultureInfo.InvariantCulture, out var sinceOwnerCut))
         {
             Volatile.Write(ref _instances, Math.Max(1, (int)instances));
-            return new LeaseGrant(_time.GetUtcNow(), tokensBefore, Math.Clamp((int)granted, 0, wanted), Math.Min(rate, sharedRate));
+
+            // The bucket refilled at the rate Redis used (the owner's, for a learned rate), so its permits come at that rate.
+            return new LeaseGrant(_time.GetUtcNow(), tokensBefore, Math.Clamp((int)granted, 0, wanted), sharedRate)
+            {
+                SinceOwnerCut = bucket.SinceCut is null ? null : TimeSpan.FromTicks(Math.Min(sinceOwnerCut, TimeSpan.MaxValue.Ticks / 10) * 10),
+            };
         }
 
         return bucket.LeaseLocally(wanted, Instances);

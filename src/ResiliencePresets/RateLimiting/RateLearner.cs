@@ -125,7 +125,7 @@ internal sealed class RateLearner : IDisposable
             {
                 if (_shared is not null && _sharedBucket is null)
                 {
-                    _sharedBucket = _shared.LearnedBucket(() => Volatile.Read(ref _rate), SinceCut);
+                    _sharedBucket = _shared.LearnedBucket(() => Volatile.Read(ref _rate), SinceCut, AdoptShared);
                 }
 
                 return _sharedBucket;
@@ -151,6 +151,48 @@ internal sealed class RateLearner : IDisposable
         }
 
         retired?.Dispose();
+    }
+
+    /// <summary>
+    /// Takes the rate of all the processes that share the learned rate (<see cref="ISharedClientState.LearnedBucket"/>:
+    /// the rate of the process that lowered it last) as this process's own, so that a process whose own rate lags does
+    /// not pace itself below its share, and takes that decrease as its own last one: a refusal of an attempt sent
+    /// before it, the same burst another process already answered, lowers nothing again. The owner's growth is the one
+    /// that raises the shared rate; this process's curve restarts from the shared rate at each change of it.
+    /// </summary>
+    /// <param name="sharedRate">The shared rate, per second.</param>
+    /// <param name="sinceCut">How long ago, on the shared store's clock, it was last lowered.</param>
+    public void AdoptShared(double sharedRate, TimeSpan sinceCut)
+    {
+        if (!double.IsFinite(sharedRate) || sharedRate <= 0)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (!IsEngaged)
+            {
+                return;
+            }
+
+            var now = _timeProvider.GetUtcNow().UtcTicks;
+            var cutAt = now - Math.Min(Math.Max(sinceCut.Ticks, 0), QuietPeriod.Ticks);
+            _lastDecreaseUtcTicks = Math.Max(_lastDecreaseUtcTicks, cutAt);
+            if (Math.Abs(sharedRate - _rate) <= _rate * 0.01)
+            {
+                return;
+            }
+
+            // The curve starts again from the shared rate, towards a plateau no higher than the one a cut to it implies,
+            // so that this process's own growth between two leases stays small: should it take the rate over (the
+            // owner went idle), it starts from the rate of all, not from a rate of its own that lagged or ran ahead.
+            SetRateLocked(sharedRate);
+            _maxRate = _maxRate > 0 ? Math.Min(_maxRate, _rate / Beta) : _rate / Beta;
+            _plateau = _maxRate * PlateauShare;
+            _k = Math.Cbrt(_maxRate * (1 - Beta) / ScaleConstant);
+            (_curveFrom, _curveStartUtcTicks) = (_rate, now);
+        }
     }
 
     /// <summary>Sets the bounds from the client's settings: the configured rate (0 for none) is the ceiling, and a

@@ -13,14 +13,38 @@ public sealed class LeaseScriptTests
     private const long Second = 1_000_000;
 
     [Fact]
-    public async Task LearnedLease_AnotherInstanceWithAnOlderCut_RefillsAtTheOwnersLowerRate()
+    public async Task LearnedLease_AnotherInstanceWithAnOlderCut_RefillsAtTheOwnersRate_HigherOrLower()
     {
         await using var redis = await RedisServer.StartAsync();
         var database = (await redis.AdminAsync()).Multiplexer.GetDatabase();
 
         Assert.Equal(10, await Lease(database, "a", rate: 10, sinceCut: 0));
         Assert.Equal(10, await Lease(database, "b", rate: 40, sinceCut: 5 * Second));
-        Assert.Equal(4, await Lease(database, "b", rate: 4, sinceCut: 5 * Second));
+        Assert.Equal(10, await Lease(database, "b", rate: 4, sinceCut: 5 * Second));
+    }
+
+    [Fact]
+    public async Task LearnedLease_ToEveryCaller_SaysHowLongAgoTheOwnersRateWasCut()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var database = (await redis.AdminAsync()).Multiplexer.GetDatabase();
+
+        await LeaseResult(database, "a", rate: 10, sinceCut: 3 * Second);
+        var other = await LeaseResult(database, "b", rate: 40, sinceCut: 5 * Second);
+        var configured = await LeaseResult(database, "c", rate: 40, sinceCut: null);
+
+        Assert.InRange(long.Parse((string)other[5]!, CultureInfo.InvariantCulture), 3 * Second, 4 * Second);
+        Assert.Equal("0", (string)configured[5]!);
+    }
+
+    [Fact]
+    public async Task LearnedLease_AnOwnerSilentForItsTimeout_GivesTheRateToTheNextCaller_WithinTheLivenessWindow()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var database = (await redis.AdminAsync()).Multiplexer.GetDatabase();
+
+        Assert.Equal(2, await Lease(database, "a", rate: 2, sinceCut: 0));
+        Assert.Equal(20, await Lease(database, "b", rate: 20, sinceCut: 10 * Second, ownerTimeout: 1));
     }
 
     [Fact]
@@ -74,16 +98,18 @@ public sealed class LeaseScriptTests
 
     // One lease of one permit, with a liveness window (µs) of 10 s unless told (1 µs: any owner's last lease, a round
     // trip ago, is older); returns the rate the bucket refilled at.
-    private static async Task<double> Lease(IDatabase database, string instance, double rate, long? sinceCut, long window = 10 * Second)
-        => double.Parse((string)(await LeaseResult(database, instance, rate, sinceCut, window: window))[4]!, CultureInfo.InvariantCulture);
+    private static async Task<double> Lease(IDatabase database, string instance, double rate, long? sinceCut, long window = 10 * Second, long? ownerTimeout = null)
+        => double.Parse((string)(await LeaseResult(database, instance, rate, sinceCut, window: window, ownerTimeout: ownerTimeout))[4]!, CultureInfo.InvariantCulture);
 
-    // The script's answer to a lease of wanted permits from a bucket of size 1: Redis's time, granted, tokens before, instances, rate.
-    private static async Task<RedisResult[]> LeaseResult(IDatabase database, string instance, double rate, long? sinceCut, int wanted = 1, long window = 10 * Second)
+    // The script's answer to a lease of wanted permits from a bucket of size 1: Redis's time, granted, tokens before,
+    // instances, rate, the age of the owner's cut. Without an owner timeout (µs) the owner keeps the rate for the
+    // liveness window.
+    private static async Task<RedisResult[]> LeaseResult(IDatabase database, string instance, double rate, long? sinceCut, int wanted = 1, long window = 10 * Second, long? ownerTimeout = null)
     {
         RedisValue[] values = [rate, 1, wanted, Second, instance, window];
         if (sinceCut is { } cut)
         {
-            values = [.. values, cut];
+            values = ownerTimeout is { } timeout ? [.. values, cut, timeout] : [.. values, cut];
         }
 
         return (RedisResult[])(await database.ScriptEvaluateAsync(LeaseScript.Text, [new RedisKey("t:{x}:learned"), new RedisKey("t:{x}:instances")], values))!;

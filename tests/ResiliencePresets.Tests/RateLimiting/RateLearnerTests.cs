@@ -52,6 +52,49 @@ public sealed class RateLearnerTests : IDisposable
     }
 
     [Fact]
+    public void AdoptShared_RateOfTheProcessThatCutLast_BecomesThisProcessesRate()
+    {
+        _learner.Share(new FourProcesses());
+        Observe(429, estimate: 20);
+
+        _learner.AdoptShared(30, TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal(30, _learner.Rate!.Value, 6);
+        Assert.Equal(30, _learner.Limiter!.PermitsPerSecond, 3);
+    }
+
+    // Four processes answer the same burst: the first to cut sets the rate of all, and the refusals of attempts the
+    // others sent before that cut lower it no further.
+    [Fact]
+    public void AdoptShared_RefusalOfAnAttemptSentBeforeAnotherProcessesCut_LowersNothingAgain()
+    {
+        _learner.Share(new FourProcesses());
+        Observe(429, estimate: 20);
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        var sentBeforeTheOtherCut = _learner.Sent(_time.GetUtcNow());
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        _learner.AdoptShared(30, TimeSpan.FromMilliseconds(50));
+
+        Observe(429, sentAt: sentBeforeTheOtherCut);
+        Assert.Equal(30, _learner.Rate!.Value, 6);
+
+        Observe(200, sentAt: _learner.Sent(_time.GetUtcNow()));
+        Observe(429, sentAt: _learner.Sent(_time.GetUtcNow()));
+        Assert.Equal(30 * RateLearner.Beta, _learner.Rate!.Value, 1);
+    }
+
+    [Fact]
+    public void AdoptShared_BeforeTheClientThrottles_ChangesNothing()
+    {
+        _learner.Share(new FourProcesses());
+
+        _learner.AdoptShared(30, TimeSpan.Zero);
+
+        Assert.Null(_learner.Rate);
+        Assert.Equal(0, _learner.Flags);
+    }
+
+    [Fact]
     public void Observe_SignalsFromAttemptsSentBeforeTheLastDecrease_LowerTheRateOnce()
     {
         Observe(429, estimate: 20);
@@ -178,7 +221,8 @@ public sealed class RateLearnerTests : IDisposable
 
         public System.Threading.RateLimiting.RateLimiter Bucket(double permitsPerSecond, int burst, int queueLimit) => throw new NotSupportedException();
 
-        public System.Threading.RateLimiting.RateLimiter LearnedBucket(Func<double> permitsPerSecond, Func<TimeSpan> sinceCut) => throw new NotSupportedException();
+        public System.Threading.RateLimiting.RateLimiter LearnedBucket(Func<double> permitsPerSecond, Func<TimeSpan> sinceCut, Action<double, TimeSpan>? onOwnerRate = null)
+            => throw new NotSupportedException();
     }
 
     private void SendAndSucceedFor(TimeSpan duration, TimeSpan every)
