@@ -12,8 +12,9 @@ namespace ResiliencePresets.Redis;
 /// <param name="PermitsPerSecond">The bucket's rate.</param>
 internal readonly record struct LeaseGrant(DateTimeOffset At, double Before, int Granted, double PermitsPerSecond)
 {
-    /// <summary>Gets, for a lease of a learned rate that Redis answered, how long ago the owner's rate was last lowered
-    /// (<see cref="LeaseScript"/>); <see langword="null"/> for a configured bucket and for the local fallback.</summary>
+    /// <summary>Gets, for a lease of a learned rate that Redis answered to a caller that is not the rate's owner, how
+    /// long ago the owner's rate was last lowered (<see cref="LeaseScript"/>); <see langword="null"/> for the owner, a
+    /// configured bucket and the local fallback.</summary>
     public TimeSpan? SinceOwnerCut { get; init; }
 
     /// <summary>Returns when permit <paramref name="j"/> (from 1) of the grant may be used.</summary>

@@ -42,6 +42,9 @@ internal sealed class SharedTokenBucket : RateLimiter
     // Twice the previous grant while none of its permits went unused; 0 once one did.
     private int _demand;
 
+    // When the permits in hand were leased (a learner's bucket drops them once its rate is cut after that).
+    private DateTimeOffset _leasedAt;
+
     public SharedTokenBucket(SharedClient shared, double permitsPerSecond, int size, int queueLimit, TimeProvider time)
         : this(shared, shared.Keys.Bucket, () => permitsPerSecond, size, queueLimit, time)
     {
@@ -62,9 +65,11 @@ internal sealed class SharedTokenBucket : RateLimiter
     /// owner rule of <see cref="LeaseScript"/>); <see langword="null"/> for a configured bucket.</summary>
     public Func<TimeSpan>? SinceCut { get; init; }
 
-    /// <summary>Gets what is told, for the bucket of a learned rate, of the owner's rate and the age of its last cut
-    /// after each lease Redis answered (<see cref="RateLearner.AdoptShared"/>); <see langword="null"/>: nothing.</summary>
-    public Action<double, TimeSpan>? OnOwnerRate { get; init; }
+    /// <summary>Gets the learner of a learned rate's bucket, told of the owner's rate and the age of its last cut after
+    /// each lease Redis answered to a caller that is not the owner; <see langword="null"/> for a quota's pace. The
+    /// bucket drops the permits it leased before the learner last lowered its rate: they were earned at the rate that
+    /// met the limit, and sending them would only meet it again.</summary>
+    public ISharedLearner? Learner { get; init; }
 
     /// <summary>Gets the Redis key of the bucket's hash.</summary>
     public StackExchange.Redis.RedisKey Key { get; }
@@ -263,7 +268,7 @@ internal sealed class SharedTokenBucket : RateLimiter
                 var grant = await _shared.LeaseAsync(this, wanted).ConfigureAwait(false);
                 if (grant.SinceOwnerCut is { } sinceOwnerCut)
                 {
-                    OnOwnerRate?.Invoke(grant.PermitsPerSecond, sinceOwnerCut);
+                    Learner?.AdoptShared(grant.PermitsPerSecond, sinceOwnerCut);
                 }
 
                 lock (_lock)
@@ -272,6 +277,8 @@ internal sealed class SharedTokenBucket : RateLimiter
                     {
                         _permits.Enqueue(grant.UsableAt(j));
                     }
+
+                    _leasedAt = grant.At;
 
                     _bucketEmptyNow = grant.Granted == 0 || grant.UsableAt(1) > grant.At;
                     _demand = 2 * grant.Granted;
@@ -316,6 +323,13 @@ internal sealed class SharedTokenBucket : RateLimiter
 
     private void DropStale(DateTimeOffset now)
     {
+        if (Learner is { } learner && _permits.Count > 0 && now - learner.SinceDecrease > _leasedAt)
+        {
+            _permits.Clear();
+            _demand = 0;
+            return;
+        }
+
         while (_permits.TryPeek(out var usable) && now - usable > StaleAfter)
         {
             _permits.Dequeue();

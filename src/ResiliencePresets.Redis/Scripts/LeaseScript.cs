@@ -14,7 +14,7 @@ namespace ResiliencePresets.Redis;
 /// rate was last lowered (or set by a quota), and ARGV[8]: how long, in microseconds, an owner that does not lease
 /// keeps the rate. Returns Redis's time, the permits granted, the tokens before the grant (as text; negative in debt),
 /// the number of live instances, the rate the bucket refilled at (as text) and, for a learned rate, how long ago (in
-/// microseconds) the owner's rate was last lowered. The bucket expires once it would be full again, the set after the
+/// microseconds) the owner's rate was last lowered and whether the caller is the owner (1) or not (0). The bucket expires once it would be full again, the set after the
 /// liveness window. The debt is bounded at the rate the bucket refills at now: after a lower rate (a cut), permits
 /// reserved at the higher one are forgiven past one horizon of the new rate, so that the next permit is never further
 /// away than the horizon.
@@ -23,8 +23,8 @@ namespace ResiliencePresets.Redis;
 /// ended), the next caller. The owner's rate, raised as its learner grows, is the bucket's, whoever leases: a caller
 /// that is not the owner refills it at the owner's rate, not its own, so that an increase never takes the total past
 /// the rate of the latest decrease and a caller whose own rate lags does not hold the others back. The owner's rate
-/// and the age of its cut go back to every caller, whose learner takes them as its own (a decrease counts once for
-/// all processes).</para>
+/// and the age of its cut go back to every other caller, whose learner takes them as its own (a decrease counts once
+/// for all processes).</para>
 /// </remarks>
 internal static class LeaseScript
 {
@@ -39,6 +39,7 @@ internal static class LeaseScript
         local tokens = tonumber(state[1])
         local at = tonumber(state[2])
         local sinceCut = nil
+        local owner = 0
         if ARGV[7] then
           local cut = now - tonumber(ARGV[7])
           local owned = tonumber(state[4])
@@ -47,6 +48,7 @@ internal static class LeaseScript
           local timeout = tonumber(ARGV[8]) or window
           if owned == nil or state[3] == ARGV[5] or cut > ownerCut or seen < now - timeout then
             ownerCut = math.max(cut, ownerCut)
+            owner = 1
             redis.call('HSET', KEYS[1], 'owner', ARGV[5], 'rate', string.format('%.6f', rate * 1000000), 'cut', string.format('%.0f', ownerCut), 'seen', string.format('%.0f', now))
           else
             rate = owned / 1000000
@@ -68,6 +70,6 @@ internal static class LeaseScript
         redis.call('ZADD', KEYS[2], now, ARGV[5])
         redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
         redis.call('PEXPIRE', KEYS[2], math.ceil(window / 1000))
-        return {now, grant, tostring(before), redis.call('ZCARD', KEYS[2]), string.format('%.6f', rate * 1000000), string.format('%.0f', sinceCut or 0)}
+        return {now, grant, tostring(before), redis.call('ZCARD', KEYS[2]), string.format('%.6f', rate * 1000000), string.format('%.0f', sinceCut or 0), owner}
         """;
 }

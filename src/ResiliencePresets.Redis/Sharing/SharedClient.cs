@@ -101,8 +101,8 @@ internal sealed class SharedClient : ISharedClientState
 
     // One token, as the local learned bucket (a limiter without a burst refuses two sent together); every attempt of a
     // throttling client waits for it, so no queue limit of its own.
-    public RateLimiter LearnedBucket(Func<double> permitsPerSecond, Func<TimeSpan> sinceCut, Action<double, TimeSpan>? onOwnerRate = null)
-        => new SharedTokenBucket(this, _keys.Learned, permitsPerSecond, size: 1, queueLimit: int.MaxValue, _time) { SinceCut = sinceCut, OnOwnerRate = onOwnerRate };
+    public RateLimiter LearnedBucket(Func<double> permitsPerSecond, Func<TimeSpan> sinceCut, ISharedLearner? learner = null)
+        => new SharedTokenBucket(this, _keys.Learned, permitsPerSecond, size: 1, queueLimit: int.MaxValue, _time) { SinceCut = sinceCut, Learner = learner };
 
     /// <summary>Gets the Redis keys of the shared key.</summary>
     public SharedKeys Keys => _keys;
@@ -138,7 +138,7 @@ internal sealed class SharedClient : ISharedClientState
             ? [rate, bucket.Size, wanted, Microseconds(bucket.Horizon), _instance, Microseconds(Liveness), Microseconds(sinceCut()), Microseconds(OwnerTimeout)]
             : [rate, bucket.Size, wanted, Microseconds(bucket.Horizon), _instance, Microseconds(Liveness)];
         var result = await _redis.EvaluateAsync("lease", LeaseScript.Text, [bucket.Key, _keys.Instances], values, Timeout).ConfigureAwait(false);
-        if (result?.Resp2Type == ResultType.Array && (RedisResult[]?)result is [_, var granted, var before, var instances, var refilled, var ownerCut] &&
+        if (result?.Resp2Type == ResultType.Array && (RedisResult[]?)result is [_, var granted, var before, var instances, var refilled, var ownerCut, var owner] &&
             double.TryParse((string?)before, NumberStyles.Float, CultureInfo.InvariantCulture, out var tokensBefore) && double.IsFinite(tokensBefore) &&
             double.TryParse((string?)refilled, NumberStyles.Float, CultureInfo.InvariantCulture, out var sharedRate) && sharedRate > 0 && double.IsFinite(sharedRate) &&
             long.TryParse((string?)ownerCut, NumberStyles.None, CultureInfo.InvariantCulture, out var sinceOwnerCut))
@@ -148,7 +148,7 @@ internal sealed class SharedClient : ISharedClientState
             // The bucket refilled at the rate Redis used (the owner's, for a learned rate), so its permits come at that rate.
             return new LeaseGrant(_time.GetUtcNow(), tokensBefore, Math.Clamp((int)granted, 0, wanted), sharedRate)
             {
-                SinceOwnerCut = bucket.SinceCut is null ? null : TimeSpan.FromTicks(Math.Min(sinceOwnerCut, TimeSpan.MaxValue.Ticks / 10) * 10),
+                SinceOwnerCut = bucket.SinceCut is null || (long)owner == 1 ? null : TimeSpan.FromTicks(Math.Min(sinceOwnerCut, TimeSpan.MaxValue.Ticks / 10) * 10),
             };
         }
 

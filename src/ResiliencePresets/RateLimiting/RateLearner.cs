@@ -34,7 +34,7 @@ namespace ResiliencePresets;
 /// </list>
 /// <para>Lifetime: one named client (<see cref="ClientRuntime"/>), across pipeline rebuilds.</para>
 /// </remarks>
-internal sealed class RateLearner : IDisposable
+internal sealed class RateLearner : ISharedLearner, IDisposable
 {
     public const double MinRate = 0.5;
     public const double Beta = 0.7;
@@ -58,6 +58,10 @@ internal sealed class RateLearner : IDisposable
 
     public static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(60);
 
+    /// <summary>Two shared cuts this close (their times, converted from the shared store's clock, move by a round
+    /// trip) are one.</summary>
+    public static readonly TimeSpan SameCutTolerance = TimeSpan.FromMilliseconds(50);
+
     private readonly object _lock = new();
     private readonly TimeProvider _timeProvider;
     private volatile int _flags;
@@ -78,6 +82,8 @@ internal sealed class RateLearner : IDisposable
     private double _k;
     private long _curveStartUtcTicks;
     private long _lastDecreaseUtcTicks = long.MinValue;
+    private long _adoptedCutUtcTicks = long.MinValue / 2;
+    private long _lastOwnDecreaseUtcTicks;
     private long _lastCutUtcTicks;
     private long _lastSignalUtcTicks;
     private long _quotaUntilUtcTicks;
@@ -125,7 +131,7 @@ internal sealed class RateLearner : IDisposable
             {
                 if (_shared is not null && _sharedBucket is null)
                 {
-                    _sharedBucket = _shared.LearnedBucket(() => Volatile.Read(ref _rate), SinceCut, AdoptShared);
+                    _sharedBucket = _shared.LearnedBucket(() => Volatile.Read(ref _rate), SinceCut, this);
                 }
 
                 return _sharedBucket;
@@ -153,12 +159,16 @@ internal sealed class RateLearner : IDisposable
         retired?.Dispose();
     }
 
+    /// <inheritdoc/>
+    public TimeSpan SinceDecrease => TimeSpan.FromTicks(Math.Max(0, _timeProvider.GetUtcNow().UtcTicks - Volatile.Read(ref _lastOwnDecreaseUtcTicks)));
+
     /// <summary>
     /// Takes the rate of all the processes that share the learned rate (<see cref="ISharedClientState.LearnedBucket"/>:
     /// the rate of the process that lowered it last) as this process's own, so that a process whose own rate lags does
     /// not pace itself below its share, and takes that decrease as its own last one: a refusal of an attempt sent
-    /// before it, the same burst another process already answered, lowers nothing again. The owner's growth is the one
-    /// that raises the shared rate; this process's curve restarts from the shared rate at each change of it.
+    /// before this process heard of it (the same burst another process already answered) lowers nothing again. The
+    /// owner's growth is the one that raises the shared rate; this process's curve climbs on from the shared rate.
+    /// Told only to the processes that are not the owner.
     /// </summary>
     /// <param name="sharedRate">The shared rate, per second.</param>
     /// <param name="sinceCut">How long ago, on the shared store's clock, it was last lowered.</param>
@@ -176,21 +186,24 @@ internal sealed class RateLearner : IDisposable
                 return;
             }
 
+            // A cut this process had not heard of: the attempts it sent until now went out at the rate that met the
+            // limit, and their refusals are the burst the other process already answered.
             var now = _timeProvider.GetUtcNow().UtcTicks;
             var cutAt = now - Math.Min(Math.Max(sinceCut.Ticks, 0), QuietPeriod.Ticks);
-            _lastDecreaseUtcTicks = Math.Max(_lastDecreaseUtcTicks, cutAt);
+            if (cutAt > _adoptedCutUtcTicks + SameCutTolerance.Ticks)
+            {
+                _adoptedCutUtcTicks = cutAt;
+                _lastDecreaseUtcTicks = Math.Max(_lastDecreaseUtcTicks, now);
+            }
+
             if (Math.Abs(sharedRate - _rate) <= _rate * 0.01)
             {
                 return;
             }
 
-            // The curve starts again from the shared rate, towards a plateau no higher than the one a cut to it implies,
-            // so that this process's own growth between two leases stays small: should it take the rate over (the
-            // owner went idle), it starts from the rate of all, not from a rate of its own that lagged or ran ahead.
+            // The curve climbs on from the shared rate, towards this process's own plateau: should the owner go idle,
+            // this process takes the rate over from about the rate of all.
             SetRateLocked(sharedRate);
-            _maxRate = _maxRate > 0 ? Math.Min(_maxRate, _rate / Beta) : _rate / Beta;
-            _plateau = _maxRate * PlateauShare;
-            _k = Math.Cbrt(_maxRate * (1 - Beta) / ScaleConstant);
             (_curveFrom, _curveStartUtcTicks) = (_rate, now);
         }
     }
@@ -337,6 +350,7 @@ internal sealed class RateLearner : IDisposable
         _k = Math.Cbrt(_maxRate * (1 - Beta) / ScaleConstant);
         _curveStartUtcTicks = now.UtcTicks;
         _lastDecreaseUtcTicks = now.UtcTicks;
+        Volatile.Write(ref _lastOwnDecreaseUtcTicks, now.UtcTicks);
         _admittedSinceDecrease = false;
         Volatile.Write(ref _lastCutUtcTicks, now.UtcTicks);
         SetRateLocked(met * cut);

@@ -28,10 +28,11 @@ internal interface ISharedClientState
     /// <paramref name="permitsPerSecond"/> as read at each lease (the learned rate of this process, or the pace of a
     /// quota it read before it throttled), so that the processes together send at that rate.
     /// <paramref name="sinceCut"/> says how long ago that rate was last lowered or set by a quota: the latest decrease
-    /// of any process decides the rate of all. <paramref name="onOwnerRate"/> is told, after each lease the shared store
-    /// answered, the rate of all (that of the process that cut last) and how long ago it was cut.
+    /// of any process decides the rate of all. <paramref name="learner"/>, for the bucket of a learner (not a quota's
+    /// pace), is told the rate of all (that of the process that cut last), and its decreases drop the permits leased
+    /// before them.
     /// </summary>
-    RateLimiter LearnedBucket(Func<double> permitsPerSecond, Func<TimeSpan> sinceCut, Action<double, TimeSpan>? onOwnerRate = null);
+    RateLimiter LearnedBucket(Func<double> permitsPerSecond, Func<TimeSpan> sinceCut, ISharedLearner? learner = null);
 
     /// <summary>Gets how many processes used the key lately (joined it, announced a pause, drew from a shared bucket), as
     /// the shared store last said; 1 before it said.</summary>

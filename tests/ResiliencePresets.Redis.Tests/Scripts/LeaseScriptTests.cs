@@ -24,15 +24,17 @@ public sealed class LeaseScriptTests
     }
 
     [Fact]
-    public async Task LearnedLease_ToEveryCaller_SaysHowLongAgoTheOwnersRateWasCut()
+    public async Task LearnedLease_SaysWhetherTheCallerOwnsTheRate_AndHowLongAgoTheOwnersRateWasCut()
     {
         await using var redis = await RedisServer.StartAsync();
         var database = (await redis.AdminAsync()).Multiplexer.GetDatabase();
 
-        await LeaseResult(database, "a", rate: 10, sinceCut: 3 * Second);
+        var owner = await LeaseResult(database, "a", rate: 10, sinceCut: 3 * Second);
         var other = await LeaseResult(database, "b", rate: 40, sinceCut: 5 * Second);
         var configured = await LeaseResult(database, "c", rate: 40, sinceCut: null);
 
+        Assert.Equal(1, (long)owner[6]);
+        Assert.Equal(0, (long)other[6]);
         Assert.InRange(long.Parse((string)other[5]!, CultureInfo.InvariantCulture), 3 * Second, 4 * Second);
         Assert.Equal("0", (string)configured[5]!);
     }

@@ -150,7 +150,7 @@ public sealed class QuotaPacerTests
 
         public RateLimiter Bucket(double permitsPerSecond, int burst, int queueLimit) => throw new NotSupportedException();
 
-        public RateLimiter LearnedBucket(Func<double> permitsPerSecond, Func<TimeSpan> sinceCut, Action<double, TimeSpan>? onOwnerRate = null)
+        public RateLimiter LearnedBucket(Func<double> permitsPerSecond, Func<TimeSpan> sinceCut, ISharedLearner? learner = null)
         {
             (Rate, SinceCut) = (permitsPerSecond, sinceCut);
             return new LearnedRateLimiter(TimeProvider.System, permitsPerSecond());

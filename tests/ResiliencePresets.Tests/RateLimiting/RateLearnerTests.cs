@@ -64,18 +64,21 @@ public sealed class RateLearnerTests : IDisposable
     }
 
     // Four processes answer the same burst: the first to cut sets the rate of all, and the refusals of attempts the
-    // others sent before that cut lower it no further.
+    // others sent before they heard of that cut (before it, or after it at the old rate) lower it no further.
     [Fact]
-    public void AdoptShared_RefusalOfAnAttemptSentBeforeAnotherProcessesCut_LowersNothingAgain()
+    public void AdoptShared_RefusalOfAnAttemptSentBeforeThisProcessHeardOfAnotherProcessesCut_LowersNothingAgain()
     {
         _learner.Share(new FourProcesses());
         Observe(429, estimate: 20);
         _time.Advance(TimeSpan.FromMilliseconds(200));
         var sentBeforeTheOtherCut = _learner.Sent(_time.GetUtcNow());
-        _time.Advance(TimeSpan.FromMilliseconds(100));
+        _time.Advance(TimeSpan.FromMilliseconds(70));
+        var sentAfterItUnheardOf = _learner.Sent(_time.GetUtcNow());
+        _time.Advance(TimeSpan.FromMilliseconds(30));
         _learner.AdoptShared(30, TimeSpan.FromMilliseconds(50));
 
         Observe(429, sentAt: sentBeforeTheOtherCut);
+        Observe(429, sentAt: sentAfterItUnheardOf);
         Assert.Equal(30, _learner.Rate!.Value, 6);
 
         Observe(200, sentAt: _learner.Sent(_time.GetUtcNow()));
@@ -221,7 +224,7 @@ public sealed class RateLearnerTests : IDisposable
 
         public System.Threading.RateLimiting.RateLimiter Bucket(double permitsPerSecond, int burst, int queueLimit) => throw new NotSupportedException();
 
-        public System.Threading.RateLimiting.RateLimiter LearnedBucket(Func<double> permitsPerSecond, Func<TimeSpan> sinceCut, Action<double, TimeSpan>? onOwnerRate = null)
+        public System.Threading.RateLimiting.RateLimiter LearnedBucket(Func<double> permitsPerSecond, Func<TimeSpan> sinceCut, ISharedLearner? learner = null)
             => throw new NotSupportedException();
     }
 
