@@ -18,7 +18,8 @@ namespace ResiliencePresets;
 /// again, so the answers to requests already on the wire when the rate fell count once, not once each; one with nothing
 /// admitted since the last decrease (a spent window) lowers it by β² and keeps the rate to come back to. A probe past
 /// the plateau refused within 10 % of the rate the last decrease came from met the same limit: it goes back just under
-/// it (<see cref="PlateauShare"/>), and the next probe waits longer.</item>
+/// it (<see cref="PlateauShare"/>), and the next probe waits longer. A refusal on the way back up, below the rate the
+/// last decrease came from, moves the rate to come back to halfway down to the new rate (CUBIC's fast convergence).</item>
 /// <item><b>A success raises it along a cubic curve</b> that returns in CUBIC's time (scale <see cref="ScaleConstant"/>
 /// 0.4: about 2.5 s at 20 a second), however deep the cuts went, to a plateau a little under the rate that met the
 /// limit, stays level there for a hold (none, then <see cref="MinHold"/> and doubling up to <see cref="MaxHold"/> while
@@ -342,8 +343,12 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
             var probing = now.UtcTicks - _curveStartUtcTicks >= _k * TimeSpan.TicksPerSecond;
             var same = probing && _maxRate > 0 && Math.Abs(met - _maxRate) <= SameLimit * _maxRate;
             _holdSeconds = same ? Math.Min(Math.Max(MinHold.TotalSeconds, 2 * _holdSeconds), MaxHold.TotalSeconds) : 0;
-            _maxRate = met;
-            _plateau = met * PlateauShare;
+            // CUBIC's fast convergence (RFC 9438, section 4.7): a refusal at a rate below the one the last decrease
+            // came from says the limit is lower than that plateau assumed (a window that admits a burst over its rate,
+            // a limit that fell), so the rate to come back to is set halfway between the rate now and the cut, and the
+            // next climb levels off under the limit instead of meeting it again.
+            _maxRate = !same && _maxRate > 0 && met < _maxRate ? met * (1 + Beta) / 2 : met;
+            _plateau = _maxRate * PlateauShare;
             cut = same ? PlateauShare : Beta;
         }
 

@@ -113,6 +113,26 @@ public sealed class RateLearnerTests : IDisposable
         Assert.True(_learner.Rate < 20 * RateLearner.Beta);
     }
 
+    // CUBIC's fast convergence: a refusal on the way back up, below the rate the last decrease came from, sets the rate
+    // to come back to halfway between the new rate and its cut, so the next climb levels off under it.
+    [Fact]
+    public void Observe_RefusalOnTheWayBackUpBelowTheLastDecreasesRate_LevelsTheNextClimbOffLower()
+    {
+        Observe(429, estimate: 20);
+        SendAndSucceedFor(TimeSpan.FromMilliseconds(500), every: TimeSpan.FromMilliseconds(50));
+        var beforeRefusal = _learner.Rate!.Value;
+        Assert.True(beforeRefusal < 20, $"the rate climbed back to {beforeRefusal}");
+
+        Observe(429, sentAt: _learner.Sent(_time.GetUtcNow()));
+        var met = _learner.Rate!.Value / RateLearner.Beta;
+        var comeBackTo = met * (1 + RateLearner.Beta) / 2;
+        var k = TimeSpan.FromSeconds(Math.Cbrt(comeBackTo * (1 - RateLearner.Beta) / RateLearner.ScaleConstant));
+        SendAndSucceedFor(k, every: TimeSpan.FromTicks(k.Ticks / 40));
+
+        Assert.True(met < 20);
+        Assert.Equal(comeBackTo * RateLearner.PlateauShare, _learner.Rate!.Value, 1);
+    }
+
     [Fact]
     public void Observe_SuccessesAfterADecrease_RecoverToTheOldRateAndPastIt()
     {
