@@ -23,7 +23,8 @@ namespace ResiliencePresets;
 /// <item><b>A success raises it along a cubic curve</b> that returns in CUBIC's time (scale <see cref="ScaleConstant"/>
 /// 0.4: about 2.5 s at 20 a second), however deep the cuts went, to a plateau a little under the rate that met the
 /// limit, stays level there for a hold (none, then <see cref="MinHold"/> and doubling up to <see cref="MaxHold"/> while
-/// the limit stays where it was), then grows ever faster, so a raised limit is found again; it never grows past twice
+/// the limit stays where it was; after a refusal that named a wait, at least five and at most ten times that wait, as
+/// every probe costs a refusal and its wait, <see cref="ProbeCostShare"/>), then grows ever faster, so a raised limit is found again; it never grows past twice
 /// the measured send rate unless attempts queue for the bucket, and a success never lowers it.</item>
 /// <item><b>A quota the server names sets it directly</b>: <c>remaining / reset</c>, until that window resets;
 /// learning resumes from that rate afterwards. A rate signal or quota of a limit the server names
@@ -50,6 +51,9 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
 
     /// <summary>The longest the curve stays level before it probes past the rate that met the limit.</summary>
     public static readonly TimeSpan MaxHold = TimeSpan.FromSeconds(4);
+
+    /// <summary>How many times the wait a refusal named the curve stays level at most before it probes again.</summary>
+    public const double ProbeCostShare = 10;
 
     /// <summary>The first hold, once a decrease came from about the rate of the one before.</summary>
     public static readonly TimeSpan MinHold = TimeSpan.FromSeconds(2);
@@ -342,7 +346,12 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
             // too high, and gets CUBIC's cut.
             var probing = now.UtcTicks - _curveStartUtcTicks >= _k * TimeSpan.TicksPerSecond;
             var same = probing && _maxRate > 0 && Math.Abs(met - _maxRate) <= SameLimit * _maxRate;
-            _holdSeconds = same ? Math.Min(Math.Max(MinHold.TotalSeconds, 2 * _holdSeconds), MaxHold.TotalSeconds) : 0;
+            // A probe costs a refusal, and a refusal that names a wait also costs that wait for every request: the
+            // curve stays level long enough that probing costs at most a tenth of the time.
+            var pause = wait.TotalSeconds;
+            var minHold = Math.Max(MinHold.TotalSeconds, ProbeCostShare * pause / 2);
+            var maxHold = Math.Max(MaxHold.TotalSeconds, ProbeCostShare * pause);
+            _holdSeconds = same ? Math.Min(Math.Max(minHold, 2 * _holdSeconds), maxHold) : pause > 0 ? minHold : 0;
             // CUBIC's fast convergence (RFC 9438, section 4.7): a refusal at a rate below the one the last decrease
             // came from says the limit is lower than that plateau assumed (a window that admits a burst over its rate,
             // a limit that fell), so the rate to come back to is set halfway between the rate now and the cut, and the

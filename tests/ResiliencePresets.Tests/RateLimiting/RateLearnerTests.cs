@@ -133,6 +133,22 @@ public sealed class RateLearnerTests : IDisposable
         Assert.Equal(comeBackTo * RateLearner.PlateauShare, _learner.Rate!.Value, 1);
     }
 
+    // A refusal that names a wait costs every request that wait: the curve stays level at least five times as long
+    // (at least MinHold) before it probes past the rate that met the limit.
+    [Fact]
+    public void Observe_RefusalThatNamesAWait_KeepsTheCurveLevelFiveTimesThatWaitBeforeItProbes()
+    {
+        Observe(429, DateTimeOffset.MinValue, 20, [("Retry-After", "2")]);
+        var k = TimeSpan.FromSeconds(Math.Cbrt(20 * (1 - RateLearner.Beta) / RateLearner.ScaleConstant));
+        var plateau = 20 * RateLearner.PlateauShare;
+
+        SendAndSucceedFor(k + TimeSpan.FromSeconds(9.5), every: TimeSpan.FromMilliseconds(50));
+        Assert.Equal(plateau, _learner.Rate!.Value, 1);
+
+        SendAndSucceedFor(TimeSpan.FromSeconds(2), every: TimeSpan.FromMilliseconds(50));
+        Assert.True(_learner.Rate > plateau + 0.1, $"still {_learner.Rate} after the hold");
+    }
+
     [Fact]
     public void Observe_SuccessesAfterADecrease_RecoverToTheOldRateAndPastIt()
     {
