@@ -17,6 +17,9 @@ internal readonly record struct LeaseGrant(DateTimeOffset At, double Before, int
     /// configured bucket and the local fallback.</summary>
     public TimeSpan? SinceOwnerCut { get; init; }
 
+    /// <summary>Gets the live instances of the key as Redis counted them at this lease; 0 for the local fallback.</summary>
+    public int Instances { get; init; }
+
     /// <summary>Returns when permit <paramref name="j"/> (from 1) of the grant may be used.</summary>
     public DateTimeOffset UsableAt(int j) => j <= Before ? At : At + TimeSpan.FromSeconds((j - Before) / PermitsPerSecond);
 

@@ -266,9 +266,13 @@ internal sealed class SharedTokenBucket : RateLimiter
             if (wanted > 0)
             {
                 var grant = await _shared.LeaseAsync(this, wanted).ConfigureAwait(false);
-                if (grant.SinceOwnerCut is { } sinceOwnerCut)
+                if (Learner is { } learner && grant.Instances > 0)
                 {
-                    Learner?.AdoptShared(grant.PermitsPerSecond, sinceOwnerCut);
+                    learner.Leased(grant.Instances);
+                    if (grant.SinceOwnerCut is { } sinceOwnerCut)
+                    {
+                        learner.AdoptShared(grant.PermitsPerSecond, sinceOwnerCut);
+                    }
                 }
 
                 lock (_lock)

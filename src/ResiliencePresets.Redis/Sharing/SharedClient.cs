@@ -148,6 +148,7 @@ internal sealed class SharedClient : ISharedClientState
             // The bucket refilled at the rate Redis used (the owner's, for a learned rate), so its permits come at that rate.
             return new LeaseGrant(_time.GetUtcNow(), tokensBefore, Math.Clamp((int)granted, 0, wanted), sharedRate)
             {
+                Instances = Instances,
                 SinceOwnerCut = bucket.SinceCut is null || (long)owner == 1 ? null : TimeSpan.FromTicks(Math.Min(sinceOwnerCut, TimeSpan.MaxValue.Ticks / 10) * 10),
             };
         }

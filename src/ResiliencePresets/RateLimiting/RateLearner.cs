@@ -89,6 +89,9 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
     private long _lastDecreaseUtcTicks = long.MinValue;
     private long _adoptedCutUtcTicks = long.MinValue / 2;
     private long _lastOwnDecreaseUtcTicks;
+
+    // The instances a shared learner counted when it started throttling, until its first lease says how many there are.
+    private int _startInstances;
     private long _lastCutUtcTicks;
     private long _lastSignalUtcTicks;
     private long _quotaUntilUtcTicks;
@@ -162,6 +165,30 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
         }
 
         retired?.Dispose();
+    }
+
+    /// <summary>
+    /// Learns the instance count at a lease: the first lease after the client started throttling corrects the rate it
+    /// started from, which counted the instances last known (an instance that joined the key first knew only itself),
+    /// in proportion, with the rate that met the limit and the curve, so that the processes together start from their
+    /// rate together.
+    /// </summary>
+    public void Leased(int instances)
+    {
+        lock (_lock)
+        {
+            if (!IsEngaged || _startInstances <= 0 || instances <= _startInstances)
+            {
+                _startInstances = 0;
+                return;
+            }
+
+            var scale = (double)instances / _startInstances;
+            _startInstances = 0;
+            (_maxRate, _plateau, _curveFrom) = (_maxRate * scale, _plateau * scale, _curveFrom * scale);
+            _k = Math.Cbrt(_maxRate * (1 - Beta) / ScaleConstant);
+            SetRateLocked(_rate * scale);
+        }
     }
 
     /// <inheritdoc/>
@@ -284,7 +311,8 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
                 _sent = new SendRate(start, now);
                 (_maxRate, _holdSeconds, _admittedSinceDecrease) = (0, 0, true);
                 (_admitted, _countedFromUtcTicks, _engagedUtcTicks) = (new AdmittedRate(), now.UtcTicks, now.UtcTicks);
-                var total = start * Math.Max(1, _shared?.Instances ?? 1);
+                _startInstances = _shared is null ? 0 : Math.Max(1, _shared.Instances);
+                var total = start * Math.Max(1, _startInstances);
                 _rate = _ceiling > 0 ? Math.Min(total, _ceiling) : total;
                 _lastDecreaseUtcTicks = long.MinValue;
                 _quotaUntilUtcTicks = 0;
@@ -347,11 +375,12 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
             var probing = now.UtcTicks - _curveStartUtcTicks >= _k * TimeSpan.TicksPerSecond;
             var same = probing && _maxRate > 0 && Math.Abs(met - _maxRate) <= SameLimit * _maxRate;
             // A probe costs a refusal, and a refusal that names a wait also costs that wait for every request: the
-            // curve stays level long enough that probing costs at most a tenth of the time.
+            // curve stays level long enough that probing costs at most a tenth of the time. Not after the first
+            // decrease, which starts from an estimate of the client's rate, not from a rate that met the limit.
             var pause = wait.TotalSeconds;
             var minHold = Math.Max(MinHold.TotalSeconds, ProbeCostShare * pause / 2);
             var maxHold = Math.Max(MaxHold.TotalSeconds, ProbeCostShare * pause);
-            _holdSeconds = same ? Math.Min(Math.Max(minHold, 2 * _holdSeconds), maxHold) : pause > 0 ? minHold : 0;
+            _holdSeconds = same ? Math.Min(Math.Max(minHold, 2 * _holdSeconds), maxHold) : pause > 0 && _maxRate > 0 ? minHold : 0;
             // CUBIC's fast convergence (RFC 9438, section 4.7): a refusal at a rate below the one the last decrease
             // came from says the limit is lower than that plateau assumed (a window that admits a burst over its rate,
             // a limit that fell), so the rate to come back to is set halfway between the rate now and the cut, and the

@@ -15,4 +15,7 @@ internal interface ISharedLearner
     /// <param name="sharedRate">The shared rate, per second.</param>
     /// <param name="sinceCut">How long ago, on the shared store's clock, it was last lowered.</param>
     void AdoptShared(double sharedRate, TimeSpan sinceCut);
+
+    /// <summary>Learns how many processes share the key, as the shared store counted them at a lease it answered.</summary>
+    void Leased(int instances);
 }

@@ -133,20 +133,37 @@ public sealed class RateLearnerTests : IDisposable
         Assert.Equal(comeBackTo * RateLearner.PlateauShare, _learner.Rate!.Value, 1);
     }
 
-    // A refusal that names a wait costs every request that wait: the curve stays level at least five times as long
-    // (at least MinHold) before it probes past the rate that met the limit.
+    // A refusal that names a wait costs every request that wait: once a probe met the limit where it was, the curve
+    // stays level at least five times that wait (not MinHold) before it probes past it again.
     [Fact]
-    public void Observe_RefusalThatNamesAWait_KeepsTheCurveLevelFiveTimesThatWaitBeforeItProbes()
+    public void Observe_ProbeRefusedWithAWait_KeepsTheCurveLevelFiveTimesThatWaitBeforeItProbes()
     {
-        Observe(429, DateTimeOffset.MinValue, 20, [("Retry-After", "2")]);
-        var k = TimeSpan.FromSeconds(Math.Cbrt(20 * (1 - RateLearner.Beta) / RateLearner.ScaleConstant));
-        var plateau = 20 * RateLearner.PlateauShare;
+        Observe(429, estimate: 20);
+        SendAndSucceedFor(TimeSpan.FromSeconds(Math.Cbrt(20 * (1 - RateLearner.Beta) / RateLearner.ScaleConstant) + 0.2), every: TimeSpan.FromMilliseconds(50));
+        Observe(429, _learner.Sent(_time.GetUtcNow()), 20, [("Retry-After", "2")]);
+        var plateau = _learner.Rate!.Value;
+        var k = TimeSpan.FromSeconds(Math.Cbrt(plateau / RateLearner.PlateauShare * (1 - RateLearner.Beta) / RateLearner.ScaleConstant));
 
         SendAndSucceedFor(k + TimeSpan.FromSeconds(9.5), every: TimeSpan.FromMilliseconds(50));
         Assert.Equal(plateau, _learner.Rate!.Value, 1);
 
         SendAndSucceedFor(TimeSpan.FromSeconds(2), every: TimeSpan.FromMilliseconds(50));
         Assert.True(_learner.Rate > plateau + 0.1, $"still {_learner.Rate} after the hold");
+    }
+
+    [Fact]
+    public void Leased_MoreInstancesThanTheLearnerStartedWith_ScalesTheRateItStartedFrom()
+    {
+        var shared = new FourProcesses { Count = 1 };
+        _learner.Share(shared);
+        Observe(429, estimate: 20);
+
+        _learner.Leased(4);
+        Assert.Equal(4 * 20 * RateLearner.Beta, _learner.Rate!.Value, 6);
+
+        // Only the first lease corrects the start; later counts do not move the rate.
+        _learner.Leased(8);
+        Assert.Equal(4 * 20 * RateLearner.Beta, _learner.Rate!.Value, 6);
     }
 
     [Fact]
@@ -252,7 +269,9 @@ public sealed class RateLearnerTests : IDisposable
     {
         public Task Ready => Task.CompletedTask;
 
-        public int Instances => 4;
+        public int Count { get; init; } = 4;
+
+        public int Instances => Count;
 
         public void Paused(TimeSpan wait, ClientPauseReason reason)
         {
