@@ -39,6 +39,7 @@ internal sealed class SharedClient : ISharedClientState
     private readonly Dictionary<string, long> _announced = new(StringComparer.Ordinal);
     private long _timeoutTicks;
     private int _instances = 1;
+    private long _instancesCountedUtcTicks;
     private Task? _ready;
 
     public SharedClient(SharedKeys keys, RedisConnection redis, TimeProvider time, string instance)
@@ -53,7 +54,7 @@ internal sealed class SharedClient : ISharedClientState
     public Task Ready => _ready ?? Task.CompletedTask;
 
     /// <summary>Gets the instances that used the key within <see cref="Liveness"/> (joined it, announced a pause or leased
-    /// from a bucket), as Redis last said; 1 before it said.</summary>
+    /// from a bucket), as Redis said: the highest count of the last <see cref="Liveness"/>; 1 before it said.</summary>
     public int Instances => Volatile.Read(ref _instances);
 
     private TimeSpan Timeout => TimeSpan.FromTicks(Interlocked.Read(ref _timeoutTicks));
@@ -143,7 +144,7 @@ internal sealed class SharedClient : ISharedClientState
             double.TryParse((string?)refilled, NumberStyles.Float, CultureInfo.InvariantCulture, out var sharedRate) && sharedRate > 0 && double.IsFinite(sharedRate) &&
             long.TryParse((string?)ownerCut, NumberStyles.None, CultureInfo.InvariantCulture, out var sinceOwnerCut))
         {
-            Volatile.Write(ref _instances, Math.Max(1, (int)instances));
+            Counted((int)instances);
 
             // The bucket refilled at the rate Redis used (the owner's, for a learned rate), so its permits come at that rate.
             return new LeaseGrant(_time.GetUtcNow(), tokensBefore, Math.Clamp((int)granted, 0, wanted), sharedRate)
@@ -158,6 +159,23 @@ internal sealed class SharedClient : ISharedClientState
 
     private static long Microseconds(TimeSpan span) => span.Ticks / 10;
 
+    // Redis's count of the instances; a lower count replaces a higher one only once the higher is a liveness window old,
+    // as Redis's own set forgets an instance, so that a Redis that restarted empty (and counts one instance at its first
+    // lease) does not make a shared learner read the rate of all as that of this instance alone for a moment.
+    private void Counted(int instances)
+    {
+        instances = Math.Max(1, instances);
+        var now = _time.GetUtcNow().UtcTicks;
+        lock (_lock)
+        {
+            if (instances >= _instances || now - _instancesCountedUtcTicks >= Liveness.Ticks)
+            {
+                _instancesCountedUtcTicks = now;
+                Volatile.Write(ref _instances, instances);
+            }
+        }
+    }
+
     private async Task WritePausesAsync(string operation, (string Field, TimeSpan Wait, ClientPauseReason Reason)[] pauses)
     {
         var values = new List<RedisValue>(4 + (3 * pauses.Length)) { _keys.ChannelName, RateScopes.MaxScopes, _instance, Microseconds(Liveness) };
@@ -171,7 +189,7 @@ internal sealed class SharedClient : ISharedClientState
         var result = await _redis.EvaluateAsync(operation, PauseScript.Text, [_keys.Pause, _keys.Instances], [.. values], Timeout).ConfigureAwait(false);
         if (result?.Resp2Type == ResultType.Array && (RedisResult[]?)result is [var now, var instances, .. var inForce])
         {
-            Volatile.Write(ref _instances, Math.Max(1, (int)instances));
+            Counted((int)instances);
             foreach (var value in inForce)
             {
                 if (PauseNotice.Read((string?)value) is { } pause)
