@@ -135,44 +135,27 @@ public sealed class LearnedRateTests : IClassFixture<FlakyServer>
 
     // A request whose retries the learned rate meters is bounded by TotalTimeout, not by Retry:MaxRetryAttempts: a
     // server that refuses it more often than the attempts allow while it paces the client still answers it in the end.
-    [Fact]
-    public async Task MeteredRetries_DoNotCountAgainstMaxRetryAttempts()
+    // Retries of anything else (a 500) still stop at the cap.
+    [Theory]
+    [InlineData(429, HttpStatusCode.OK, 5)]
+    [InlineData(500, HttpStatusCode.InternalServerError, 2)]
+    public async Task MeteredRetries_DoNotCountAgainstMaxRetryAttempts_OthersDo(int status, HttpStatusCode expected, int expectedCalls)
     {
-        var path = "/learned/metered-cap";
+        var path = $"/learned/metered-cap/{status}";
         var calls = 0;
         _server.Server.Given(Request.Create().WithPath(path)).RespondWith(Response.Create().WithCallback(_ =>
-            new WireMock.ResponseMessage { StatusCode = Interlocked.Increment(ref calls) <= 4 ? 429 : 200 }));
+            new WireMock.ResponseMessage { StatusCode = Interlocked.Increment(ref calls) <= 4 ? status : 200 }));
         using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
         {
             PresetClient.FastBackoff(o);
             o.Retry.MaxRetryAttempts = 1;
-        });
+        }, clientName: $"metered-cap-{status}");
         await WarmUpAsync(api);
 
         using var response = await api.Client.GetAsync(path);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(5, Volatile.Read(ref calls));
-    }
-
-    [Fact]
-    public async Task RetriesNotMeteredByTheLearnedRate_StillCountAgainstMaxRetryAttempts()
-    {
-        var path = "/learned/unmetered-cap";
-        var calls = 0;
-        _server.Server.Given(Request.Create().WithPath(path)).RespondWith(Response.Create().WithCallback(_ =>
-            new WireMock.ResponseMessage { StatusCode = Interlocked.Increment(ref calls) <= 4 ? 500 : 200 }));
-        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
-        {
-            PresetClient.FastBackoff(o);
-            o.Retry.MaxRetryAttempts = 1;
-        });
-        await WarmUpAsync(api);
-
-        using var response = await api.Client.GetAsync(path);
-
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Equal(2, Volatile.Read(ref calls));
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal(expectedCalls, Volatile.Read(ref calls));
     }
 
     [Fact]
