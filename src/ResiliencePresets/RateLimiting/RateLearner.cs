@@ -320,7 +320,12 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
                 change = ThrottlingChange.Started;
             }
 
-            _admitted!.Record(now, admitted: false);
+            // What the server admits is judged on the attempts the learned rate sent: the refusals of the burst sent
+            // before the client throttled say how many were on the wire, not how fast the server admits.
+            if (sentAt != DateTimeOffset.MinValue)
+            {
+                _admitted!.Record(now, admitted: false);
+            }
             var wait = PauseOf(verdict);
             if (sentAt.UtcTicks >= _lastDecreaseUtcTicks)
             {
