@@ -14,10 +14,10 @@ namespace ResiliencePresets.Redis;
 /// rate was last lowered (or set by a quota), and ARGV[8]: how long, in microseconds, an owner that does not lease
 /// keeps the rate. Returns Redis's time, the permits granted, the tokens before the grant (as text; negative in debt),
 /// the number of live instances, the rate the bucket refilled at (as text) and, for a learned rate, how long ago (in
-/// microseconds) the owner's rate was last lowered and whether the caller is the owner (1) or not (0). The bucket expires once it would be full again, the set after the
-/// liveness window. The debt is bounded at the rate the bucket refills at now: after a lower rate (a cut), permits
-/// reserved at the higher one are forgiven past one horizon of the new rate, so that the next permit is never further
-/// away than the horizon.
+/// microseconds) the owner's rate was last lowered and whether the caller is the owner (1) or not (0). The bucket
+/// expires once it would be full again, the set after the liveness window. The debt is bounded at the rate the bucket
+/// refills at now: after a lower rate (a cut), permits reserved at the higher one are forgiven past one horizon of the
+/// new rate, so that the next permit is never further away than the horizon.
 /// <para>A learned rate has one owner, kept in the bucket: the instance whose rate was lowered last (a decrease from
 /// any instance applies to all), or, once the owner has not leased for its timeout (it went idle, or its process
 /// ended), the next caller. The owner's rate, raised as its learner grows, is the bucket's, whoever leases: a caller

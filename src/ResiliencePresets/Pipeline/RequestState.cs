@@ -1,5 +1,5 @@
-using Microsoft.Extensions.ObjectPool;
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.ObjectPool;
 using Polly;
 
 namespace ResiliencePresets;

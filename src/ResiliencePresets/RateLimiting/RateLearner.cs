@@ -24,8 +24,9 @@ namespace ResiliencePresets;
 /// 0.4: about 2.5 s at 20 a second), however deep the cuts went, to a plateau a little under the rate that met the
 /// limit, stays level there for a hold (none, then <see cref="MinHold"/> and doubling up to <see cref="MaxHold"/> while
 /// the limit stays where it was; after a refusal that named a wait, at least five and at most ten times that wait, as
-/// every probe costs a refusal and its wait, <see cref="ProbeCostShare"/>), then grows ever faster, so a raised limit is found again; it never grows past twice
-/// the measured send rate unless attempts queue for the bucket, and a success never lowers it.</item>
+/// every probe costs a refusal and its wait, <see cref="ProbeCostShare"/>), then grows ever faster, so a raised limit
+/// is found again; it never grows past twice the measured send rate unless attempts queue for the bucket, and a
+/// success never lowers it.</item>
 /// <item><b>A quota the server names sets it directly</b>: <c>remaining / reset</c>, until that window resets;
 /// learning resumes from that rate afterwards. A rate signal or quota of a limit the server names
 /// (<see cref="AttemptVerdict.Scope"/>) is that scope's to pause and pace, and teaches the client's rate nothing.</item>
@@ -326,6 +327,7 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
             {
                 _admitted!.Record(now, admitted: false);
             }
+
             var wait = PauseOf(verdict);
             if (sentAt.UtcTicks >= _lastDecreaseUtcTicks)
             {
@@ -386,6 +388,7 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
             var minHold = Math.Max(MinHold.TotalSeconds, ProbeCostShare * pause / 2);
             var maxHold = Math.Max(MaxHold.TotalSeconds, ProbeCostShare * pause);
             _holdSeconds = same ? Math.Min(Math.Max(minHold, 2 * _holdSeconds), maxHold) : pause > 0 && _maxRate > 0 ? minHold : 0;
+
             // CUBIC's fast convergence (RFC 9438, section 4.7): a refusal at a rate below the one the last decrease
             // came from says the limit is lower than that plateau assumed (a window that admits a burst over its rate,
             // a limit that fell), so the rate to come back to is set halfway between the rate now and the cut, and the
