@@ -38,9 +38,10 @@ internal sealed class AttemptInspector(StatusCodeClassifier classifier, TimeProv
         var presence = HeaderPresence.Of(headers);
         if (!presence.Wait)
         {
-            // A 403 can still be a spent quota: its remaining-quota header is not a wait header.
+            // A 403 can still be a spent quota (its remaining-quota header is not a wait header), and a 503 nginx's
+            // own refusal.
             var verdict = presence.Verdict ? StatusCodeClassifier.ServerVerdict(response) : null;
-            var effectiveStatus = status == 403 ? StatusCodeClassifier.EffectiveStatusCode(response) : status;
+            var effectiveStatus = status is 403 or 503 ? StatusCodeClassifier.EffectiveStatusCode(response) : status;
             return new AttemptVerdict { StatusCode = status, EffectiveStatusCode = effectiveStatus, ServerVerdict = verdict, Rule = classifier.Classify(verdict, effectiveStatus) };
         }
 

@@ -5,16 +5,18 @@ namespace ResiliencePresets;
 /// learned rate, the retry budget and the retry's delay.
 /// </summary>
 /// <remarks>
-/// <para>A 429 (a 403 read as 429 included) and a 503 that carries a wait or quota header (<c>Retry-After</c>,
-/// <c>RateLimit</c>, …, even one whose value is unusable) are a server metering the client: never a breaker failure,
-/// with or without a usable wait, and, with learning on (<c>RateLimit:Adaptive</c>), they lower the learned rate.</para>
-/// <para>A bare 503 (no wait, no quota header) is an outage: a breaker failure, charged to the retry budget and
-/// retried after the backoff, and it teaches the learned rate nothing. nginx's <c>limit_req</c> answers the excess with
-/// a bare 503 by default, but so does a server that is overloaded or down, and a flaky dependency whose retries succeed
-/// looks like a limiter whose slower retries pass. Reading bare 503s as rate signals was measured both ways (see
-/// docs/presets.md, "Is a bare 503 a rate signal?"): it did not save nginx's default status (its first burst still
-/// opened the breaker) and it paced a flaky dependency down to the learner's floor. A limiter is told apart by what it
-/// sends: a 429, or a 503 with a wait or quota header.</para>
+/// <para>A 429 (a 403 that reports a spent rate limit, and a 503 nginx wrote itself, read as 429 included:
+/// <see cref="StatusCodeClassifier.EffectiveStatusCode"/>) and a 503 that carries a wait or quota header
+/// (<c>Retry-After</c>, <c>RateLimit</c>, …, even one whose value is unusable) are a server metering the client: never
+/// a breaker failure, with or without a usable wait, and, with learning on (<c>RateLimit:Adaptive</c>), they lower the
+/// learned rate.</para>
+/// <para>Any other bare 503 (no wait, no quota header) is an outage: a breaker failure, charged to the retry budget
+/// and retried after the backoff, and it teaches the learned rate nothing. A server that is overloaded or down answers
+/// it, and a flaky dependency whose retries succeed looks like a limiter whose slower retries pass: rules that read
+/// bare 503s as rate signals by the client's own experience were measured (see docs/presets.md, "Is a bare 503 a rate
+/// signal?") and paced a flaky dependency down to the learner's floor. A limiter is told apart by what it sends: a
+/// 429, a 503 with a wait or quota header, or nginx's own status line for its <c>limit_req</c> refusal
+/// (<see cref="NginxRefusal"/>).</para>
 /// <para>Once the client throttles (<see cref="RateLearner.IsEngaged"/>), a retry of a rate signal is metered by the
 /// learned rate: it waits for the client's token bucket in its request's arrival order, instead of a backoff, and it is
 /// not charged to the retry budget.</para>

@@ -122,13 +122,16 @@ public sealed class StatusCodeClassifier
 
     /// <summary>
     /// Returns the status code the table is consulted with: 429 for a 403 that reports an exhausted rate limit or names
-    /// a wait (GitHub's secondary rate limit).
+    /// a wait (GitHub's secondary rate limit), and for a 503 nginx wrote itself (<see cref="NginxRefusal"/>: the status
+    /// its <c>limit_req</c> refuses with by default).
     /// </summary>
-    internal static int EffectiveStatusCode(HttpResponseMessage response)
-        => response.StatusCode == HttpStatusCode.Forbidden &&
-            (RateLimitHeaders.IsExhausted(response) || RetryAfterReader.NamesExplicitWait(response.Headers.NonValidated))
-            ? (int)HttpStatusCode.TooManyRequests
-            : (int)response.StatusCode;
+    internal static int EffectiveStatusCode(HttpResponseMessage response) => response.StatusCode switch
+    {
+        HttpStatusCode.Forbidden when RateLimitHeaders.IsExhausted(response) || RetryAfterReader.NamesExplicitWait(response.Headers.NonValidated)
+            => (int)HttpStatusCode.TooManyRequests,
+        HttpStatusCode.ServiceUnavailable when NginxRefusal.Is(response) => (int)HttpStatusCode.TooManyRequests,
+        var status => (int)status,
+    };
 
     private static StatusCodeRule DefaultRuleFor(int code)
     {

@@ -5,7 +5,8 @@ namespace ResiliencePresets;
 /// </summary>
 /// <remarks>
 /// The breaker counts transport failures, attempt timeouts and responses the status-code table would retry. A status the
-/// table never retries (such as 404) is not a failure, and neither is a 429 or 503 that carries a usable wait.
+/// table never retries (such as 404) is not a failure, and neither is a rate signal: a 429, a 503 that carries a wait
+/// or quota header, or a 503 nginx wrote itself (its <c>limit_req</c> refusal).
 /// </remarks>
 public sealed class ResiliencePresetCircuitBreakerOptions
 {

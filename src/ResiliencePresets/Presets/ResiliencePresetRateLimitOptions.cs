@@ -14,10 +14,10 @@ public sealed class ResiliencePresetRateLimitOptions
 {
     /// <summary>
     /// Gets or sets a value indicating whether the client learns its server's rate: after the first rate signal (a 429,
-    /// or a 503 with a wait or quota header), every attempt of the client waits for a token bucket whose rate is learned
-    /// from the server's replies. <see langword="false"/> keeps the client unpaced until a configured rate or a server's
-    /// wait holds it. Either way a rate signal is never a circuit-breaker failure, and a bare 503 always is. On in every
-    /// preset.
+    /// a 503 with a wait or quota header, or a 503 nginx wrote itself, <c>503 Service Temporarily Unavailable</c>), every
+    /// attempt of the client waits for a token bucket whose rate is learned from the server's replies.
+    /// <see langword="false"/> keeps the client unpaced until a configured rate or a server's wait holds it. Either way a
+    /// rate signal is never a circuit-breaker failure, and any other bare 503 always is. On in every preset.
     /// </summary>
     /// <value>Default: <see langword="true"/>.</value>
     public bool Adaptive { get; set; } = true;
