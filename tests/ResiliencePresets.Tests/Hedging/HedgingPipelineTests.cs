@@ -124,7 +124,17 @@ public sealed class HedgingPipelineTests
     {
         using var harness = new Harness();
         var slow = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var execution = harness.Send((n, _, _) => n == 1 ? slow.Task : Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { ReasonPhrase = "hedge" }));
+        var slowCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var execution = harness.Send((n, _, token) =>
+        {
+            if (n == 1)
+            {
+                token.Register(() => slowCancelled.TrySetResult());
+                return slow.Task;
+            }
+
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { ReasonPhrase = "hedge" });
+        });
         await harness.Started(1);
         harness.Client.Scopes.Learn(new Uri("https://api.test/items"), null).Pause.Extend(harness.Time.GetUtcNow(), TimeSpan.FromSeconds(2));
         var hold = harness.Time.NextTimer(due => due > TimeSpan.FromSeconds(1) && due <= TimeSpan.FromSeconds(3));
@@ -134,8 +144,10 @@ public sealed class HedgingPipelineTests
         await hold.WaitAsync(Signal);
         Assert.Equal(1, harness.Attempts);
 
+        // The hedge's answer wins once it arrives, and the slow attempt is cancelled; it answers only after that.
         harness.Time.Advance(TimeSpan.FromSeconds(5));
         await harness.Started(2);
+        await slowCancelled.Task.WaitAsync(Signal);
         slow.SetResult(new HttpResponseMessage(HttpStatusCode.OK));
         var outcome = await execution.WaitAsync(Signal);
 
