@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using Polly;
-using Polly.CircuitBreaker;
 using ResiliencePresets.Simulation.Limiters;
 using ResiliencePresets.Tests.TestSupport;
 using static ResiliencePresets.Tests.TestSupport.FlakyServer;
@@ -85,21 +84,7 @@ public sealed class NginxRefusalTests : IClassFixture<FlakyServer>
         await using var nginx = await NginxProxy.StartAsync([(unlimited, 10_000)], _server.Server.Port);
         using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, nginx.BaseAddressOf(0).ToString(), o => o.Retry.MaxRetryAttempts = 0);
 
-        var sent = 0;
-        BrokenCircuitException? opened = null;
-        while (opened is null && sent < 100)
-        {
-            try
-            {
-                using var response = await api.Client.GetAsync(path.TrimStart('/'));
-                Assert.Equal("Service Unavailable", response.ReasonPhrase);
-                sent++;
-            }
-            catch (BrokenCircuitException e)
-            {
-                opened = e;
-            }
-        }
+        var opened = await BreakerProbe.SendUntilOpenAsync(api.Client, path.TrimStart('/'), answered: r => Assert.Equal("Service Unavailable", r.ReasonPhrase));
 
         // The default breaker: 20 attempts, half of them failures.
         Assert.NotNull(opened);

@@ -1,5 +1,4 @@
 using System.Net;
-using Polly.CircuitBreaker;
 using ResiliencePresets.Tests.TestSupport;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -49,20 +48,7 @@ public sealed class LearnedRateTests : IClassFixture<FlakyServer>
         var path = _server.Respond("/learned/outage", Status(503));
         using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o => o.Retry.MaxRetryAttempts = 0);
 
-        var sent = 0;
-        BrokenCircuitException? opened = null;
-        while (opened is null && sent < 100)
-        {
-            try
-            {
-                using var response = await api.Client.GetAsync(path);
-                sent++;
-            }
-            catch (BrokenCircuitException e)
-            {
-                opened = e;
-            }
-        }
+        var opened = await BreakerProbe.SendUntilOpenAsync(api.Client, path);
 
         // The default breaker: 20 attempts, half of them failures.
         Assert.NotNull(opened);
