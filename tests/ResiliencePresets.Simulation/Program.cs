@@ -16,7 +16,7 @@ if (args.Where((a, i) => limiterAt < 0 || (i != limiterAt && i != limiterAt + 1)
 {
     Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/ResiliencePresets.Simulation [-- --quick] [--no-doc] [--stale-if-error | --payments | --instances | --limiter NAME [--trace]]");
     Console.Error.WriteLine("  --limiter NAME  only the limiter servers whose name contains NAME, or one of NAME|NAME… (\"fixed window\", \"nginx\", \"classic\", …); prints only");
-    Console.Error.WriteLine("  --trace   with --limiter: ReadOnlyApi's learned rate, pause and wire, quarter second by quarter second");
+    Console.Error.WriteLine("  --trace   with --limiter: ReadOnlyApi's learned rate, pause and wire, quarter second by quarter second (defaults, and the server's rate configured)");
     Console.Error.WriteLine("  --stale-if-error  only the stale-if-error outage (docs/performance.md: its own block)");
     Console.Error.WriteLine("  --payments        only the payments through a rate limiter that loses answers (docs/performance.md: its own block)");
     Console.Error.WriteLine("  --instances       only the multi-instance scenario: 4 processes sharing one limit, alone, configured, through Redis (its own block)");

@@ -68,14 +68,15 @@ internal static class PresetPipelineBuilder
             builder.AddHedging(PresetHedging.Create(preset, new ObservedLatency(preset.HedgingPercentile, preset.HedgingDelay), breaker, budget, metrics, timeProvider));
         }
 
-        builder.AddStrategy(_ => new ClientPacingStrategy(preset, client, learner, timeProvider, metrics, logger, random, inspector), new PresetStrategyOptions { Name = PacingName });
+        var pacing = new ClientPacingStrategy(preset, client, learner, timeProvider, metrics, logger, random, inspector);
+        builder.AddStrategy(_ => pacing, new PresetStrategyOptions { Name = PacingName });
 
         if (limiter is not null)
         {
             builder.AddRateLimiter(new RateLimiterStrategyOptions
             {
                 Name = RateLimiterName,
-                RateLimiter = args => Acquire(limiter.Limiter, preset, metrics, args.Context.CancellationToken),
+                RateLimiter = args => Acquire(limiter.Limiter, preset, metrics, pacing, args.Context),
                 OnRejected = _ =>
                 {
                     metrics.Rejected(preset);
@@ -109,8 +110,9 @@ internal static class PresetPipelineBuilder
         builder.AddTimeout(new TimeoutStrategyOptions { Name = AttemptTimeoutName, Timeout = preset.AttemptTimeout });
     }
 
-    // A permit at once is the common case; an attempt that has to queue is counted as throttled.
-    private static ValueTask<System.Threading.RateLimiting.RateLimitLease> Acquire(System.Threading.RateLimiting.RateLimiter limiter, CompiledPreset preset, PresetMetrics metrics, CancellationToken cancellationToken)
+    // A permit at once is the common case; an attempt that has to queue is counted as throttled, and once it has its
+    // permit it waits for the learned rate if the client began to throttle meanwhile (MeterAfterQueueAsync).
+    private static ValueTask<System.Threading.RateLimiting.RateLimitLease> Acquire(System.Threading.RateLimiting.RateLimiter limiter, CompiledPreset preset, PresetMetrics metrics, ClientPacingStrategy pacing, ResilienceContext context)
     {
         var lease = limiter.AttemptAcquire();
         if (lease.IsAcquired)
@@ -120,7 +122,26 @@ internal static class PresetPipelineBuilder
 
         lease.Dispose();
         metrics.Throttled(preset);
-        return limiter.AcquireAsync(1, cancellationToken);
+        return QueuedAsync(limiter, pacing, context);
+
+        static async ValueTask<System.Threading.RateLimiting.RateLimitLease> QueuedAsync(System.Threading.RateLimiting.RateLimiter limiter, ClientPacingStrategy pacing, ResilienceContext context)
+        {
+            var queued = await limiter.AcquireAsync(1, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+            if (queued.IsAcquired)
+            {
+                try
+                {
+                    await pacing.MeterAfterQueueAsync(context).ConfigureAwait(context.ContinueOnCapturedContext);
+                }
+                catch (OperationCanceledException)
+                {
+                    queued.Dispose();
+                    throw;
+                }
+            }
+
+            return queued;
+        }
     }
 
     private static ValueTask Transition(PresetMetrics metrics, CompiledPreset preset, string state)

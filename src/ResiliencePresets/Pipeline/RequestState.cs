@@ -104,6 +104,22 @@ internal sealed class RequestState : IResettable
         return new(StartTimestamp) { _retriedStatusCodes = _retriedStatusCodes ??= [], _meteredRetries = _meteredRetries ??= new(), _historyShared = true };
     }
 
+    /// <summary>
+    /// Gets or sets when the attempt in progress got its permit from the client's learned rate;
+    /// <see cref="DateTimeOffset.MinValue"/> while it has none. Set by the pacing, or by the configured bucket for an
+    /// attempt that waited in it while the client began to throttle; read and cleared with
+    /// <see cref="TakeAttemptMeteredAt"/> when the attempt ends (lifetime: one attempt).
+    /// </summary>
+    public DateTimeOffset AttemptMeteredAt { get; set; } = DateTimeOffset.MinValue;
+
+    /// <summary>Returns and clears <see cref="AttemptMeteredAt"/>.</summary>
+    public DateTimeOffset TakeAttemptMeteredAt()
+    {
+        var meteredAt = AttemptMeteredAt;
+        AttemptMeteredAt = DateTimeOffset.MinValue;
+        return meteredAt;
+    }
+
     /// <summary>Records when the attempt that hedges may follow started (hedging; lifetime: one attempt).</summary>
     public void MarkAttemptStart(long timestamp) => Volatile.Write(ref _firstAttemptStart, timestamp);
 
@@ -143,6 +159,7 @@ internal sealed class RequestState : IResettable
     {
         StartTimestamp = 0;
         (_verdictOf, _verdict, _planOf, _plan, _firstAttemptStart) = (null, default, null, default, 0);
+        AttemptMeteredAt = DateTimeOffset.MinValue;
 
         // A list a hedge's state shares is left to it: a request that reuses this state starts a list of its own.
         if (_historyShared)

@@ -139,19 +139,50 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
             }
 
             sentAt = _learner!.Sent(_timeProvider.GetUtcNow());
+            RequestState.Of(context).AttemptMeteredAt = sentAt;
         }
 
         return Learned(context, await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext), flags, sentAt);
     }
 
+    /// <summary>
+    /// Meters an attempt that has just left the configured bucket's queue (<c>RateLimit:PermitsPerSecond</c>, below this
+    /// strategy) if the client began to throttle while it waited there: it waits for the learned rate now, as if it had
+    /// come after the first rate signal. Without this, the attempts queued in the configured bucket when the first
+    /// signal came would all be sent at the configured rate, past the learned one (up to <c>RateLimit:QueueLimit</c> of
+    /// them). An attempt the pacing already metered, and every attempt of a client that does not throttle, goes on.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The request was canceled while it waited.</exception>
+    public async ValueTask MeterAfterQueueAsync(ResilienceContext context)
+    {
+        if (_learner is not { IsEngaged: true } learner || RequestState.Of(context) is not { AttemptMeteredAt.Ticks: 0 } request)
+        {
+            return;
+        }
+
+        if (await WaitForLearnedRate(learner, context).ConfigureAwait(context.ContinueOnCapturedContext) is { Exception: { } canceled })
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(canceled).Throw();
+        }
+
+        request.AttemptMeteredAt = learner.Sent(_timeProvider.GetUtcNow());
+    }
+
     private Outcome<HttpResponseMessage> Learned(ResilienceContext context, Outcome<HttpResponseMessage> outcome, int flags, DateTimeOffset sentAt)
     {
+        // An attempt the configured bucket metered after its queue (MeterAfterQueueAsync) was sent at that moment.
+        var request = RequestState.Of(context);
+        if (request.TakeAttemptMeteredAt() is { Ticks: > 0 } meteredAt)
+        {
+            sentAt = meteredAt;
+        }
+
         // Every wait and quota form has a reset or wait header: a response with none teaches the scopes nothing, and
         // the learner only its successes. The verdict is usually the breaker's, already read.
         if (outcome.Result is HttpResponseMessage response)
         {
-            ref readonly var verdict = ref RequestState.Of(context).VerdictOf(outcome, _inspector);
-            if (_learner is not null && (flags != 0 || RateSignal.IsRateSignal(verdict)))
+            ref readonly var verdict = ref request.VerdictOf(outcome, _inspector);
+            if (_learner is not null && (flags != 0 || sentAt.Ticks > 0 || RateSignal.IsRateSignal(verdict)))
             {
                 Teach(_learner, verdict, sentAt);
             }

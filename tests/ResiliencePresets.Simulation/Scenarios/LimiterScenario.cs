@@ -42,7 +42,7 @@ public static class LimiterScenario
 
             using var stop = new CancellationTokenSource();
             log.Start();
-            await using var rates = trace && setup.Name == ContentionSetups.ReadOnlyDefaults ? new RateTrace(clientName, log) : null;
+            await using var rates = trace && setup.Name is ContentionSetups.ReadOnlyDefaults or ContentionSetups.ReadOnlyRate ? new RateTrace(clientName, log) : null;
             var change = ChangeLaterAsync(server.Change, slot, stop.Token);
             var (failures, elapsed) = await ClosedLoopWorkload.RunAsync(client, settings.Workers, settings.Requests);
             await stop.CancelAsync();
