@@ -111,7 +111,8 @@ internal static class PresetPipelineBuilder
     }
 
     // A permit at once is the common case; an attempt that has to queue is counted as throttled, and once it has its
-    // permit it waits for the learned rate if the client began to throttle meanwhile (MeterAfterQueueAsync).
+    // permit it is held to a pause that began meanwhile and to the learned rate if the client began to throttle
+    // (HoldAfterQueueAsync).
     private static ValueTask<System.Threading.RateLimiting.RateLimitLease> Acquire(System.Threading.RateLimiting.RateLimiter limiter, CompiledPreset preset, PresetMetrics metrics, ClientPacingStrategy pacing, ResilienceContext context)
     {
         var lease = limiter.AttemptAcquire();
@@ -131,9 +132,9 @@ internal static class PresetPipelineBuilder
             {
                 try
                 {
-                    await pacing.MeterAfterQueueAsync(context).ConfigureAwait(context.ContinueOnCapturedContext);
+                    await pacing.HoldAfterQueueAsync(context).ConfigureAwait(context.ContinueOnCapturedContext);
                 }
-                catch (OperationCanceledException)
+                catch (Exception e) when (e is OperationCanceledException or ClientPausedException)
                 {
                     queued.Dispose();
                     throw;

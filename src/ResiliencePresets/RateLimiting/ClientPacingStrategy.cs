@@ -146,15 +146,35 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
     }
 
     /// <summary>
-    /// Meters an attempt that has just left the configured bucket's queue (<c>RateLimit:PermitsPerSecond</c>, below this
-    /// strategy) if the client began to throttle while it waited there: it waits for the learned rate now, as if it had
-    /// come after the first rate signal. Without this, the attempts queued in the configured bucket when the first
-    /// signal came would all be sent at the configured rate, past the learned one (up to <c>RateLimit:QueueLimit</c> of
-    /// them). An attempt the pacing already metered, and every attempt of a client that does not throttle, goes on.
+    /// Holds an attempt that has just left the configured bucket's queue (<c>RateLimit:PermitsPerSecond</c>, below this
+    /// strategy) to what changed while it waited there: a pause of its scopes that began meanwhile (a server's wait, a
+    /// spent quota) is waited out, or refuses the attempt at once when it would outlast the time left; and if the client
+    /// began to throttle, the attempt waits for the learned rate, as if it had come after the first rate signal (an
+    /// attempt the learned rate already metered is not metered twice). Without this, the attempts queued in the
+    /// configured bucket, up to <c>RateLimit:QueueLimit</c> of them, would be sent at the configured rate through a
+    /// pause and past the learned rate.
     /// </summary>
     /// <exception cref="OperationCanceledException">The request was canceled while it waited.</exception>
-    public async ValueTask MeterAfterQueueAsync(ResilienceContext context)
+    /// <exception cref="ClientPausedException">A pause began that outlasts the request's time left.</exception>
+    public async ValueTask HoldAfterQueueAsync(ResilienceContext context)
     {
+        if (_state.Scopes.IsEngaged)
+        {
+            var (authority, limits) = _state.Scopes.For(RequestUri(context, null));
+            var now = _timeProvider.GetUtcNow();
+            var (pause, pausedBy) = LongestPause(authority, limits, now);
+            if (pause > TimeSpan.Zero)
+            {
+                var timeLeft = TimeLeft(context);
+                if (pause >= timeLeft)
+                {
+                    throw Refusal(pausedBy!, pause, timeLeft, now);
+                }
+
+                await Task.Delay(ServerWaitSpread.Apply(pause, jitterRoom: timeLeft, paddingRoom: timeLeft, _random()), _timeProvider, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+            }
+        }
+
         if (_learner is not { IsEngaged: true } learner || RequestState.Of(context) is not { AttemptMeteredAt.Ticks: 0 } request)
         {
             return;
@@ -170,7 +190,7 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
 
     private Outcome<HttpResponseMessage> Learned(ResilienceContext context, Outcome<HttpResponseMessage> outcome, int flags, DateTimeOffset sentAt)
     {
-        // An attempt the configured bucket metered after its queue (MeterAfterQueueAsync) was sent at that moment.
+        // An attempt the configured bucket metered after its queue (HoldAfterQueueAsync) was sent at that moment.
         var request = RequestState.Of(context);
         if (request.TakeAttemptMeteredAt() is { Ticks: > 0 } meteredAt)
         {

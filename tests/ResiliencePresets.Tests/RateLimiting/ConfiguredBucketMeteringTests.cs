@@ -5,10 +5,12 @@ using ResiliencePresets.Tests.TestSupport;
 namespace ResiliencePresets.Tests.RateLimiting;
 
 /// <summary>
-/// A configured rate (<c>RateLimit:PermitsPerSecond</c>) and the learned rate together: an attempt that waited in the
-/// configured bucket while the client began to throttle still waits for the learned rate before it is sent, and an
-/// attempt the learned rate already metered is not metered twice. The learned rate runs on a fake clock; the
-/// configured bucket (System.Threading.RateLimiting's token bucket) on its own timer, at 20 a second.
+/// A configured rate (<c>RateLimit:PermitsPerSecond</c>) with the pauses and the learned rate: an attempt that waited in
+/// the configured bucket while a pause began waits it out (or is refused when it outlasts its time), one that waited
+/// while the client began to throttle still waits for the learned rate before it is sent, and an attempt the learned
+/// rate already metered is not metered twice. The learned rate runs on a fake clock; the
+/// configured bucket (System.Threading.RateLimiting's token bucket) on its own timer, at 4 a second: each test changes
+/// the client in the microseconds after its attempt joined the queue, far inside the 250 ms before the bucket lets it go.
 /// </summary>
 public sealed class ConfiguredBucketMeteringTests
 {
@@ -59,6 +61,43 @@ public sealed class ConfiguredBucketMeteringTests
         Assert.Equal(0, harness.Client.Learner!.Limiter!.Waiting);
     }
 
+    [Fact]
+    public async Task AttemptQueuedInTheConfiguredBucket_WhenAPauseBegins_WaitsItOut()
+    {
+        using var harness = new Harness(adaptive: false);
+        harness.TakeTheConfiguredToken();
+        var execution = harness.Send();
+        await harness.QueuedInTheConfiguredBucket(1).WaitAsync(Signal);
+
+        // The server's wait comes while the attempt waits for the configured bucket.
+        var held = harness.Time.NextTimer(due => due >= TimeSpan.FromSeconds(2) && due <= TimeSpan.FromSeconds(3));
+        harness.Client.Scopes.Learn(new Uri("https://api.test/items"), null).Pause.Extend(harness.Time.GetUtcNow(), TimeSpan.FromSeconds(2));
+
+        await held.WaitAsync(Signal);
+        Assert.Equal(0, harness.Attempts);
+
+        harness.Time.Advance(TimeSpan.FromSeconds(3));
+        var outcome = await execution.WaitAsync(Signal);
+
+        Assert.Equal(HttpStatusCode.OK, outcome.Result!.StatusCode);
+        Assert.Equal(1, harness.Attempts);
+    }
+
+    [Fact]
+    public async Task AttemptQueuedInTheConfiguredBucket_WhenAPauseBeginsThatOutlastsItsTime_IsRefusedAtOnce()
+    {
+        using var harness = new Harness(adaptive: false);
+        harness.TakeTheConfiguredToken();
+        var execution = harness.Send();
+        await harness.QueuedInTheConfiguredBucket(1).WaitAsync(Signal);
+
+        harness.Client.Scopes.Learn(new Uri("https://api.test/items"), null).Pause.Extend(harness.Time.GetUtcNow(), TimeSpan.FromMinutes(5));
+        var outcome = await execution.WaitAsync(Signal);
+
+        Assert.IsType<ClientPausedException>(outcome.Exception);
+        Assert.Equal(0, harness.Attempts);
+    }
+
     private sealed class Harness : IDisposable
     {
         private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
@@ -66,10 +105,11 @@ public sealed class ConfiguredBucketMeteringTests
         private readonly CompiledPreset _preset;
         private int _attempts;
 
-        public Harness()
+        public Harness(bool adaptive = true)
         {
             var options = BuiltInPresets.Create(ResiliencePresetNames.ReadOnlyApi);
-            options.RateLimit.PermitsPerSecond = 20;
+            options.RateLimit.PermitsPerSecond = 4;
+            options.RateLimit.Adaptive = adaptive;
             _preset = new CompiledPreset(ResiliencePresetNames.ReadOnlyApi, "metered", options);
             var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
             PresetPipelineBuilder.Build(builder, _preset, new PipelineServices(Client, Time, new CapturedLogs().CreateLogger("ResiliencePresets"), _metrics, () => 0.5));
