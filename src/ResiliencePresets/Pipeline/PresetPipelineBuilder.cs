@@ -134,7 +134,7 @@ internal static class PresetPipelineBuilder
                 {
                     await pacing.HoldAfterQueueAsync(context).ConfigureAwait(context.ContinueOnCapturedContext);
                 }
-                catch (Exception e) when (e is OperationCanceledException or ClientPausedException)
+                catch
                 {
                     queued.Dispose();
                     throw;

@@ -60,12 +60,12 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
 
         var sending = callback(context, state);
         return sending.IsCompletedSuccessfully
-            ? new(Learned(context, sending.Result, flags, DateTimeOffset.MinValue))
+            ? new(Learned(context, sending.Result, flags))
             : LearnWhenDoneAsync(sending, context, flags);
     }
 
     private async ValueTask<Outcome<HttpResponseMessage>> LearnWhenDoneAsync(ValueTask<Outcome<HttpResponseMessage>> sending, ResilienceContext context, int flags)
-        => Learned(context, await sending.ConfigureAwait(context.ContinueOnCapturedContext), flags, DateTimeOffset.MinValue);
+        => Learned(context, await sending.ConfigureAwait(context.ContinueOnCapturedContext), flags);
 
     private async ValueTask<Outcome<HttpResponseMessage>> ExecuteHeldAsync<TState>(
         Func<ResilienceContext, TState, ValueTask<Outcome<HttpResponseMessage>>> callback,
@@ -130,7 +130,6 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
             return stopped;
         }
 
-        var sentAt = DateTimeOffset.MinValue;
         if (throttling)
         {
             if (await WaitForLearnedRate(_learner!, context).ConfigureAwait(context.ContinueOnCapturedContext) is { } canceled)
@@ -138,11 +137,10 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
                 return canceled;
             }
 
-            sentAt = _learner!.Sent(_timeProvider.GetUtcNow());
-            RequestState.Of(context).AttemptMeteredAt = sentAt;
+            RequestState.Of(context).AttemptMeteredAt = _learner!.Sent(_timeProvider.GetUtcNow());
         }
 
-        return Learned(context, await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext), flags, sentAt);
+        return Learned(context, await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext), flags);
     }
 
     /// <summary>
@@ -175,7 +173,8 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
             }
         }
 
-        if (_learner is not { IsEngaged: true } learner || RequestState.Of(context) is not { AttemptMeteredAt.Ticks: 0 } request)
+        var request = RequestState.Of(context);
+        if (_learner is not { IsEngaged: true } learner || request.AttemptMeteredAt != DateTimeOffset.MinValue)
         {
             return;
         }
@@ -188,21 +187,19 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         request.AttemptMeteredAt = learner.Sent(_timeProvider.GetUtcNow());
     }
 
-    private Outcome<HttpResponseMessage> Learned(ResilienceContext context, Outcome<HttpResponseMessage> outcome, int flags, DateTimeOffset sentAt)
+    // The attempt was sent when the learned rate let it go (RequestState.AttemptMeteredAt: set by the pacing, or by
+    // HoldAfterQueueAsync after the configured bucket); DateTimeOffset.MinValue for one sent before the client throttled.
+    private Outcome<HttpResponseMessage> Learned(ResilienceContext context, Outcome<HttpResponseMessage> outcome, int flags)
     {
-        // An attempt the configured bucket metered after its queue (HoldAfterQueueAsync) was sent at that moment.
         var request = RequestState.Of(context);
-        if (request.TakeAttemptMeteredAt() is { Ticks: > 0 } meteredAt)
-        {
-            sentAt = meteredAt;
-        }
+        var sentAt = request.TakeAttemptMeteredAt();
 
         // Every wait and quota form has a reset or wait header: a response with none teaches the scopes nothing, and
         // the learner only its successes. The verdict is usually the breaker's, already read.
         if (outcome.Result is HttpResponseMessage response)
         {
             ref readonly var verdict = ref request.VerdictOf(outcome, _inspector);
-            if (_learner is not null && (flags != 0 || sentAt.Ticks > 0 || RateSignal.IsRateSignal(verdict)))
+            if (_learner is not null && (flags != 0 || sentAt != DateTimeOffset.MinValue || RateSignal.IsRateSignal(verdict)))
             {
                 Teach(_learner, verdict, sentAt);
             }

@@ -20,9 +20,7 @@ public sealed class ConfiguredBucketMeteringTests
     public async Task AttemptQueuedInTheConfiguredBucket_WhenThrottlingStarts_WaitsForTheLearnedRate()
     {
         using var harness = new Harness();
-        harness.TakeTheConfiguredToken();
-        var execution = harness.Send();
-        await harness.QueuedInTheConfiguredBucket(1).WaitAsync(Signal);
+        var execution = await harness.SendIntoTheConfiguredQueue().WaitAsync(Signal);
 
         // The first rate signal comes while the attempt waits for the configured bucket; the learned rate's free
         // permit goes to another attempt, so the queued one has to wait for the next.
@@ -47,11 +45,9 @@ public sealed class ConfiguredBucketMeteringTests
     {
         using var harness = new Harness();
         harness.StartThrottling();
-        harness.TakeTheConfiguredToken();
 
         // The pacing gives it the learned rate's free permit; the configured bucket then holds it for its own timer.
-        var execution = harness.Send();
-        await harness.QueuedInTheConfiguredBucket(1).WaitAsync(Signal);
+        var execution = await harness.SendIntoTheConfiguredQueue().WaitAsync(Signal);
 
         // The clock of the learned rate never moves: a second learned permit could never come.
         var outcome = await execution.WaitAsync(Signal);
@@ -65,13 +61,11 @@ public sealed class ConfiguredBucketMeteringTests
     public async Task AttemptQueuedInTheConfiguredBucket_WhenAPauseBegins_WaitsItOut()
     {
         using var harness = new Harness(adaptive: false);
-        harness.TakeTheConfiguredToken();
-        var execution = harness.Send();
-        await harness.QueuedInTheConfiguredBucket(1).WaitAsync(Signal);
+        var execution = await harness.SendIntoTheConfiguredQueue().WaitAsync(Signal);
 
         // The server's wait comes while the attempt waits for the configured bucket.
         var held = harness.Time.NextTimer(due => due >= TimeSpan.FromSeconds(2) && due <= TimeSpan.FromSeconds(3));
-        harness.Client.Scopes.Learn(new Uri("https://api.test/items"), null).Pause.Extend(harness.Time.GetUtcNow(), TimeSpan.FromSeconds(2));
+        harness.Pause(TimeSpan.FromSeconds(2));
 
         await held.WaitAsync(Signal);
         Assert.Equal(0, harness.Attempts);
@@ -87,11 +81,9 @@ public sealed class ConfiguredBucketMeteringTests
     public async Task AttemptQueuedInTheConfiguredBucket_WhenAPauseBeginsThatOutlastsItsTime_IsRefusedAtOnce()
     {
         using var harness = new Harness(adaptive: false);
-        harness.TakeTheConfiguredToken();
-        var execution = harness.Send();
-        await harness.QueuedInTheConfiguredBucket(1).WaitAsync(Signal);
+        var execution = await harness.SendIntoTheConfiguredQueue().WaitAsync(Signal);
 
-        harness.Client.Scopes.Learn(new Uri("https://api.test/items"), null).Pause.Extend(harness.Time.GetUtcNow(), TimeSpan.FromMinutes(5));
+        harness.Pause(TimeSpan.FromMinutes(5));
         var outcome = await execution.WaitAsync(Signal);
 
         Assert.IsType<ClientPausedException>(outcome.Exception);
@@ -124,17 +116,24 @@ public sealed class ConfiguredBucketMeteringTests
 
         private System.Threading.RateLimiting.RateLimiter Configured => Client.Limiter(_preset)!.Limiter;
 
-        /// <summary>Spends the configured bucket's one token, so that the next attempt queues for the next.</summary>
-        public void TakeTheConfiguredToken() => Assert.True(Configured.AttemptAcquire().IsAcquired);
-
-        /// <summary>Completes once <paramref name="count"/> attempts wait in the configured bucket's queue.</summary>
-        public async Task QueuedInTheConfiguredBucket(int count)
+        /// <summary>
+        /// Spends the configured bucket's one token and sends a request, whose attempt then waits in the bucket's queue
+        /// for the next; returns the request's execution once the attempt is queued.
+        /// </summary>
+        public async Task<Task<Outcome<HttpResponseMessage>>> SendIntoTheConfiguredQueue()
         {
-            while (Configured.GetStatistics()!.CurrentQueuedCount < count)
+            Assert.True(Configured.AttemptAcquire().IsAcquired);
+            var execution = Send();
+            while (Configured.GetStatistics()!.CurrentQueuedCount < 1)
             {
                 await Task.Yield();
             }
+
+            return execution;
         }
+
+        /// <summary>A server's wait for the request's host, from now.</summary>
+        public void Pause(TimeSpan wait) => Client.Scopes.Learn(new Uri("https://api.test/items"), null).Pause.Extend(Time.GetUtcNow(), wait);
 
         /// <summary>The client's first rate signal: a 429 that names no wait, from an attempt sent before it throttled.</summary>
         public void StartThrottling()
