@@ -424,10 +424,13 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
             return met;
         }
 
+        // A window's count is this process's to read only while it sends alone: shared, its share of the admissions
+        // times the processes is no count of a window (the processes do not send alike, and a pause one of them took
+        // alone while Redis was away ends on its own), and one early refusal read so cut all of them to a few a second.
         var instances = Math.Max(1, _shared?.Instances ?? 1);
-        if (wait > TimeSpan.Zero && _countedFromUtcTicks > _engagedUtcTicks && span <= wait)
+        if (wait > TimeSpan.Zero && instances == 1 && _countedFromUtcTicks > _engagedUtcTicks && span <= wait)
         {
-            return Math.Min(met, admitted * instances / wait.TotalSeconds);
+            return Math.Min(met, admitted / wait.TotalSeconds);
         }
 
         return span >= AdmittedRate.MinSpan && refused * 4 >= admitted + refused

@@ -151,6 +151,36 @@ public sealed class RateLearnerTests : IDisposable
         Assert.True(_learner.Rate > plateau + 0.1, $"still {_learner.Rate} after the hold");
     }
 
+    // ASP.NET Core's fixed window names its whole window as the wait: the attempts it admitted since the pause ended,
+    // before it refused one, are what it admits per window, however fast the client sent them.
+    [Fact]
+    public void Observe_RefusalNamingAWaitWithinThatWaitAfterAPause_CutsFromWhatTheServerAdmittedSinceThePause()
+    {
+        Observe(429, DateTimeOffset.MinValue, 40, [("Retry-After", "1")]);
+        _time.Advance(TimeSpan.FromSeconds(1.1));
+
+        SendAndSucceedFor(TimeSpan.FromMilliseconds(500), every: TimeSpan.FromMilliseconds(25));
+        Observe(429, _learner.Sent(_time.GetUtcNow()), 40, [("Retry-After", "1")]);
+
+        Assert.Equal(20 * RateLearner.Beta, _learner.Rate!.Value, 1);
+    }
+
+    // Shared, one process's admissions are its share, and four processes do not send alike: a pause it took alone
+    // (while Redis was away) ends on its own, and the window it then meets was spent by the others. Its few admissions
+    // times the processes once cut all four to 15 a second for 13 s.
+    [Fact]
+    public void Observe_SharedRefusalNamingAWaitWithinThatWaitAfterAPause_IsNoCountOfTheWindow()
+    {
+        _learner.Share(new FourProcesses());
+        Observe(429, DateTimeOffset.MinValue, 40, [("Retry-After", "1")]);
+        _time.Advance(TimeSpan.FromSeconds(1.1));
+
+        SendAndSucceedFor(TimeSpan.FromMilliseconds(200), every: TimeSpan.FromMilliseconds(40));
+        Observe(429, _learner.Sent(_time.GetUtcNow()), 40, [("Retry-After", "1")]);
+
+        Assert.True(_learner.Rate > 2 * 5 * 4 * RateLearner.Beta, $"cut to {_learner.Rate} from 5 admissions of one process of four");
+    }
+
     [Fact]
     public void Leased_MoreInstancesThanTheLearnerStartedWith_ScalesTheRateItStartedFrom()
     {
