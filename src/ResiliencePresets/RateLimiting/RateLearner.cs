@@ -11,9 +11,11 @@ namespace ResiliencePresets;
 /// goes on. The first signal engages it; from then on:</para>
 /// <list type="bullet">
 /// <item><b>A rate signal lowers the rate</b> to <see cref="Beta"/> (0.7) times the rate that met the limit, as the AWS
-/// SDKs' adaptive retry mode does: the learned rate while attempts queue for the bucket, else the smaller of it and the
-/// send rate, measured without the time the server paused the client (<see cref="SendRate"/>), and no more than what
-/// the server admitted when its answers say so (<see cref="AdmittedRate"/>). The first signal starts from an estimate
+/// SDKs' adaptive retry mode does: the learned rate while attempts queue for the bucket (this process's, or the one the
+/// processes that share the rate draw from), else the smaller of it and the send rate, measured without the time the
+/// server paused the client (<see cref="SendRate"/>), and no more than what the server admitted when its answers say so
+/// (<see cref="AdmittedRate"/>; read only by a process that sends alone: shared, its admissions are its share). The
+/// first signal starts from an estimate
 /// of the client's recent attempts (its retry budget's count). Only an attempt sent after the last decrease can lower it
 /// again, so the answers to requests already on the wire when the rate fell count once, not once each; one with nothing
 /// admitted since the last decrease (a spent window) lowers it by β² and keeps the rate to come back to. A probe past
@@ -366,8 +368,12 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
     // then twice as long each time, at most MaxHold) before it probes past it, since each probe costs a refusal.
     private void DecreaseLocked(DateTimeOffset now, TimeSpan wait)
     {
-        // While attempts queue for the bucket the client sends at the rate itself; the smoothed count lags a ramp.
-        var met = _limiter is { Waiting: > 0 } ? _rate : Math.Min(SentPerSecondLocked(), _rate);
+        // While attempts queue for the bucket the client sends at the rate itself; the smoothed count lags a ramp. So
+        // do the processes that share the learned rate while this one's attempts queue for their one bucket: its own
+        // count times the processes reads a share that is not theirs (an instance winding down sends little).
+        var met = _limiter is { Waiting: > 0 } || _sharedBucket?.GetStatistics() is { CurrentQueuedCount: > 0 }
+            ? _rate
+            : Math.Min(SentPerSecondLocked(), _rate);
 
         met = AdmittedBoundLocked(met, wait, now);
 
@@ -408,7 +414,8 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
         _curveFrom = _rate;
     }
 
-    // What the server's answers say about its limit, as a bound on the rate that met it. Since the client could last
+    // What the server's answers say about its limit, as a bound on the rate that met it, read by a process that sends
+    // alone (below: shared, its share is no count). Since the client could last
     // send freely (its last pause ended; at most two seconds back) it was admitted N times in a span S:
     // - a refusal that names a wait W within W of the end of a pause: the server admits about N per W (a window of W
     //   that the N spent: ASP.NET Core's fixed window admits its 20, then names its second);
@@ -424,17 +431,22 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
             return met;
         }
 
-        // A window's count is this process's to read only while it sends alone: shared, its share of the admissions
-        // times the processes is no count of a window (the processes do not send alike, and a pause one of them took
-        // alone while Redis was away ends on its own), and one early refusal read so cut all of them to a few a second.
-        var instances = Math.Max(1, _shared?.Instances ?? 1);
-        if (wait > TimeSpan.Zero && instances == 1 && _countedFromUtcTicks > _engagedUtcTicks && span <= wait)
+        // What the server admits is this process's to count only while it sends alone: shared, its admissions are
+        // its share, and the processes do not send alike (a pause one of them took alone while Redis was away ends on
+        // its own, an instance winding down sends little), so its share times the processes is no count of the limit;
+        // read so, one early refusal cut all of them to a few a second.
+        if (_shared is { Instances: > 1 })
+        {
+            return met;
+        }
+
+        if (wait > TimeSpan.Zero && _countedFromUtcTicks > _engagedUtcTicks && span <= wait)
         {
             return Math.Min(met, admitted / wait.TotalSeconds);
         }
 
         return span >= AdmittedRate.MinSpan && refused * 4 >= admitted + refused
-            ? Math.Min(met, admitted * instances / span.TotalSeconds)
+            ? Math.Min(met, admitted / span.TotalSeconds)
             : met;
     }
 

@@ -181,6 +181,61 @@ public sealed class RateLearnerTests : IDisposable
         Assert.True(_learner.Rate > 2 * 5 * 4 * RateLearner.Beta, $"cut to {_learner.Rate} from 5 admissions of one process of four");
     }
 
+    // The same holds for a span with many refusals: a process's admitted share times the processes is not what the
+    // server admitted, so the cut starts from the rate the processes were sending at.
+    [Fact]
+    public void Observe_SharedRefusalsOfAQuarterOfTheAnswers_AreNoCountOfWhatTheServerAdmits()
+    {
+        _learner.Share(new FourProcesses());
+        Observe(429, estimate: 40);
+        var beforeTheCut = _time.GetUtcNow() - TimeSpan.FromTicks(1);
+
+        for (var i = 1; i <= 30; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(33));
+            if (i % 3 == 0)
+            {
+                _learner.Sent(_time.GetUtcNow());
+                Observe(429, sentAt: beforeTheCut);
+            }
+            else
+            {
+                Observe(200, sentAt: _learner.Sent(_time.GetUtcNow()));
+            }
+        }
+
+        Observe(429, sentAt: _learner.Sent(_time.GetUtcNow()));
+
+        // 20 admitted in the second, of 30 answers: read as four processes' admissions, 80 a second, cut to 56.
+        Assert.True(_learner.Rate > 1.2 * 20 * 4 * RateLearner.Beta, $"cut to {_learner.Rate}");
+    }
+
+    // While this process's attempts wait for the one bucket the processes share, they send at its rate together,
+    // whatever this process's own count says: the cut starts from that rate.
+    [Fact]
+    public void Observe_SharedRefusalWhileAttemptsQueueForTheSharedBucket_CutsFromTheSharedRate()
+    {
+        using var bucket = new System.Threading.RateLimiting.TokenBucketRateLimiter(new()
+        {
+            TokenLimit = 1,
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = TimeSpan.FromHours(1),
+            QueueLimit = 10,
+            AutoReplenishment = false,
+        });
+        _learner.Share(new FourProcesses { Learned = bucket });
+        Observe(429, estimate: 40);
+        using var first = _learner.SharedBucket!.AttemptAcquire();
+        var queued = _learner.SharedBucket.AcquireAsync(1);
+
+        SendAndSucceedFor(TimeSpan.FromSeconds(1), every: TimeSpan.FromMilliseconds(200));
+        var rate = _learner.Rate!.Value;
+        Observe(429, sentAt: _learner.Sent(_time.GetUtcNow()));
+
+        Assert.False(queued.IsCompleted);
+        Assert.Equal(rate * RateLearner.Beta, _learner.Rate!.Value, 1);
+    }
+
     [Fact]
     public void Leased_MoreInstancesThanTheLearnerStartedWith_ScalesTheRateItStartedFrom()
     {
@@ -309,8 +364,10 @@ public sealed class RateLearnerTests : IDisposable
 
         public System.Threading.RateLimiting.RateLimiter Bucket(double permitsPerSecond, int burst, int queueLimit) => throw new NotSupportedException();
 
+        public System.Threading.RateLimiting.RateLimiter? Learned { get; init; }
+
         public System.Threading.RateLimiting.RateLimiter LearnedBucket(Func<double> permitsPerSecond, Func<TimeSpan> sinceCut, ISharedLearner? learner = null)
-            => throw new NotSupportedException();
+            => Learned ?? throw new NotSupportedException();
     }
 
     private void SendAndSucceedFor(TimeSpan duration, TimeSpan every)
