@@ -14,9 +14,10 @@ var only = limiterAt >= 0 && limiterAt + 1 < args.Length ? args[limiterAt + 1] :
 if (args.Where((a, i) => limiterAt < 0 || (i != limiterAt && i != limiterAt + 1)).Any(a => a is not ("--quick" or "--no-doc" or "--stale-if-error" or "--payments" or "--instances" or "--trace"))
     || (limiterAt >= 0 && only is null))
 {
-    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/ResiliencePresets.Simulation [-- --quick] [--no-doc] [--stale-if-error | --payments | --instances | --limiter NAME [--trace]]");
+    Console.Error.WriteLine("Usage: dotnet run -c Release --project tests/ResiliencePresets.Simulation [-- --quick] [--no-doc] [--stale-if-error | --payments | --instances [--trace] | --limiter NAME [--trace]]");
     Console.Error.WriteLine("  --limiter NAME  only the limiter servers whose name contains NAME, or one of NAME|NAME… (\"fixed window\", \"nginx\", \"classic\", …); prints only");
     Console.Error.WriteLine("  --trace   with --limiter: ReadOnlyApi's learned rate, pause and wire, quarter second by quarter second (defaults, and the server's rate configured)");
+    Console.Error.WriteLine("            with --instances: each instance's learned rate, quarter second by quarter second; prints only");
     Console.Error.WriteLine("  --stale-if-error  only the stale-if-error outage (docs/performance.md: its own block)");
     Console.Error.WriteLine("  --payments        only the payments through a rate limiter that loses answers (docs/performance.md: its own block)");
     Console.Error.WriteLine("  --instances       only the multi-instance scenario: 4 processes sharing one limit, alone, configured, through Redis (its own block)");
@@ -39,7 +40,9 @@ if (args.Contains("--payments"))
 
 if (args.Contains("--instances"))
 {
-    return await MultiInstanceRun.RunAsync(quick, writeDocument: !quick && !args.Contains("--no-doc"));
+    // A traced run samples every instance's learned rate, which costs them a little: it prints only.
+    var trace = args.Contains("--trace");
+    return await MultiInstanceRun.RunAsync(quick, writeDocument: !quick && !trace && !args.Contains("--no-doc"), trace);
 }
 
 if (only is not null)

@@ -13,7 +13,8 @@ namespace ResiliencePresets.Simulation.Instances;
 /// <param name="PermitsPerSecond">The client's <c>RateLimit:PermitsPerSecond</c>; <see langword="null"/> for none.</param>
 /// <param name="Redis">The redis-server to share through (<c>host:port</c>); <see langword="null"/> for no sharing.</param>
 /// <param name="SharedKey">The client's <c>Shared:Key</c> when it shares.</param>
-public sealed record InstanceArguments(Uri BaseAddress, int Workers, int Requests, double? PermitsPerSecond, string? Redis, string? SharedKey)
+/// <param name="Trace">Whether the instance samples its learned rate (<see cref="LearnedRateSampler"/>) for its report.</param>
+public sealed record InstanceArguments(Uri BaseAddress, int Workers, int Requests, double? PermitsPerSecond, string? Redis, string? SharedKey, bool Trace = false)
 {
     public const string Mode = "--instance";
 
@@ -40,7 +41,8 @@ public sealed record InstanceArguments(Uri BaseAddress, int Workers, int Request
             int.Parse(Required("--requests"), CultureInfo.InvariantCulture),
             Value("--permits-per-second") is { } rate ? double.Parse(rate, CultureInfo.InvariantCulture) : null,
             Value("--redis"),
-            Value("--key"));
+            Value("--key"),
+            args.Contains("--trace"));
     }
 
     /// <summary>Returns the arguments that <see cref="Parse"/> reads back into this value, <see cref="Mode"/> first.</summary>
@@ -55,6 +57,11 @@ public sealed record InstanceArguments(Uri BaseAddress, int Workers, int Request
         if (Redis is not null)
         {
             args.AddRange(["--redis", Redis, "--key", SharedKey ?? InstanceMode.ClientName]);
+        }
+
+        if (Trace)
+        {
+            args.Add("--trace");
         }
 
         return args;

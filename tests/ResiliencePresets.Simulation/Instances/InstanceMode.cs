@@ -76,6 +76,7 @@ public static class InstanceMode
 
             var startedAt = InstanceReport.Now();
             log.Start();
+            var sampler = arguments.Trace ? new LearnedRateSampler() : null;
             // The first exception of each type a caller got is printed whole (the simulation shows the instance's
             // standard error), so that a failure in the table can be traced.
             var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
@@ -86,6 +87,13 @@ public static class InstanceMode
                     Console.Error.WriteLine(e.ToString().ReplaceLineEndings(" | "));
                 }
             });
+            IReadOnlyList<double?> learnedRate = [];
+            if (sampler is not null)
+            {
+                await sampler.DisposeAsync();
+                learnedRate = sampler.Samples;
+            }
+
             var attempts = log.Attempts;
             var report = new InstanceReport(
                 startedAt,
@@ -97,7 +105,8 @@ public static class InstanceMode
                 counters.Get(ClientName, PresetCounters.Pauses),
                 counters.Get(ClientName, PresetCounters.Throttled),
                 shared.RoundTrips,
-                shared.Fallbacks);
+                shared.Fallbacks,
+                learnedRate);
             Console.WriteLine(InstanceReport.Prefix + JsonSerializer.Serialize(report));
             return 0;
         }

@@ -15,6 +15,8 @@ namespace ResiliencePresets.Simulation.Instances;
 /// <param name="Throttled">Attempts that waited for a permit.</param>
 /// <param name="RoundTrips">Scripts run on Redis, by operation (<c>pause</c>, <c>sync</c>, <c>lease</c>).</param>
 /// <param name="Fallbacks">Operations that went on with local state instead, by <c>operation/reason</c>.</param>
+/// <param name="LearnedRate">With <c>--trace</c>, the learned rate every <see cref="LearnedRateSampler.Interval"/> from
+/// the start (<see langword="null"/> while the client did not throttle); empty otherwise.</param>
 public sealed record InstanceReport(
     double StartedAt,
     double Elapsed,
@@ -25,7 +27,8 @@ public sealed record InstanceReport(
     long Pauses,
     long Throttled,
     IReadOnlyDictionary<string, long> RoundTrips,
-    IReadOnlyDictionary<string, long> Fallbacks)
+    IReadOnlyDictionary<string, long> Fallbacks,
+    IReadOnlyList<double?> LearnedRate)
 {
     public const string Prefix = "report ";
 

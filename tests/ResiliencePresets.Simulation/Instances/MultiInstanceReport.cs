@@ -85,6 +85,18 @@ public static class MultiInstanceReport
         {
             writer.WriteLine($"  fallbacks: {Fallbacks(result)}");
         }
+
+        var samples = result.LearnedRates.Count == 0 ? 0 : result.LearnedRates.Max(r => r.Count);
+        if (samples > 0)
+        {
+            writer.WriteLine($"  learned rate of each instance, every {LearnedRateSampler.Interval.TotalMilliseconds:0} ms (– while it did not throttle):");
+            for (var i = 0; i < samples; i++)
+            {
+                var at = LearnedRateSampler.Interval * (i + 1);
+                var rates = result.LearnedRates.Select(r => i < r.Count && r[i] is { } rate ? rate.ToString("0.0", CultureInfo.InvariantCulture) : "–");
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {at.TotalSeconds,6:0.00} s  {string.Join(' ', rates.Select(r => r.PadLeft(6)))}"));
+            }
+        }
     }
 
     internal static void Line(StringBuilder text, string line = "") => text.Append(CultureInfo.InvariantCulture, $"{line}\n");

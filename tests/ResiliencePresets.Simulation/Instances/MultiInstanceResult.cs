@@ -17,6 +17,7 @@ namespace ResiliencePresets.Simulation.Instances;
 /// <param name="Throttled">Attempts that waited for a permit, over all instances.</param>
 /// <param name="RoundTrips">Scripts run on Redis, over all instances.</param>
 /// <param name="Fallbacks">Redis operations that went on with local state instead, by <c>operation/reason</c>, over all instances.</param>
+/// <param name="LearnedRates">With <c>--trace</c>, each instance's learned rate every <see cref="LearnedRateSampler.Interval"/>; empty lists otherwise.</param>
 public sealed record MultiInstanceResult(
     string Server,
     string Setup,
@@ -29,7 +30,8 @@ public sealed record MultiInstanceResult(
     long Pauses,
     long Throttled,
     long RoundTrips,
-    IReadOnlyDictionary<string, long> Fallbacks)
+    IReadOnlyDictionary<string, long> Fallbacks,
+    IReadOnlyList<IReadOnlyList<double?>> LearnedRates)
 {
     public int Calls => Attempts.Count;
 

@@ -14,11 +14,11 @@ public static class MultiInstanceRun
 {
     public const string InProcess = "the simulation's token bucket (burst 100), 429 with Retry-After rounded up";
 
-    public static async Task<int> RunAsync(bool quick, bool writeDocument)
+    public static async Task<int> RunAsync(bool quick, bool writeDocument, bool trace = false)
     {
         var settings = quick
-            ? new MultiInstanceSettings { Requests = 400, RedisKilledAt = TimeSpan.FromSeconds(1.5), RedisDownFor = TimeSpan.FromSeconds(1) }
-            : new MultiInstanceSettings();
+            ? new MultiInstanceSettings { Requests = 400, RedisKilledAt = TimeSpan.FromSeconds(1.5), RedisDownFor = TimeSpan.FromSeconds(1), Trace = trace }
+            : new MultiInstanceSettings { Trace = trace };
         var results = await RunAllAsync(settings, quick);
         var markdown = MultiInstanceReport.Write(settings, results.Results, MachineInfo.Current(), results.LoadBefore, results.LoadAfter, quick);
         PerformanceDocument.Publish(markdown, writeDocument, MultiInstanceReport.Heading, MultiInstanceReport.Start, MultiInstanceReport.End);

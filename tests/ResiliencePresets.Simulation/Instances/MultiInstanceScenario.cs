@@ -19,7 +19,7 @@ public static class MultiInstanceScenario
         await using var redis = setup.Shared ? await RedisServer.StartAsync() : null;
         var key = $"simulation-{Guid.NewGuid():N}";
         var instances = await Task.WhenAll(Enumerable.Range(0, settings.Processes).Select(i => InstanceProcess.StartAsync(
-            new InstanceArguments(baseAddress, settings.WorkersPerProcess, settings.RequestsOf(i), setup.PermitsPerSecond, redis?.Configuration, setup.Shared ? key : null))));
+            new InstanceArguments(baseAddress, settings.WorkersPerProcess, settings.RequestsOf(i), setup.PermitsPerSecond, redis?.Configuration, setup.Shared ? key : null, settings.Trace))));
         try
         {
             var startedAt = InstanceReport.Now();
@@ -45,7 +45,8 @@ public static class MultiInstanceScenario
                 reports.Sum(r => r.Pauses),
                 reports.Sum(r => r.Throttled),
                 reports.Sum(r => r.RoundTrips.Values.Sum()),
-                fallbacks);
+                fallbacks,
+                [.. reports.Select(r => r.LearnedRate)]);
         }
         finally
         {

@@ -22,6 +22,9 @@ public sealed record MultiInstanceSettings
     /// <summary>Gets how long Redis stays down before it is started again, empty, on the same port.</summary>
     public TimeSpan RedisDownFor { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>Gets a value indicating whether each instance samples its learned rate for the console (<c>--trace</c>).</summary>
+    public bool Trace { get; init; }
+
     /// <summary>Gets the shortest possible completion: the requests at the server's rate.</summary>
     public TimeSpan Floor => TimeSpan.FromSeconds((double)Requests / Rate);
 

@@ -19,7 +19,7 @@ public sealed class MultiInstanceMeasuresTests
     {
         (TimeSpan, int)[] attempts = [(S(1), 200), (S(4.9), 429), (S(5), 429), (S(6), 200), (S(8), 503), (S(9), 200), (S(9.5), 0)];
         var result = new MultiInstanceResult("server", "setup", new MultiInstanceSettings(), attempts, new Dictionary<string, int>(), [S(10)],
-            (S(5), S(8)), 0, 0, 0, 0, new Dictionary<string, long>());
+            (S(5), S(8)), 0, 0, 0, 0, new Dictionary<string, long>(), []);
 
         Assert.Equal((1, 1), result.Between(TimeSpan.Zero, S(5)));
         Assert.Equal((1, 1), result.Between(S(5), S(8)));
@@ -32,9 +32,11 @@ public sealed class MultiInstanceMeasuresTests
     {
         var shared = new InstanceArguments(new Uri("http://127.0.0.1:5000/l3/"), 25, 500, null, "127.0.0.1:6390", "simulation-1");
         var configured = new InstanceArguments(new Uri("http://127.0.0.1:5000/"), 25, 501, 25.5, null, null);
+        var traced = shared with { Trace = true };
 
         Assert.Equal(shared, InstanceArguments.Parse(shared.ToArguments()));
         Assert.Equal(configured, InstanceArguments.Parse(configured.ToArguments()));
+        Assert.Equal(traced, InstanceArguments.Parse(traced.ToArguments()));
         Assert.Equal(InstanceArguments.Mode, shared.ToArguments()[0]);
     }
 
