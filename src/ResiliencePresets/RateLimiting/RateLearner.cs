@@ -20,8 +20,9 @@ namespace ResiliencePresets;
 /// again, so the answers to requests already on the wire when the rate fell count once, not once each; one with nothing
 /// admitted since the last decrease (a spent window) lowers it by β² and keeps the rate to come back to. A probe past
 /// the plateau refused within 10 % of the rate the last decrease came from met the same limit: it goes back just under
-/// it (<see cref="PlateauShare"/>), and the next probe waits longer. A refusal on the way back up, below the rate the
-/// last decrease came from, moves the rate to come back to halfway down to the new rate (CUBIC's fast convergence).</item>
+/// it (<see cref="PlateauShare"/>), and the next probe waits longer. A refusal on the way back up (once the rate climbed
+/// 5 % from its cut), below the rate the last decrease came from, moves the rate to come back to halfway down to the new
+/// rate (CUBIC's fast convergence); one before that is the tail of the overload that cut it, and moves it not.</item>
 /// <item><b>A success raises it along a cubic curve</b> that returns in CUBIC's time (scale <see cref="ScaleConstant"/>
 /// 0.4: about 2.5 s at 20 a second), however deep the cuts went, to a plateau a little under the rate that met the
 /// limit, stays level there for a hold (none, then <see cref="MinHold"/> and doubling up to <see cref="MaxHold"/> while
@@ -399,7 +400,10 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
             // came from says the limit is lower than that plateau assumed (a window that admits a burst over its rate,
             // a limit that fell), so the rate to come back to is set halfway between the rate now and the cut, and the
             // next climb levels off under the limit instead of meeting it again.
-            _maxRate = !same && _maxRate > 0 && met < _maxRate ? met * (1 + Beta) / 2 : met;
+            // Not before the rate climbed from its last cut: a refusal then is the tail of the overload that cut it
+            // (attempts other processes sent at the old rate, permits they leased before it), not a lower limit.
+            var climbed = _rate > _curveFrom * (1 + SameLimit / 2);
+            _maxRate = !same && _maxRate > 0 && met < _maxRate ? (climbed ? met * (1 + Beta) / 2 : _maxRate) : met;
             _plateau = _maxRate * PlateauShare;
             cut = same ? PlateauShare : Beta;
         }

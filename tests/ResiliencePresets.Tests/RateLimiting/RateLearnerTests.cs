@@ -133,6 +133,24 @@ public sealed class RateLearnerTests : IDisposable
         Assert.Equal(comeBackTo * RateLearner.PlateauShare, _learner.Rate!.Value, 1);
     }
 
+    // A refusal of an attempt sent after the cut but before the rate climbed from it is the tail of the overload that
+    // cut it (other processes' attempts at the old rate, permits leased before the cut): it cuts again, and the climb
+    // comes back to the rate that met the limit, not to fast convergence's lower one.
+    [Fact]
+    public void Observe_RefusalBeforeTheRateClimbedFromItsCut_CutsAgainButKeepsTheRateToComeBackTo()
+    {
+        Observe(429, estimate: 20);
+        SendAndSucceedFor(TimeSpan.FromMilliseconds(40), every: TimeSpan.FromMilliseconds(20));
+        Assert.True(_learner.Rate < 20 * RateLearner.Beta * 1.05, $"the rate climbed to {_learner.Rate}");
+
+        Observe(429, sentAt: _learner.Sent(_time.GetUtcNow()));
+        Assert.True(_learner.Rate < 20 * RateLearner.Beta * RateLearner.Beta * 1.05, $"not cut again: {_learner.Rate}");
+        var k = TimeSpan.FromSeconds(Math.Cbrt(20 * (1 - RateLearner.Beta) / RateLearner.ScaleConstant));
+        SendAndSucceedFor(k, every: TimeSpan.FromMilliseconds(10));
+
+        Assert.Equal(20 * RateLearner.PlateauShare, _learner.Rate!.Value, 0);
+    }
+
     // A refusal that names a wait costs every request that wait: once a probe met the limit where it was, the curve
     // stays level at least five times that wait (not MinHold) before it probes past it again.
     [Fact]
