@@ -15,13 +15,12 @@ namespace ResiliencePresets;
 /// processes that share the rate draw from), else the smaller of it and the send rate, measured without the time the
 /// server paused the client (<see cref="SendRate"/>), and no more than what the server admitted when its answers say so
 /// (<see cref="AdmittedRate"/>; read only by a process that sends alone: shared, its admissions are its share). The
-/// first signal starts from an estimate
-/// of the client's recent attempts (its retry budget's count). Only an attempt sent after the last decrease can lower it
+/// first signal starts from an estimate of the client's recent attempts (its retry budget's count). Only an attempt sent after the last decrease can lower it
 /// again, so the answers to requests already on the wire when the rate fell count once, not once each; one with nothing
 /// admitted since the last decrease (a spent window) lowers it by β² and keeps the rate to come back to. A probe past
 /// the plateau refused within 10 % of the rate the last decrease came from met the same limit: it goes back just under
 /// it (<see cref="PlateauShare"/>), and the next probe waits longer. A refusal on the way back up (once the rate climbed
-/// 5 % from its cut), below the rate the last decrease came from, moves the rate to come back to halfway down to the new
+/// <see cref="ClimbedShare"/>, 5 %, from its cut), below the rate the last decrease came from, moves the rate to come back to halfway down to the new
 /// rate (CUBIC's fast convergence); one before that is the tail of the overload that cut it, and moves it not.</item>
 /// <item><b>A success raises it along a cubic curve</b> that returns in CUBIC's time (scale <see cref="ScaleConstant"/>
 /// 0.4: about 2.5 s at 20 a second), however deep the cuts went, to a plateau a little under the rate that met the
@@ -52,6 +51,10 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
 
     /// <summary>Two decreases from rates this close (a share of the earlier one) met the same limit.</summary>
     public const double SameLimit = 0.1;
+
+    /// <summary>How far the rate climbs from its cut before a refusal says the limit is lower: one before it is the tail
+    /// of the overload that cut it.</summary>
+    public const double ClimbedShare = 0.05;
 
     /// <summary>The longest the curve stays level before it probes past the rate that met the limit.</summary>
     public static readonly TimeSpan MaxHold = TimeSpan.FromSeconds(4);
@@ -402,7 +405,7 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
             // next climb levels off under the limit instead of meeting it again.
             // Not before the rate climbed from its last cut: a refusal then is the tail of the overload that cut it
             // (attempts other processes sent at the old rate, permits they leased before it), not a lower limit.
-            var climbed = _rate > _curveFrom * (1 + SameLimit / 2);
+            var climbed = _rate > _curveFrom * (1 + ClimbedShare);
             _maxRate = !same && _maxRate > 0 && met < _maxRate ? (climbed ? met * (1 + Beta) / 2 : _maxRate) : met;
             _plateau = _maxRate * PlateauShare;
             cut = same ? PlateauShare : Beta;
@@ -419,8 +422,8 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
     }
 
     // What the server's answers say about its limit, as a bound on the rate that met it, read by a process that sends
-    // alone (below: shared, its share is no count). Since the client could last
-    // send freely (its last pause ended; at most two seconds back) it was admitted N times in a span S:
+    // alone. Since the client could last send freely (its last pause ended; at most two seconds back) it was admitted
+    // N times in a span S:
     // - a refusal that names a wait W within W of the end of a pause: the server admits about N per W (a window of W
     //   that the N spent: ASP.NET Core's fixed window admits its 20, then names its second);
     // - with a quarter or more of the answers in S refused, the client sent well over the limit (the first burst's
@@ -429,17 +432,17 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
     //   not the limit: no bound.
     private double AdmittedBoundLocked(double met, TimeSpan wait, DateTimeOffset now)
     {
-        var (admitted, refused, span) = _admitted!.Since(new DateTimeOffset(_countedFromUtcTicks, TimeSpan.Zero), now);
-        if (admitted < AdmittedRate.MinCount)
-        {
-            return met;
-        }
-
         // What the server admits is this process's to count only while it sends alone: shared, its admissions are
         // its share, and the processes do not send alike (a pause one of them took alone while Redis was away ends on
         // its own, an instance winding down sends little), so its share times the processes is no count of the limit;
         // read so, one early refusal cut all of them to a few a second.
         if (_shared is { Instances: > 1 })
+        {
+            return met;
+        }
+
+        var (admitted, refused, span) = _admitted!.Since(new DateTimeOffset(_countedFromUtcTicks, TimeSpan.Zero), now);
+        if (admitted < AdmittedRate.MinCount)
         {
             return met;
         }

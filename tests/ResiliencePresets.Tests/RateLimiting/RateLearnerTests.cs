@@ -141,7 +141,7 @@ public sealed class RateLearnerTests : IDisposable
     {
         Observe(429, estimate: 20);
         SendAndSucceedFor(TimeSpan.FromMilliseconds(40), every: TimeSpan.FromMilliseconds(20));
-        Assert.True(_learner.Rate < 20 * RateLearner.Beta * 1.05, $"the rate climbed to {_learner.Rate}");
+        Assert.True(_learner.Rate < 20 * RateLearner.Beta * (1 + RateLearner.ClimbedShare), $"the rate climbed to {_learner.Rate}");
 
         Observe(429, sentAt: _learner.Sent(_time.GetUtcNow()));
         Assert.True(_learner.Rate < 20 * RateLearner.Beta * RateLearner.Beta * 1.05, $"not cut again: {_learner.Rate}");
