@@ -27,8 +27,10 @@ namespace ResiliencePresets;
 /// limit, stays level there for a hold (none, then <see cref="MinHold"/> and doubling up to <see cref="MaxHold"/> while
 /// the limit stays where it was; after a refusal that named a wait, at least five and at most ten times that wait, as
 /// every probe costs a refusal and its wait, <see cref="ProbeCostShare"/>), then grows ever faster, so a raised limit
-/// is found again; it never grows past twice the measured send rate unless attempts queue for the bucket, and a
-/// success never lowers it.</item>
+/// is found again. Past the plateau of the first decrease, which came from an estimate of what the client sent and not
+/// from a rate that met the limit, it doubles each second (<see cref="SlowStartGrowth"/>) until a refusal of an attempt
+/// the learned rate sent says where the limit is. It never grows past twice the measured send rate unless attempts
+/// queue for the bucket, and a success never lowers it.</item>
 /// <item><b>A quota the server names sets it directly</b>: <c>remaining / reset</c>, until that window resets;
 /// learning resumes from that rate afterwards. A rate signal or quota of a limit the server names
 /// (<see cref="AttemptVerdict.Scope"/>) is that scope's to pause and pace, and teaches the client's rate nothing.</item>
@@ -55,6 +57,11 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
     /// <summary>How far the rate climbs from its cut before a refusal says the limit is lower: one before it is the tail
     /// of the overload that cut it.</summary>
     public const double ClimbedShare = 0.05;
+
+    /// <summary>How many times over the rate grows a second after the first decrease, until a refusal of an attempt the
+    /// learned rate sent says where the limit is: the first decrease starts from an estimate of the client's rate, not
+    /// from a rate that met the limit.</summary>
+    public const double SlowStartGrowth = 2;
 
     /// <summary>The longest the curve stays level before it probes past the rate that met the limit.</summary>
     public static readonly TimeSpan MaxHold = TimeSpan.FromSeconds(4);
@@ -84,6 +91,7 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
     private double _plateau;
     private double _holdSeconds;
     private bool _admittedSinceDecrease;
+    private bool _estimated;
     private double _curveFrom;
     private AdmittedRate? _admitted;
     private long _countedFromUtcTicks;
@@ -316,7 +324,7 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
                 // the first decrease cut all of them to 0.7 of one process's rate).
                 var start = Math.Max(estimate(), MinRate);
                 _sent = new SendRate(start, now);
-                (_maxRate, _holdSeconds, _admittedSinceDecrease) = (0, 0, true);
+                (_maxRate, _holdSeconds, _admittedSinceDecrease, _estimated) = (0, 0, true, true);
                 (_admitted, _countedFromUtcTicks, _engagedUtcTicks) = (new AdmittedRate(), now.UtcTicks, now.UtcTicks);
                 _startInstances = _shared is null ? 0 : Math.Max(1, _shared.Instances);
                 var total = start * Math.Max(1, _startInstances);
@@ -406,6 +414,7 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
             // Not before the rate climbed from its last cut: a refusal then is the tail of the overload that cut it
             // (attempts other processes sent at the old rate, permits they leased before it), not a lower limit.
             var climbed = _rate > _curveFrom * (1 + ClimbedShare);
+            _estimated &= _maxRate <= 0;
             _maxRate = !same && _maxRate > 0 && met < _maxRate ? (climbed ? met * (1 + Beta) / 2 : _maxRate) : met;
             _plateau = _maxRate * PlateauShare;
             cut = same ? PlateauShare : Beta;
@@ -519,6 +528,10 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
             var cubic = seconds < _k
                 ? _plateau - ((_plateau - _curveFrom) * Math.Pow(1 - (seconds / _k), 3))
                 : _plateau + (ScaleConstant * Math.Pow(Math.Max(0, seconds - _k - _holdSeconds), 3));
+            if (_estimated && seconds > _k)
+            {
+                cubic = Math.Max(cubic, _plateau * Math.Pow(SlowStartGrowth, seconds - _k));
+            }
             if (cubic > _rate)
             {
                 SetRateLocked(_limiter!.Waiting > 0 ? cubic : Math.Min(cubic, Math.Max(_rate, MaxMeasuredScale * SentPerSecondLocked())));

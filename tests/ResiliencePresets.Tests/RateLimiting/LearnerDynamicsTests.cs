@@ -5,18 +5,38 @@ namespace ResiliencePresets.Tests.RateLimiting;
 
 /// <summary>
 /// The learner against the limiters of the load simulation, in virtual time (<see cref="ModelClient"/>): 20 workers,
-/// 200 requests, a limit of 20 a second (floor 10 s).
+/// 200 requests, a limit of 20 a second (floor 10 s); and the limits that differ from the workers: a token bucket of 40 a
+/// second (floor 10 s), and the simulation's changing limits (a bucket of a tenth of a second's worth, 20 → 40 a second
+/// after 5 s with 500 requests, 40 → 20 with 400, floor 15 s).
 /// </summary>
 public sealed class LearnerDynamicsTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Servers => ["nginx", "nginx burst", "nginx retry-after", "fixed", "fixed retry-after", "sliding", "bucket", "classic"];
+    public static TheoryData<string> Servers => ["nginx", "nginx burst", "nginx retry-after", "fixed", "fixed retry-after", "sliding", "bucket", "classic", "bucket 40", "doubles", "halves"];
 
     [Theory]
     [MemberData(nameof(Servers))]
     public void Learner_AgainstEachLimiter_Report(string name)
     {
         var (server, workers, requests) = Server(name);
-        var client = new ModelClient { Jitter = TimeSpan.FromMilliseconds(2) }.Run(server, workers, requests);
+        var change = name switch
+        {
+            "doubles" => (Rate: 40.0, Capacity: 4.0),
+            "halves" => (Rate: 20.0, Capacity: 2.0),
+            _ => default((double Rate, double Capacity)?),
+        };
+        var client = new ModelClient
+        {
+            Jitter = TimeSpan.FromMilliseconds(2),
+            OnTick = change is { } to && server is ModelServer.TokenBucket bucket
+                ? t =>
+                {
+                    if (t == TimeSpan.FromSeconds(5))
+                    {
+                        (bucket.Rate, bucket.Capacity) = to;
+                    }
+                }
+                : null,
+        }.Run(server, workers, requests);
         output.WriteLine($"{name}: {client}");
         output.WriteLine(client.Trace());
         Assert.Equal(0, client.Failed);
@@ -31,6 +51,9 @@ public sealed class LearnerDynamicsTests(ITestOutputHelper output)
         "fixed retry-after" => (new ModelServer.FixedWindow(20, TimeSpan.FromMilliseconds(300), retryAfter: true), 20, 200),
         "sliding" => (new ModelServer.SlidingWindow(20), 20, 200),
         "bucket" => (new ModelServer.TokenBucket(20, 20), 20, 200),
+        "bucket 40" => (new ModelServer.TokenBucket(40, 4), 20, 400),
+        "doubles" => (new ModelServer.TokenBucket(20, 2), 20, 500),
+        "halves" => (new ModelServer.TokenBucket(40, 4), 20, 400),
         _ => (new ModelServer.TokenBucket(10, 1), 10, 100),
     };
 }

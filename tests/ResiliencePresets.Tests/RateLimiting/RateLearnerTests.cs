@@ -283,6 +283,38 @@ public sealed class RateLearnerTests : IDisposable
         Assert.True(_learner.Rate > 25, $"rate {_learner.Rate}");
     }
 
+    // The first decrease starts from an estimate of what the client sent (20 workers meet a limit of 40 a second as 20
+    // a second), not from a rate that met the limit: past the estimate the rate doubles each second until a refusal of
+    // an attempt the learned rate sent says where the limit is, where CUBIC's curve grows 0.4 a second after one second.
+    [Fact]
+    public void Observe_SuccessesPastTheFirstEstimate_DoubleTheRateEachSecond()
+    {
+        Observe(429, estimate: 20);
+        var k = TimeSpan.FromSeconds(Math.Cbrt(20 * (1 - RateLearner.Beta) / RateLearner.ScaleConstant));
+
+        SendAndSucceedFor(k + TimeSpan.FromSeconds(2), every: TimeSpan.FromMilliseconds(10));
+
+        var plateau = 20 * RateLearner.PlateauShare;
+        Assert.InRange(_learner.Rate!.Value, plateau * RateLearner.SlowStartGrowth * RateLearner.SlowStartGrowth * 0.95, plateau * RateLearner.SlowStartGrowth * RateLearner.SlowStartGrowth * 1.01);
+    }
+
+    // Once a refusal of an attempt the learned rate sent, after admissions, met the limit, the rate to come back to is
+    // measured: the climb levels off under it and grows past it along CUBIC's curve again, not doubling.
+    [Fact]
+    public void Observe_RefusalOfAnAttemptTheLearnedRateSent_EndsTheDoubling()
+    {
+        Observe(429, estimate: 20);
+        var k = TimeSpan.FromSeconds(Math.Cbrt(20 * (1 - RateLearner.Beta) / RateLearner.ScaleConstant));
+        SendAndSucceedFor(k + TimeSpan.FromSeconds(1), every: TimeSpan.FromMilliseconds(10));
+        var met = _learner.Rate!.Value;
+
+        Observe(429, sentAt: _learner.Sent(_time.GetUtcNow()));
+        var metK = TimeSpan.FromSeconds(Math.Cbrt(met * (1 - RateLearner.Beta) / RateLearner.ScaleConstant));
+        SendAndSucceedFor(metK + TimeSpan.FromSeconds(1), every: TimeSpan.FromMilliseconds(10));
+
+        Assert.InRange(_learner.Rate!.Value, met * RateLearner.PlateauShare * 0.99, met);
+    }
+
     [Fact]
     public void Observe_Successes_NeverRaiseTheRatePastTwiceWhatTheClientSends()
     {
