@@ -28,9 +28,9 @@ namespace ResiliencePresets;
 /// the limit stays where it was; after a refusal that named a wait, at least five and at most ten times that wait, as
 /// every probe costs a refusal and its wait, <see cref="ProbeCostShare"/>), then grows ever faster, so a raised limit
 /// is found again. Past the plateau of the first decrease, which came from an estimate of what the client sent and not
-/// from a rate that met the limit, it doubles each second (<see cref="SlowStartGrowth"/>) until a refusal of an attempt
-/// the learned rate sent says where the limit is. It never grows past twice the measured send rate unless attempts
-/// queue for the bucket, and a success never lowers it.</item>
+/// from a rate that met the limit, it doubles over each second's worth of successes (<see cref="SlowStartGrowth"/>)
+/// until a refusal of an attempt the learned rate sent says where the limit is. It never grows past twice the measured
+/// send rate unless attempts queue for the bucket, and a success never lowers it.</item>
 /// <item><b>A quota the server names sets it directly</b>: <c>remaining / reset</c>, until that window resets;
 /// learning resumes from that rate afterwards. A rate signal or quota of a limit the server names
 /// (<see cref="AttemptVerdict.Scope"/>) is that scope's to pause and pace, and teaches the client's rate nothing.</item>
@@ -58,9 +58,9 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
     /// of the overload that cut it.</summary>
     public const double ClimbedShare = 0.05;
 
-    /// <summary>How many times over the rate grows a second after the first decrease, until a refusal of an attempt the
-    /// learned rate sent says where the limit is: the first decrease starts from an estimate of the client's rate, not
-    /// from a rate that met the limit.</summary>
+    /// <summary>How many times over the rate grows over a second's worth of successes past the plateau of the first
+    /// decrease, until a refusal of an attempt the learned rate sent says where the limit is: the first decrease starts
+    /// from an estimate of the client's rate, not from a rate that met the limit.</summary>
     public const double SlowStartGrowth = 2;
 
     /// <summary>The longest the curve stays level before it probes past the rate that met the limit.</summary>
@@ -528,10 +528,14 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
             var cubic = seconds < _k
                 ? _plateau - ((_plateau - _curveFrom) * Math.Pow(1 - (seconds / _k), 3))
                 : _plateau + (ScaleConstant * Math.Pow(Math.Max(0, seconds - _k - _holdSeconds), 3));
-            if (_estimated && seconds > _k)
+            // Past the plateau of a first cut, which came from an estimate, each success raises the rate by a share
+            // that doubles it over a second's worth of successes at that rate: growth the answers clock, so a client the
+            // server stalled (a spent window, a pause) does not come out of it at a rate grown meanwhile.
+            if (_estimated && seconds > _k && _rate >= _plateau)
             {
-                cubic = Math.Max(cubic, _plateau * Math.Pow(SlowStartGrowth, seconds - _k));
+                cubic = Math.Max(cubic, _rate * Math.Pow(SlowStartGrowth, 1 / _rate));
             }
+
             if (cubic > _rate)
             {
                 SetRateLocked(_limiter!.Waiting > 0 ? cubic : Math.Min(cubic, Math.Max(_rate, MaxMeasuredScale * SentPerSecondLocked())));

@@ -284,18 +284,37 @@ public sealed class RateLearnerTests : IDisposable
     }
 
     // The first decrease starts from an estimate of what the client sent (20 workers meet a limit of 40 a second as 20
-    // a second), not from a rate that met the limit: past the estimate the rate doubles each second until a refusal of
-    // an attempt the learned rate sent says where the limit is, where CUBIC's curve grows 0.4 a second after one second.
+    // a second), not from a rate that met the limit: past the estimate the rate doubles over each second's worth of
+    // successes until a refusal of an attempt the learned rate sent says where the limit is, where CUBIC's curve grows
+    // 0.4 a second after one second.
     [Fact]
     public void Observe_SuccessesPastTheFirstEstimate_DoubleTheRateEachSecond()
     {
         Observe(429, estimate: 20);
         var k = TimeSpan.FromSeconds(Math.Cbrt(20 * (1 - RateLearner.Beta) / RateLearner.ScaleConstant));
+        SendAndSucceedFor(k, every: TimeSpan.FromMilliseconds(10));
+        var plateau = _learner.Rate!.Value;
 
-        SendAndSucceedFor(k + TimeSpan.FromSeconds(2), every: TimeSpan.FromMilliseconds(10));
+        SendAtTheLearnedRateFor(TimeSpan.FromSeconds(2));
 
-        var plateau = 20 * RateLearner.PlateauShare;
-        Assert.InRange(_learner.Rate!.Value, plateau * RateLearner.SlowStartGrowth * RateLearner.SlowStartGrowth * 0.95, plateau * RateLearner.SlowStartGrowth * RateLearner.SlowStartGrowth * 1.01);
+        Assert.Equal(20 * RateLearner.PlateauShare, plateau, 1);
+        Assert.InRange(_learner.Rate!.Value, plateau * 4 * 0.9, plateau * 4 * 1.1);
+    }
+
+    // The doubling is clocked by the answers: a client the server held for a second (a spent window, a pause) comes out
+    // of it at about the rate it went in with, not twice it.
+    [Fact]
+    public void Observe_FirstSuccessAfterASilencePastTheFirstEstimate_RaisesTheRateByOneSuccessesShare()
+    {
+        Observe(429, estimate: 20);
+        var k = TimeSpan.FromSeconds(Math.Cbrt(20 * (1 - RateLearner.Beta) / RateLearner.ScaleConstant));
+        SendAndSucceedFor(k, every: TimeSpan.FromMilliseconds(10));
+        var plateau = _learner.Rate!.Value;
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Observe(200, sentAt: _learner.Sent(_time.GetUtcNow()));
+
+        Assert.InRange(_learner.Rate!.Value, plateau, plateau * 1.1);
     }
 
     // Once a refusal of an attempt the learned rate sent, after admissions, met the limit, the rate to come back to is
@@ -425,6 +444,15 @@ public sealed class RateLearnerTests : IDisposable
         for (var elapsed = TimeSpan.Zero; elapsed < duration; elapsed += every)
         {
             _time.Advance(every);
+            Observe(200, sentAt: _learner.Sent(_time.GetUtcNow()));
+        }
+    }
+
+    private void SendAtTheLearnedRateFor(TimeSpan duration)
+    {
+        for (var end = _time.GetUtcNow() + duration; _time.GetUtcNow() < end;)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1 / _learner.Rate!.Value));
             Observe(200, sentAt: _learner.Sent(_time.GetUtcNow()));
         }
     }
