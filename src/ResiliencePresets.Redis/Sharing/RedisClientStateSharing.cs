@@ -43,6 +43,7 @@ internal sealed class RedisClientStateSharing : IClientStateSharing, IDisposable
     {
         foreach (var shared in _shared.Values)
         {
+            shared.Restored();
             _ = shared.SyncAsync();
         }
     }

@@ -28,6 +28,14 @@ internal sealed class SharedClient : ISharedClientState
     /// </summary>
     public static readonly TimeSpan OwnerTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long, at most, an instance that is back on Redis keeps leasing locally at its share while fewer instances
+    /// than it counted before are back: each instance comes back at its own probe (a quarter second apart at most), and
+    /// the first one back, leasing alone from a bucket the others do not draw from yet, would take the whole rate while
+    /// the others still send their shares.
+    /// </summary>
+    public static readonly TimeSpan HandOver = TimeSpan.FromSeconds(1);
+
     private static readonly long AnnounceStepTicks = TimeSpan.FromMilliseconds(50).Ticks;
 
     private readonly object _lock = new();
@@ -39,6 +47,8 @@ internal sealed class SharedClient : ISharedClientState
     private readonly Dictionary<string, long> _announced = new(StringComparer.Ordinal);
     private long _timeoutTicks;
     private int _instances = 1;
+    private int _handOverInstances;
+    private long _handOverUntilUtcTicks;
     private long _instancesCountedUtcTicks;
     private Task? _ready;
 
@@ -131,14 +141,47 @@ internal sealed class SharedClient : ISharedClientState
         return WritePausesAsync("sync", [.. pauses.Values]);
     }
 
+    /// <summary>
+    /// Starts the hand-over after Redis was away (<see cref="HandOver"/>): until as many instances as this one counted
+    /// before have called Redis again, or for <see cref="HandOver"/> at most, its buckets lease locally at its share, and
+    /// each lease only tells Redis this instance is back and asks how many are.
+    /// </summary>
+    public void Restored()
+    {
+        var instances = Instances;
+        if (instances <= 1)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            (_handOverInstances, _handOverUntilUtcTicks) = (instances, UtcTicks.After(_time.GetUtcNow(), HandOver));
+        }
+    }
+
     /// <summary>Leases up to <paramref name="wanted"/> permits for <paramref name="bucket"/>; from the local fallback when Redis cannot answer in time. Never throws.</summary>
     public async ValueTask<LeaseGrant> LeaseAsync(SharedTokenBucket bucket, int wanted)
     {
+        var handingOver = HandingOver();
         var rate = bucket.PermitsPerSecond;
+        var asked = handingOver > 0 ? 0 : wanted;
         RedisValue[] values = bucket.SinceCut is { } sinceCut
-            ? [rate, bucket.Size, wanted, Microseconds(bucket.Horizon), _instance, Microseconds(Liveness), Microseconds(sinceCut()), Microseconds(OwnerTimeout)]
-            : [rate, bucket.Size, wanted, Microseconds(bucket.Horizon), _instance, Microseconds(Liveness)];
+            ? [rate, bucket.Size, asked, Microseconds(bucket.Horizon), _instance, Microseconds(Liveness), Microseconds(sinceCut()), Microseconds(OwnerTimeout)]
+            : [rate, bucket.Size, asked, Microseconds(bucket.Horizon), _instance, Microseconds(Liveness)];
         var result = await _redis.EvaluateAsync("lease", LeaseScript.Text, [bucket.Key, _keys.Instances], values, Timeout).ConfigureAwait(false);
+        if (handingOver > 0)
+        {
+            // Back on Redis before the others: this lease took nothing from the shared bucket, and the permits come from
+            // the local one at this instance's share until the others are back too.
+            if (result?.Resp2Type == ResultType.Array && (RedisResult[]?)result is [_, _, _, var back, ..] && (int)back >= handingOver)
+            {
+                EndHandOver();
+            }
+
+            return bucket.LeaseLocally(wanted, Instances);
+        }
+
         if (result?.Resp2Type == ResultType.Array && (RedisResult[]?)result is [_, var granted, var before, var instances, var refilled, var ownerCut, var owner] &&
             double.TryParse((string?)before, NumberStyles.Float, CultureInfo.InvariantCulture, out var tokensBefore) && double.IsFinite(tokensBefore) &&
             double.TryParse((string?)refilled, NumberStyles.Float, CultureInfo.InvariantCulture, out var sharedRate) && sharedRate > 0 && double.IsFinite(sharedRate) &&
@@ -158,6 +201,28 @@ internal sealed class SharedClient : ISharedClientState
     }
 
     private static long Microseconds(TimeSpan span) => span.Ticks / 10;
+
+    // The instances this one waits for while it hands over; 0 when it does not.
+    private int HandingOver()
+    {
+        lock (_lock)
+        {
+            if (_handOverInstances > 0 && _time.GetUtcNow().UtcTicks >= _handOverUntilUtcTicks)
+            {
+                _handOverInstances = 0;
+            }
+
+            return _handOverInstances;
+        }
+    }
+
+    private void EndHandOver()
+    {
+        lock (_lock)
+        {
+            _handOverInstances = 0;
+        }
+    }
 
     // Redis's count of the instances; a lower count replaces a higher one only once the higher is a liveness window old,
     // as Redis's own set forgets an instance, so that a Redis that restarted empty (and counts one instance at its first

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using ResiliencePresets.Redis.Tests.TestSupport;
 using StackExchange.Redis;
 
@@ -6,8 +7,9 @@ namespace ResiliencePresets.Redis.Tests.Sharing;
 
 /// <summary>
 /// How many instances share a key, as one instance counts them through a real redis-server: every instance that joins
-/// counts before it ever leases, and a Redis that restarted empty does not make the count fall before the instances
-/// it counted have been silent for the liveness window.
+/// counts before it ever leases, a Redis that restarted empty does not make the count fall before the instances it
+/// counted have been silent for the liveness window, and the first instance back on it does not lease the whole rate
+/// alone.
 /// </summary>
 public sealed class SharedClientTests
 {
@@ -38,6 +40,54 @@ public sealed class SharedClientTests
         Assert.Equal(2, a.Shared.Instances);
     }
 
+    // The first instance back on a Redis that restarted empty would lease alone from a bucket the others do not draw
+    // from yet, at the whole rate, while they still send their shares locally: it keeps its share until they are back.
+    [Fact]
+    public async Task Lease_BackOnAnEmptyRedisBeforeTheOthers_LeasesItsShareLocallyUntilTheyAreBack()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var a = Member(redis, "a");
+        using var b = Member(redis, "b");
+        await SyncInTurn(a, b);
+        using var bucket = new SharedTokenBucket(a.Shared, permitsPerSecond: 100, size: 10, queueLimit: 100, TimeProvider.System);
+
+        await (await redis.AdminAsync()).FlushAllDatabasesAsync();
+        a.Shared.Restored();
+        await a.Shared.SyncAsync();
+        var alone = await a.Shared.LeaseAsync(bucket, 5);
+        await b.Shared.SyncAsync();
+        var seesTheOtherBack = await a.Shared.LeaseAsync(bucket, 5);
+        var afterward = await a.Shared.LeaseAsync(bucket, 5);
+
+        Assert.Equal(50, alone.PermitsPerSecond, 6);
+        Assert.Equal(50, seesTheOtherBack.PermitsPerSecond, 6);
+        Assert.Equal(100, afterward.PermitsPerSecond, 6);
+
+        // The leases of the hand-over took nothing from the shared bucket: it is still full.
+        Assert.Equal(10, afterward.Before, 0);
+    }
+
+    // An instance the others counted may have ended while Redis was away: the hand-over lasts a second at most.
+    [Fact]
+    public async Task Lease_OthersNotBackWithinTheHandOver_LeasesFromRedisAfterIt()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var a = Member(redis, "a", time);
+        using var b = Member(redis, "b");
+        await SyncInTurn(a, b);
+        using var bucket = new SharedTokenBucket(a.Shared, permitsPerSecond: 100, size: 10, queueLimit: 100, time);
+
+        await (await redis.AdminAsync()).FlushAllDatabasesAsync();
+        a.Shared.Restored();
+        var alone = await a.Shared.LeaseAsync(bucket, 5);
+        time.Advance(SharedClient.HandOver);
+        var afterTheHandOver = await a.Shared.LeaseAsync(bucket, 5);
+
+        Assert.Equal(50, alone.PermitsPerSecond, 6);
+        Assert.Equal(100, afterTheHandOver.PermitsPerSecond, 6);
+    }
+
     // a, then b, then a again: the first to join learns of the second only at its next call.
     private static async Task SyncInTurn(MemberOfKey a, MemberOfKey b)
     {
@@ -46,10 +96,10 @@ public sealed class SharedClientTests
         await a.Shared.SyncAsync();
     }
 
-    private static MemberOfKey Member(RedisServer redis, string instance)
+    private static MemberOfKey Member(RedisServer redis, string instance, TimeProvider? time = null)
     {
         var connection = new RedisConnection(() => ConnectionMultiplexer.Connect(redis.Configuration), owned: true, TimeProvider.System, NullLogger.Instance, new SharedMetrics());
-        var shared = new SharedClient(new SharedKeys("test", "instances"), connection, TimeProvider.System, instance);
+        var shared = new SharedClient(new SharedKeys("test", "instances"), connection, time ?? TimeProvider.System, instance);
         var client = new ClientRuntime();
 
         // Joining starts the first sync, and sets the timeout every call to Redis has (long: a busy machine is slow).
