@@ -290,10 +290,7 @@ public sealed class RateLearnerTests : IDisposable
     [Fact]
     public void Observe_SuccessesPastTheFirstEstimate_DoubleTheRateEachSecond()
     {
-        Observe(429, estimate: 20);
-        var k = TimeSpan.FromSeconds(Math.Cbrt(20 * (1 - RateLearner.Beta) / RateLearner.ScaleConstant));
-        SendAndSucceedFor(k, every: TimeSpan.FromMilliseconds(10));
-        var plateau = _learner.Rate!.Value;
+        var plateau = ClimbToTheFirstPlateau(estimate: 20);
 
         SendAtTheLearnedRateFor(TimeSpan.FromSeconds(2));
 
@@ -306,10 +303,7 @@ public sealed class RateLearnerTests : IDisposable
     [Fact]
     public void Observe_FirstSuccessAfterASilencePastTheFirstEstimate_RaisesTheRateByOneSuccessesShare()
     {
-        Observe(429, estimate: 20);
-        var k = TimeSpan.FromSeconds(Math.Cbrt(20 * (1 - RateLearner.Beta) / RateLearner.ScaleConstant));
-        SendAndSucceedFor(k, every: TimeSpan.FromMilliseconds(10));
-        var plateau = _learner.Rate!.Value;
+        var plateau = ClimbToTheFirstPlateau(estimate: 20);
 
         _time.Advance(TimeSpan.FromSeconds(1));
         Observe(200, sentAt: _learner.Sent(_time.GetUtcNow()));
@@ -446,6 +440,15 @@ public sealed class RateLearnerTests : IDisposable
             _time.Advance(every);
             Observe(200, sentAt: _learner.Sent(_time.GetUtcNow()));
         }
+    }
+
+    // Starts throttling from an estimate and climbs back for CUBIC's time, to the plateau under the estimate.
+    private double ClimbToTheFirstPlateau(double estimate)
+    {
+        Observe(429, estimate);
+        var k = TimeSpan.FromSeconds(Math.Cbrt(estimate * (1 - RateLearner.Beta) / RateLearner.ScaleConstant));
+        SendAndSucceedFor(k, every: TimeSpan.FromMilliseconds(10));
+        return _learner.Rate!.Value;
     }
 
     private void SendAtTheLearnedRateFor(TimeSpan duration)
