@@ -28,11 +28,12 @@ namespace ResiliencePresets;
 /// the limit stays where it was; after a refusal that named a wait, at least five and at most ten times that wait, as
 /// every probe costs a refusal and its wait, <see cref="ProbeCostShare"/>), then grows ever faster, so a raised limit
 /// is found again. Past the plateau of the first decrease, which came from an estimate of what the client sent and not
-/// from a rate that met the limit, it doubles over each second's worth of successes (<see cref="SlowStartGrowth"/>)
-/// until a refusal of an attempt the learned rate sent says where the limit is. It never grows past twice the measured
+/// from a rate that met the limit, it doubles over each second's worth of successes (<see cref="SlowStartGrowth"/>;
+/// one success at most doubles it) until a refusal of an attempt the learned rate sent says where the limit is. It never grows past twice the measured
 /// send rate unless attempts queue for the bucket, and a success never lowers it.</item>
 /// <item><b>A quota the server names sets it directly</b>: <c>remaining / reset</c>, until that window resets;
-/// learning resumes from that rate afterwards. A rate signal or quota of a limit the server names
+/// learning resumes from that rate afterwards, along CUBIC's curve (a rate the server named is no estimate to double
+/// past). A rate signal or quota of a limit the server names
 /// (<see cref="AttemptVerdict.Scope"/>) is that scope's to pause and pace, and teaches the client's rate nothing.</item>
 /// <item><b>Bounds</b>: at least <see cref="MinRate"/> (0.5 per second) when learned, at least one per
 /// <c>Retry:MaxRetryAfter</c> when a quota names it; at most the configured <c>RateLimit:PermitsPerSecond</c>.</item>
@@ -530,10 +531,11 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
                 : _plateau + (ScaleConstant * Math.Pow(Math.Max(0, seconds - _k - _holdSeconds), 3));
             // Past the plateau of a first cut, which came from an estimate, each success raises the rate by a share
             // that doubles it over a second's worth of successes at that rate: growth the answers clock, so a client the
-            // server stalled (a spent window, a pause) does not come out of it at a rate grown meanwhile.
+            // server stalled (a spent window, a pause) does not come out of it at a rate grown meanwhile. Below one a
+            // second, one success stands for more than a second: it doubles the rate at most.
             if (_estimated && seconds > _k && _rate >= _plateau)
             {
-                cubic = Math.Max(cubic, _rate * Math.Pow(SlowStartGrowth, 1 / _rate));
+                cubic = Math.Max(cubic, _rate * Math.Pow(SlowStartGrowth, Math.Min(1, 1 / _rate)));
             }
 
             if (cubic > _rate)
@@ -558,8 +560,10 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
         Volatile.Write(ref _lastCutUtcTicks, now.UtcTicks);
         SetRateLocked(rate, floor: _minQuotaRate);
 
-        // After the window, the curve starts at the quota's rate and probes upwards from it.
+        // After the window, the curve starts at the quota's rate and probes upwards from it along CUBIC's curve: the
+        // server named that rate, so it is no estimate to double past.
         (_maxRate, _plateau, _curveFrom, _k, _holdSeconds, _curveStartUtcTicks) = (_rate, _rate, _rate, 0, 0, _quotaUntilUtcTicks);
+        _estimated = false;
         return true;
     }
 

@@ -376,6 +376,38 @@ public sealed class RateLearnerTests : IDisposable
         Assert.Equal(3, _learner.Rate!.Value, 6);
     }
 
+    // Below one a second a success stands for more than a second's worth: it doubles the rate at most.
+    [Fact]
+    public void Observe_SuccessPastAFirstEstimateUnderOneASecond_AtMostDoublesTheRate()
+    {
+        var plateau = ClimbToTheFirstPlateau(estimate: 0.6);
+
+        _time.Advance(TimeSpan.FromMilliseconds(10));
+        Observe(200, sentAt: _learner.Sent(_time.GetUtcNow()));
+
+        Assert.Equal(0.6 * RateLearner.PlateauShare, plateau, 2);
+        Assert.InRange(_learner.Rate!.Value, plateau * 1.5, plateau * RateLearner.SlowStartGrowth * 1.01);
+    }
+
+    // A rate the server named is no estimate: after its window the rate probes upwards along CUBIC's curve, not by
+    // doubling past it (a quota of one in 20 s, doubled by the second, was 20 doublings in its first success).
+    [Fact]
+    public void Observe_SuccessAfterAQuotasWindow_GrowsAlongCubicsCurveFromTheQuotasRate()
+    {
+        Observe(429, estimate: 20);
+        Observe(200, ("RateLimit-Remaining", "1"), ("RateLimit-Reset", "20"));
+        var quotaRate = _learner.Rate!.Value;
+
+        // Attempts queue for the bucket, so the bucket, not what the client sent, bounds the growth.
+        using var first = _learner.Limiter!.AttemptAcquire();
+        var waiting = Enumerable.Range(0, 4).Select(_ => _learner.Limiter!.AcquireAsync(_time.GetTimestamp(), CancellationToken.None).AsTask()).ToList();
+        _time.Advance(TimeSpan.FromSeconds(20));
+        SendAndSucceedFor(TimeSpan.FromSeconds(1), every: TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal(1 / 20d, quotaRate, 6);
+        Assert.InRange(_learner.Rate!.Value, quotaRate, quotaRate + RateLearner.ScaleConstant + 0.1);
+    }
+
     [Fact]
     public void Observe_NoRateSignalForTheQuietPeriod_StopsThrottling()
     {
