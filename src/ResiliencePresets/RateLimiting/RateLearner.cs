@@ -15,26 +15,27 @@ namespace ResiliencePresets;
 /// processes that share the rate draw from), else the smaller of it and the send rate, measured without the time the
 /// server paused the client (<see cref="SendRate"/>), and no more than what the server admitted when its answers say so
 /// (<see cref="AdmittedRate"/>; read only by a process that sends alone: shared, its admissions are its share). The
-/// first signal starts from an estimate of the client's recent attempts (its retry budget's count). Only an attempt sent after the last decrease can lower it
-/// again, so the answers to requests already on the wire when the rate fell count once, not once each; one with nothing
-/// admitted since the last decrease (a spent window) lowers it by β² and keeps the rate to come back to. A probe past
-/// the plateau refused within 10 % of the rate the last decrease came from met the same limit: it goes back just under
-/// it (<see cref="PlateauShare"/>), and the next probe waits longer. A refusal on the way back up (once the rate climbed
-/// <see cref="ClimbedShare"/>, 5 %, from its cut), below the rate the last decrease came from, moves the rate to come back to halfway down to the new
-/// rate (CUBIC's fast convergence); one before that is the tail of the overload that cut it, and moves it not.</item>
+/// first signal starts from an estimate of the client's recent attempts (its retry budget's count). Only an attempt
+/// sent after the last decrease can lower it again, so the answers to requests already on the wire when the rate fell
+/// count once, not once each; one with nothing admitted since the last decrease (a spent window) lowers it by β² and
+/// keeps the rate to come back to. A probe past the plateau refused within 10 % of the rate the last decrease came from
+/// met the same limit: it goes back just under it (<see cref="PlateauShare"/>), and the next probe waits longer. A
+/// refusal on the way back up (once the rate climbed <see cref="ClimbedShare"/>, 5 %, from its cut), below the rate the
+/// last decrease came from, moves the rate to come back to halfway down to the new rate (CUBIC's fast convergence); one
+/// before that is the tail of the overload that cut it, and moves it not.</item>
 /// <item><b>A success raises it along a cubic curve</b> that returns in CUBIC's time (scale <see cref="ScaleConstant"/>
 /// 0.4: about 2.5 s at 20 a second), however deep the cuts went, to a plateau a little under the rate that met the
 /// limit, stays level there for a hold (none, then <see cref="MinHold"/> and doubling up to <see cref="MaxHold"/> while
 /// the limit stays where it was; after a refusal that named a wait, at least five and at most ten times that wait, as
 /// every probe costs a refusal and its wait, <see cref="ProbeCostShare"/>), then grows ever faster, so a raised limit
 /// is found again. Past the plateau of the first decrease, which came from an estimate of what the client sent and not
-/// from a rate that met the limit, it doubles over each second's worth of successes (<see cref="SlowStartGrowth"/>;
-/// one success at most doubles it) until a refusal of an attempt the learned rate sent says where the limit is. It never grows past twice the measured
-/// send rate unless attempts queue for the bucket, and a success never lowers it.</item>
-/// <item><b>A quota the server names sets it directly</b>: <c>remaining / reset</c>, until that window resets;
-/// learning resumes from that rate afterwards, along CUBIC's curve (a rate the server named is no estimate to double
-/// past). A rate signal or quota of a limit the server names
-/// (<see cref="AttemptVerdict.Scope"/>) is that scope's to pause and pace, and teaches the client's rate nothing.</item>
+/// from a rate that met the limit, it doubles over each second's worth of successes (<see cref="SlowStartGrowth"/>; one
+/// success at most doubles it) until a refusal of an attempt the learned rate sent says where the limit is. It never
+/// grows past twice the measured send rate unless attempts queue for the bucket, and a success never lowers it.</item>
+/// <item><b>A quota the server names sets it directly</b>: <c>remaining / reset</c>, until that window resets; learning
+/// resumes from that rate afterwards, along CUBIC's curve (a rate the server named is no estimate to double past). A
+/// rate signal or quota of a limit the server names (<see cref="AttemptVerdict.Scope"/>) is that scope's to pause and
+/// pace, and teaches the client's rate nothing.</item>
 /// <item><b>Bounds</b>: at least <see cref="MinRate"/> (0.5 per second) when learned, at least one per
 /// <c>Retry:MaxRetryAfter</c> when a quota names it; at most the configured <c>RateLimit:PermitsPerSecond</c>.</item>
 /// <item><b>It stops</b> after <see cref="QuietPeriod"/> (60 s, the longest common rate-limit window) without a rate
