@@ -17,22 +17,16 @@ public sealed class LearnerDynamicsTests(ITestOutputHelper output)
     [MemberData(nameof(Servers))]
     public void Learner_AgainstEachLimiter_Report(string name)
     {
-        var (server, workers, requests) = Server(name);
-        var change = name switch
-        {
-            "doubles" => (Rate: 40.0, Capacity: 4.0),
-            "halves" => (Rate: 20.0, Capacity: 2.0),
-            _ => default((double Rate, double Capacity)?),
-        };
+        var (server, workers, requests, changeAt5s) = Server(name);
         var client = new ModelClient
         {
             Jitter = TimeSpan.FromMilliseconds(2),
-            OnTick = change is { } to && server is ModelServer.TokenBucket bucket
+            OnTick = changeAt5s is { } change
                 ? t =>
                 {
                     if (t == TimeSpan.FromSeconds(5))
                     {
-                        (bucket.Rate, bucket.Capacity) = to;
+                        change();
                     }
                 }
                 : null,
@@ -42,18 +36,23 @@ public sealed class LearnerDynamicsTests(ITestOutputHelper output)
         Assert.Equal(0, client.Failed);
     }
 
-    private static (ModelServer, int, int) Server(string name) => name switch
+    // The server, the workers, the requests, and what changes 5 s into the run.
+    private static (ModelServer, int, int, Action?) Server(string name)
     {
-        "nginx" => (new ModelServer.LeakyBucket(20, 0, null), 20, 200),
-        "nginx burst" => (new ModelServer.LeakyBucket(20, 10, null), 20, 200),
-        "nginx retry-after" => (new ModelServer.LeakyBucket(20, 0, 1), 20, 200),
-        "fixed" => (new ModelServer.FixedWindow(20, TimeSpan.FromMilliseconds(300), retryAfter: false), 20, 200),
-        "fixed retry-after" => (new ModelServer.FixedWindow(20, TimeSpan.FromMilliseconds(300), retryAfter: true), 20, 200),
-        "sliding" => (new ModelServer.SlidingWindow(20), 20, 200),
-        "bucket" => (new ModelServer.TokenBucket(20, 20), 20, 200),
-        "bucket 40" => (new ModelServer.TokenBucket(40, 4), 20, 400),
-        "doubles" => (new ModelServer.TokenBucket(20, 2), 20, 500),
-        "halves" => (new ModelServer.TokenBucket(40, 4), 20, 400),
-        _ => (new ModelServer.TokenBucket(10, 1), 10, 100),
-    };
+        ModelServer.TokenBucket bucket;
+        return name switch
+        {
+            "nginx" => (new ModelServer.LeakyBucket(20, 0, null), 20, 200, null),
+            "nginx burst" => (new ModelServer.LeakyBucket(20, 10, null), 20, 200, null),
+            "nginx retry-after" => (new ModelServer.LeakyBucket(20, 0, 1), 20, 200, null),
+            "fixed" => (new ModelServer.FixedWindow(20, TimeSpan.FromMilliseconds(300), retryAfter: false), 20, 200, null),
+            "fixed retry-after" => (new ModelServer.FixedWindow(20, TimeSpan.FromMilliseconds(300), retryAfter: true), 20, 200, null),
+            "sliding" => (new ModelServer.SlidingWindow(20), 20, 200, null),
+            "bucket" => (new ModelServer.TokenBucket(20, 20), 20, 200, null),
+            "bucket 40" => (new ModelServer.TokenBucket(40, 4), 20, 400, null),
+            "doubles" => (bucket = new ModelServer.TokenBucket(20, 2), 20, 500, () => (bucket.Rate, bucket.Capacity) = (40, 4)),
+            "halves" => (bucket = new ModelServer.TokenBucket(40, 4), 20, 400, () => (bucket.Rate, bucket.Capacity) = (20, 2)),
+            _ => (new ModelServer.TokenBucket(10, 1), 10, 100, null),
+        };
+    }
 }
