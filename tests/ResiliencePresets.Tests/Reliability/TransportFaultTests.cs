@@ -105,7 +105,11 @@ public sealed class TransportFaultTests
 
         await Assert.ThrowsAsync<TimeoutRejectedException>(() => api.Client.SendAsync(Request(request)));
 
-        Assert.Equal((expectedSends, expectedSends), (attempts.Attempts, server.Requests));
+        // The sends are counted where they leave the client. The server's count can trail it by one: on a busy machine
+        // an attempt's timeout can end the connection before the server has read the request. It never exceeds it, so
+        // no send is hidden from the preset's rules.
+        Assert.Equal(expectedSends, attempts.Attempts);
+        Assert.InRange(server.Requests, expectedSends - 1, expectedSends);
     }
 
     [Theory]
