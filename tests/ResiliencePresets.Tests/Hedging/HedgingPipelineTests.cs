@@ -215,16 +215,16 @@ public sealed class HedgingPipelineTests
             _ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { ReasonPhrase = "retry" }),
         });
         await harness.Started(1);
+        var backoff = harness.Time.NextTimer(due => due > TimeSpan.Zero && due <= TimeSpan.FromMilliseconds(10));
         harness.Time.Advance(HedgeDelay);
         await harness.Started(2);
 
-        // The retry's backoff runs on the fake clock: step it until the retry is sent.
+        // The retry's backoff runs on the fake clock: once its timer is set (a jittered delay of at most 10 ms, none
+        // when the draw is zero), 10 ms sends the retry.
         var retried = harness.Started(3);
-        while (!retried.IsCompleted)
-        {
-            harness.Time.Advance(TimeSpan.FromMilliseconds(5));
-            await Task.Delay(5);
-        }
+        await Task.WhenAny(backoff, retried).WaitAsync(Signal);
+        harness.Time.Advance(TimeSpan.FromMilliseconds(10));
+        await retried.WaitAsync(Signal);
 
         var outcome = await execution.WaitAsync(Signal);
 
