@@ -16,8 +16,9 @@ internal static class GoDuration
 {
     private const decimal NanosecondsPerTick = 100;
 
-    // More whole digits are past TimeSpan.MaxValue in any unit; fewer keep a number times its unit within decimal.
-    private const int MaxWholeDigits = 16;
+    // More whole digits are past TimeSpan.MaxValue even in nanoseconds (about 9.2e20); a number is checked against the
+    // maximum for its unit before it is multiplied, so that the product stays within decimal.
+    private const int MaxWholeDigits = 21;
 
     // Digits past these cannot move the rounded-up tick, except by not being zero.
     private const int MaxFractionDigits = 20;
@@ -58,6 +59,11 @@ internal static class GoDuration
             }
 
             text = text[unit.Length..];
+            if (number > MaxNanoseconds / perUnit)
+            {
+                return false;
+            }
+
             total += number * perUnit;
             if (total > MaxNanoseconds)
             {

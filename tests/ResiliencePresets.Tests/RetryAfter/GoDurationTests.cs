@@ -27,6 +27,9 @@ public sealed class GoDurationTests
     [InlineData(" 7s ", 70_000_000L)]
     [InlineData("00000000000000000000000000001s", 10_000_000L)]
     [InlineData("256204778h", 9_223_372_008_000_000_000L)]
+    [InlineData("10000000000000000ns", 100_000_000_000_000L)]
+    [InlineData("922337203685477580700ns", 9_223_372_036_854_775_807L)]
+    [InlineData("922337203685.4775807s", 9_223_372_036_854_775_807L)]
     public void TryParse_GoDuration_IsItsLengthRoundedUpToATick(string text, long ticks)
     {
         Assert.True(GoDuration.TryParse(text, out var duration));
@@ -57,6 +60,10 @@ public sealed class GoDurationTests
     [InlineData("99999999999999999h")]
     [InlineData("99999999999999999999999999999999999999h")]
     [InlineData("9223372036854775807s")]
+    [InlineData("922337203685477580701ns")]
+    [InlineData("922337203685.4775808s")]
+    [InlineData("9999999999999999999999ns")]
+    [InlineData("1000000000000000000000h")]
     public void TryParse_AnythingElse_IsNotADuration(string text)
     {
         Assert.False(GoDuration.TryParse(text, out _));
