@@ -37,8 +37,5 @@ internal static class MostConstrainingQuota
         return Pace(candidate) > Pace(current) ? candidate : current;
     }
 
-    /// <summary>Returns whether a quota can set the pacing: it counts requests and has some left.</summary>
-    public static bool Paces(in QuotaReading quota) => !quota.IsSpent && !quota.CountsTokens;
-
     private static double Pace(in QuotaReading quota) => (double)quota.ResetIn.Ticks / quota.Remaining;
 }

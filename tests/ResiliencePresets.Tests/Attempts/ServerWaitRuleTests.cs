@@ -27,6 +27,8 @@ public sealed class ServerWaitRuleTests : IClassFixture<FlakyServer>
     [InlineData(503, "retry-after-ms", "0", false, false)]
     [InlineData(403, "Retry-After", "5", true, true)]
     [InlineData(429, "Retry-After", "3600", true, false)]
+    [InlineData(429, "Retry-After", "30", true, true)]
+    [InlineData(429, "Retry-After", "31", true, false)]
     [InlineData(500, "Retry-After", "1", false, false)]
     [InlineData(429, null, null, false, false)]
     [InlineData(503, null, null, false, false)]

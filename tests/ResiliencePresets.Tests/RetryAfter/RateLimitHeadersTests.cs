@@ -16,11 +16,28 @@ public sealed class RateLimitHeadersTests
     [InlineData("\"a\";r=0;t=5, \"b\";r=0;t=9", 0, 9, "b")]
     [InlineData("\"a\";r=50;t=1500000000", 50, 1500000000, "a")]
     [InlineData("default;r=3;t=4", 3, 4, "default")]
+    [InlineData("\"a\";\"b\";r=3;t=4", 3, 4, "a")]
+    [InlineData("r=3;\"late\";t=4", 3, 4, null)]
+    [InlineData("\"\";r=3;t=4", 3, 4, null)]
     public void TryReadQuota_RateLimitField_TakesTheMostConstrainingPolicy(string value, long remaining, long resetSeconds, string? policy)
     {
         var quota = Read(("RateLimit", value));
 
         Assert.Equal(new QuotaReading(remaining, TimeSpan.FromSeconds(resetSeconds), "RateLimit", Policy: policy), quota);
+    }
+
+    // The client may send again only when every spent quota has reset; of two that reset together, the first read
+    // names the wait.
+    [Theory]
+    [InlineData("5", "5", "RateLimit-Reset")]
+    [InlineData("5", "9", "X-RateLimit-Reset")]
+    [InlineData("9", "5", "RateLimit-Reset")]
+    public void TryReadQuota_SeveralSpentQuotas_TheOneThatResetsLastDecides(string reset, string xReset, string header)
+    {
+        var quota = Read(("RateLimit-Remaining", "0"), ("RateLimit-Reset", reset), ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", xReset));
+
+        Assert.Equal(header, quota?.Header);
+        Assert.Equal(TimeSpan.FromSeconds(Math.Max(int.Parse(reset, CultureInfo.InvariantCulture), int.Parse(xReset, CultureInfo.InvariantCulture))), quota?.ResetIn);
     }
 
     [Fact]

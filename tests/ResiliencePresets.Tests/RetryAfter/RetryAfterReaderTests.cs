@@ -89,6 +89,42 @@ public sealed class RetryAfterReaderTests
     };
 
     [Theory]
+    [InlineData("Jan", 1)]
+    [InlineData("Feb", 2)]
+    [InlineData("Mar", 3)]
+    [InlineData("Apr", 4)]
+    [InlineData("May", 5)]
+    [InlineData("Jun", 6)]
+    [InlineData("Jul", 7)]
+    [InlineData("Aug", 8)]
+    [InlineData("Sep", 9)]
+    [InlineData("Oct", 10)]
+    [InlineData("Nov", 11)]
+    [InlineData("Dec", 12)]
+    public void TryParse_Rfc850DateInEveryMonth_IsThatMonth(string name, int month)
+    {
+        // The weekday is not checked, so one serves every month.
+        Assert.True(RetryAfterField.TryParseDate($"Sunday, 28-{name}-94 23:59:59 GMT", Now, out var date));
+        Assert.Equal(new DateTimeOffset(1994, month, 28, 23, 59, 59, TimeSpan.Zero), date);
+    }
+
+    [Theory]
+    [InlineData("9990-01-01T00:00:00Z", "Tuesday, 01-Jan-05 00:00:00 GMT", "9905-01-01T00:00:00Z")]
+    [InlineData("9990-01-01T00:00:00Z", "Friday, 31-Dec-99 23:59:59 GMT", "9999-12-31T23:59:59Z")]
+    [InlineData("0010-06-01T00:00:00Z", "Monday, 01-Jan-01 00:00:00 GMT", "0001-01-01T00:00:00Z")]
+    [InlineData("0010-06-01T00:00:00Z", "Monday, 01-Jan-60 00:00:00 GMT", "0060-01-01T00:00:00Z")]
+    public void TryParseDate_Rfc850TwoDigitYearNearTheEndsOfTheCalendar_IsAYearDateTimeOffsetHolds(string now, string value, string expected)
+    {
+        Assert.True(RetryAfterField.TryParseDate(value, DateTimeOffset.Parse(now, CultureInfo.InvariantCulture), out var date));
+        Assert.Equal(DateTimeOffset.Parse(expected, CultureInfo.InvariantCulture), date);
+    }
+
+    // In the year 10, "99" is more than 50 years ahead, and the past year with those digits would be before year 1.
+    [Fact]
+    public void TryParseDate_Rfc850TwoDigitYearWithNoYearDateTimeOffsetHolds_IsNotADate()
+        => Assert.False(RetryAfterField.TryParseDate("Monday, 01-Jan-99 00:00:00 GMT", new DateTimeOffset(10, 6, 1, 0, 0, 0, TimeSpan.Zero), out _));
+
+    [Theory]
     [MemberData(nameof(Rfc850Years))]
     public void TryParseDate_Rfc850TwoDigitYear_IsTheLatestYearNotMoreThanFiftyYearsAhead(string now, string value, string expected)
     {
@@ -121,6 +157,19 @@ public sealed class RetryAfterReaderTests
     [InlineData("Sunday, 06-Nov-94 08:49:37 UTC")]
     [InlineData("Sunday, 06-Nov-9x 08:49:37 GMT")]
     [InlineData("Sunday,06-Nov-94 08:49:37 GMT")]
+    [InlineData("Sunday, 06-Nov-1994 08:49:37 GMT")]
+    [InlineData("Sunday,  06-Nov-94 08:49:37 GMT")]
+    [InlineData("Sunday, 06/Nov-94 08:49:37 GMT")]
+    [InlineData("Sunday, 06-Nov/94 08:49:37 GMT")]
+    [InlineData("Sunday, 06-Nov-94T08:49:37 GMT")]
+    [InlineData("Sunday, 06-Nov-94 08.49:37 GMT")]
+    [InlineData("Sunday, 06-Nov-94 08:49.37 GMT")]
+    [InlineData("Sunday, 06-Nov-94 08:49:37+GMT")]
+    [InlineData("Sunday, x6-Nov-94 08:49:37 GMT")]
+    [InlineData("Sunday, 06-Nov-x4 08:49:37 GMT")]
+    [InlineData("Sunday, 06-Nov-94 x8:49:37 GMT")]
+    [InlineData("Sunday, 06-Nov-94 08:x9:37 GMT")]
+    [InlineData("Sunday, 06-Nov-94 08:49:x7 GMT")]
     public void TryParseDate_MalformedRfc850Date_IsNotADate(string value)
         => Assert.False(RetryAfterField.TryParseDate(value, Now, out _));
 

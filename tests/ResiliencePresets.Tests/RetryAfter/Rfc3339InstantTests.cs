@@ -16,6 +16,9 @@ public sealed class Rfc3339InstantTests
     [InlineData(" 2026-11-23T12:00:30Z ", "2026-11-23T12:00:30.0000000+00:00")]
     [InlineData("9999-12-31T23:59:59.9999999Z", "9999-12-31T23:59:59.9999999+00:00")]
     [InlineData("0001-01-01T00:00:00-01:00", "0001-01-01T01:00:00.0000000+00:00")]
+    [InlineData("0001-01-01T00:00:00Z", "0001-01-01T00:00:00.0000000+00:00")]
+    [InlineData("2026-11-24T11:59:30+23:59", "2026-11-23T12:00:30.0000000+00:00")]
+    [InlineData("2026-11-22T12:01:30-23:59", "2026-11-23T12:00:30.0000000+00:00")]
     public void TryParse_Rfc3339DateTime_IsThatInstant(string text, string expected)
     {
         Assert.True(Rfc3339Instant.TryParse(text, out var instant));
@@ -49,6 +52,18 @@ public sealed class Rfc3339InstantTests
     [InlineData("9999-12-31T23:59:60Z")]
     [InlineData("9999-12-31T23:59:59-01:00")]
     [InlineData("0001-01-01T00:00:00+01:00")]
+    [InlineData("2026-11-23T12:00:30+01:000")]
+    [InlineData("2026-11-23T12:00:30+1:00")]
+    [InlineData("2026-11-23T12:00:30*01:00")]
+    [InlineData("2026-11-23T12:00:30 01:00")]
+    [InlineData("2026-11-23T12:00:30+01-00")]
+    [InlineData("2026-11-23T12:00:30+0a:00")]
+    [InlineData("2026-11-23T12:0/:30Z")]
+    [InlineData("2026-11-23T1/:00:30Z")]
+    [InlineData("2026-11-23T12:00:3/Z")]
+    [InlineData("2026-1/-23T12:00:30Z")]
+    [InlineData("2026-11-2/T12:00:30Z")]
+    [InlineData("202/-11-23T12:00:30Z")]
     public void TryParse_AnythingElse_IsNotAnInstant(string text)
     {
         Assert.False(Rfc3339Instant.TryParse(text, out _));
