@@ -9,11 +9,19 @@ namespace ResiliencePresets;
 /// Anthropic's <c>anthropic-ratelimit-*</c>.
 /// </summary>
 /// <remarks>
-/// Each family is a remaining count and a reset, read as a pair: a remaining without a readable reset is no quota (it
-/// still makes a 403 a rate limit, see <see cref="IsExhausted"/>). Resets are delta-seconds (<c>RateLimit</c>,
+/// <para>Each family is a remaining count and a reset, read as a pair: a remaining without a readable reset is no quota
+/// (it still makes a 403 a rate limit, see <see cref="IsExhausted"/>). Resets are delta-seconds (<c>RateLimit</c>,
 /// <c>RateLimit-Reset</c>), delta-seconds or a Unix time (<c>X-RateLimit-Reset</c>), a Go duration (OpenAI:
 /// <see cref="GoDuration"/>) or an RFC 3339 instant (Anthropic: <see cref="Rfc3339Instant"/>). Every quota a response
-/// reports is read, and <see cref="MostConstrainingQuota"/> picks the one that decides.
+/// reports is read, and <see cref="MostConstrainingQuota"/> picks the one that decides.</para>
+/// <para>The <c>RateLimit</c> field is a Structured Field (RFC 9651), and each of its members is read as that RFC reads
+/// it: a quoted policy name may hold <c>,</c>, <c>;</c> and <c>=</c> (<c>"a,b";r=0;t=30</c> is one policy), parameter
+/// keys are lowercase, <c>r</c> and <c>t</c> count only as integers of at most 15 digits that are not negative, and of a
+/// repeated parameter the last counts. Where the RFC fails the whole field, this reader is lenient member by member,
+/// because the field only paces and a policy it can read is worth more than none: a member that does not parse, and an
+/// empty one (<c>a,,b</c>, a trailing comma), is skipped and the others still count, and each field line is read on its
+/// own. Leniency stops at the member: nothing is read from a member that does not parse, so no value is ever taken
+/// from one policy for another or from a piece of a broken one.</para>
 /// </remarks>
 internal static class RateLimitHeaders
 {
@@ -189,8 +197,8 @@ internal static class RateLimitHeaders
     }
 
     // Accepts both the current draft's list of policies ("default";r=0;t=30) and the older dictionary form (limit=100,
-    // remaining=0, reset=30). Each policy with both r and t is a quota, named by its first member when that is a
-    // string or a token rather than a parameter.
+    // remaining=0, reset=30), each field line read as RFC 9651 reads it (StructuredFieldList, StructuredFieldMember).
+    // Each policy with both r and t is a quota, named by its item when that is a string or a token.
     private static FieldValues ParseField(HeaderStringValues values)
     {
         long? minRemaining = null;
@@ -200,42 +208,20 @@ internal static class RateLimitHeaders
 
         foreach (var value in values)
         {
-            foreach (var item in value.Split(','))
+            foreach (var text in new StructuredFieldList(value))
             {
+                if (!StructuredFieldMember.TryParse(text, out var member))
+                {
+                    continue;
+                }
+
                 long? remaining = null;
                 long? reset = null;
-                string? name = null;
-                var first = true;
-                foreach (var parameter in item.Split(';'))
+                ReadCount(member.Key, member.Item, ref remaining, ref reset);
+                var parameters = member.Parameters;
+                while (parameters.MoveNext())
                 {
-                    var separator = parameter.IndexOf('=', StringComparison.Ordinal);
-                    if (separator <= 0)
-                    {
-                        if (first)
-                        {
-                            name = parameter.Trim().Trim('"');
-                        }
-
-                        first = false;
-                        continue;
-                    }
-
-                    first = false;
-                    var key = parameter.AsSpan(0, separator).Trim();
-                    var number = parameter.AsSpan(separator + 1).Trim();
-                    if (!long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-                    {
-                        continue;
-                    }
-
-                    if (key is "r" || key.Equals("remaining", StringComparison.OrdinalIgnoreCase))
-                    {
-                        remaining = parsed;
-                    }
-                    else if (key is "t" || key.Equals("reset", StringComparison.OrdinalIgnoreCase))
-                    {
-                        reset = parsed;
-                    }
+                    ReadCount(parameters.Key, parameters.Value, ref remaining, ref reset);
                 }
 
                 if (remaining is long r)
@@ -245,7 +231,8 @@ internal static class RateLimitHeaders
 
                 if (remaining is long pr && reset is long pt && ResetDelay(pt, allowEpoch: false, DateTimeOffset.UnixEpoch) is TimeSpan policyReset)
                 {
-                    quota = MostConstrainingQuota.Tighter(quota, new QuotaReading(pr, policyReset, RateLimit, Policy: string.IsNullOrEmpty(name) ? null : name));
+                    var name = member.Key.IsEmpty ? StructuredFieldItem.ReadName(member.Item) : null;
+                    quota = MostConstrainingQuota.Tighter(quota, new QuotaReading(pr, policyReset, RateLimit, Policy: name));
                 }
 
                 if (reset is long t)
@@ -259,7 +246,7 @@ internal static class RateLimitHeaders
             }
         }
 
-        // The older dictionary form spreads one policy over several items.
+        // The older dictionary form spreads one policy over several members.
         if (quota is null && minRemaining is long onlyRemaining && maxReset is long onlyReset &&
             ResetDelay(onlyReset, allowEpoch: false, DateTimeOffset.UnixEpoch) is TimeSpan dictionaryReset)
         {
@@ -267,6 +254,20 @@ internal static class RateLimitHeaders
         }
 
         return new FieldValues(minRemaining, maxReset, exhaustedReset, quota);
+    }
+
+    // r (older: remaining) and t (reset), as a dictionary member's key and value or as a parameter. Of two, the later
+    // counts, as RFC 9651 keeps the last of a repeated key: a later value that is not a count is no count at all.
+    private static void ReadCount(ReadOnlySpan<char> key, ReadOnlySpan<char> item, ref long? remaining, ref long? reset)
+    {
+        if (key is "r" or "remaining")
+        {
+            remaining = StructuredFieldItem.TryReadInteger(item, out var count) && count >= 0 ? count : null;
+        }
+        else if (key is "t" or "reset")
+        {
+            reset = StructuredFieldItem.TryReadInteger(item, out var seconds) && seconds >= 0 ? seconds : null;
+        }
     }
 
     private readonly record struct FieldValues(long? MinRemaining, long? MaxResetSeconds, long? ExhaustedResetSeconds, QuotaReading? Quota);

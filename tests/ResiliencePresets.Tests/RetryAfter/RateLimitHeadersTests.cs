@@ -16,14 +16,110 @@ public sealed class RateLimitHeadersTests
     [InlineData("\"a\";r=0;t=5, \"b\";r=0;t=9", 0, 9, "b")]
     [InlineData("\"a\";r=50;t=1500000000", 50, 1500000000, "a")]
     [InlineData("default;r=3;t=4", 3, 4, "default")]
-    [InlineData("\"a\";\"b\";r=3;t=4", 3, 4, "a")]
-    [InlineData("r=3;\"late\";t=4", 3, 4, null)]
     [InlineData("\"\";r=3;t=4", 3, 4, null)]
     public void TryReadQuota_RateLimitField_TakesTheMostConstrainingPolicy(string value, long remaining, long resetSeconds, string? policy)
     {
         var quota = Read(("RateLimit", value));
 
         Assert.Equal(new QuotaReading(remaining, TimeSpan.FromSeconds(resetSeconds), "RateLimit", Policy: policy), quota);
+    }
+
+    // RFC 9651 §3.3.3: a string may hold any printable ASCII, ',' ';' and '=' among it, and escapes only '"' and '\'.
+    [Theory]
+    [InlineData("\"a,b\";r=0;t=30", 0, 30, "a,b")]
+    [InlineData("\"x;r=0\";r=5;t=10", 5, 10, "x;r=0")]
+    [InlineData("\"t=1\";r=2;t=20", 2, 20, "t=1")]
+    [InlineData("\"q\\\"uote\";r=1;t=2", 1, 2, "q\"uote")]
+    [InlineData("\"back\\\\slash\";r=1;t=2", 1, 2, "back\\slash")]
+    [InlineData("\"a,b\";r=9;t=9, \"c\";r=0;t=5", 0, 5, "c")]
+    [InlineData("\"p,r=0,q\";r=50;t=60", 50, 60, "p,r=0,q")]
+    [InlineData("\"d\";r=1;t=2;n=\"x,r=0;t=9\"", 1, 2, "d")]
+    public void TryReadQuota_QuotedPolicyNameWithSeparators_IsOnePolicyWithItsOwnValues(string value, long remaining, long resetSeconds, string policy)
+    {
+        Assert.Equal(new QuotaReading(remaining, TimeSpan.FromSeconds(resetSeconds), "RateLimit", Policy: policy), Read(("RateLimit", value)));
+    }
+
+    // Split naively, the policy's name gave a second member "r=0": the field read as exhausted, and a 403 as a rate limit.
+    [Fact]
+    public void IsExhausted_PolicyNamedWithACommaAndR0_IsNotExhausted()
+    {
+        using var response = HttpMessages.Response(403, ("RateLimit", "\"p,r=0,q\";r=50;t=60"));
+
+        Assert.False(RateLimitHeaders.IsExhausted(response));
+    }
+
+    // Each bad member would decide if it were read (r=0 wins over r=7); the field's other policies still count.
+    [Theory]
+    [InlineData("\"a\";\"b\";r=0;t=99")]
+    [InlineData("r=0;\"late\";t=99")]
+    [InlineData("\"a\" ;r=0;t=99")]
+    [InlineData("\"a\";r =0;t=99")]
+    [InlineData("\"a\";r= 0;t=99")]
+    [InlineData("\"a\";\tr=0;t=99")]
+    [InlineData("\"a\";R=0;t=99")]
+    [InlineData("\"a\";r=0;t=99;")]
+    [InlineData("\"a\";r=0;t=1234567890123456")]
+    [InlineData("\"a\";r=0;t=99;x=1.2345")]
+    [InlineData("\"füü\";r=0;t=99")]
+    [InlineData("\"a\\,\";r=0;t=99")]
+    [InlineData("\"a\";r=0;t=99 junk")]
+    [InlineData("(\"a\" \"b\");r=0;t=99")]
+    [InlineData("")]
+    public void TryReadQuota_MemberThatDoesNotParse_IsSkippedAndTheOthersCount(string bad)
+    {
+        var expected = new QuotaReading(7, TimeSpan.FromSeconds(8), "RateLimit", Policy: "c");
+
+        Assert.Equal(expected, Read(("RateLimit", $"{bad}, \"c\";r=7;t=8")));
+        Assert.Equal(expected, Read(("RateLimit", $"\"c\";r=7;t=8, {bad}")));
+    }
+
+    [Theory]
+    [InlineData("\"a\";r=-1;t=30")]
+    [InlineData("\"a\";r=1;t=-30")]
+    [InlineData("\"a\";r=1.0;t=30")]
+    [InlineData("\"a\";r=1;t=1.5")]
+    [InlineData("\"a\";r=\"1\";t=30")]
+    [InlineData("\"a\";r;t=30")]
+    [InlineData("\"a\";r=?1;t=30")]
+    public void TryReadQuota_RemainingOrResetThatIsNotANonNegativeInteger_IsNoQuota(string value)
+    {
+        Assert.Null(Read(("RateLimit", value)));
+    }
+
+    // RFC 9651 §4.2.3.2 keeps the last value of a repeated parameter (param-list.json in httpwg/structured-field-tests).
+    [Theory]
+    [InlineData("\"a\";r=0;t=30;r=5", true, false)]
+    [InlineData("\"a\";r=5;t=30;r=0", true, true)]
+    [InlineData("\"a\";r=0;t=30;r=x", false, false)]
+    public void IsExhausted_RepeatedParameter_IsItsLastValue(string value, bool isQuota, bool exhausted)
+    {
+        using var response = HttpMessages.Response(403, ("RateLimit", value));
+
+        Assert.Equal(exhausted, RateLimitHeaders.IsExhausted(response));
+        Assert.Equal(isQuota, Read(("RateLimit", value)) is not null);
+    }
+
+    [Fact]
+    public void TryReadQuota_NegativeZero_IsZero()
+    {
+        Assert.Equal(new QuotaReading(0, TimeSpan.FromSeconds(30), "RateLimit", Policy: "a"), Read(("RateLimit", "\"a\";r=-0;t=30")));
+    }
+
+    [Fact]
+    public void TryReadQuota_UppercaseDictionaryKey_IsNoKey()
+    {
+        Assert.Null(Read(("RateLimit", "limit=100, Remaining=0, reset=30")));
+        Assert.Equal(new QuotaReading(0, TimeSpan.FromSeconds(30), "RateLimit"), Read(("RateLimit", "limit=100, remaining=0, reset=30")));
+    }
+
+    [Fact]
+    public void TryReadQuota_EachFieldLine_IsReadOnItsOwn()
+    {
+        using var response = HttpMessages.Response(200);
+        response.Headers.TryAddWithoutValidation("RateLimit", ["\"open;r=0;t=99", "\"c\";r=7;t=8"]);
+
+        Assert.True(RateLimitHeaders.TryReadQuota(response, Now, out var quota));
+        Assert.Equal(new QuotaReading(7, TimeSpan.FromSeconds(8), "RateLimit", Policy: "c"), quota);
     }
 
     // The client may send again only when every spent quota has reset; of two that reset together, the first read
@@ -178,6 +274,8 @@ public sealed class RateLimitHeadersTests
     [InlineData("RateLimit", "\"default\";q=100")]
     [InlineData("RateLimit-Remaining", "many")]
     [InlineData("RateLimit", "\"default\";r=abc;t=30")]
+    [InlineData("RateLimit", "\"a\";\"b\";r=3;t=4")]
+    [InlineData("RateLimit", "r=3;\"late\";t=4")]
     [InlineData("x-ratelimit-remaining-requests", "0")]
     [InlineData("x-ratelimit-reset-requests", "1s")]
     public void TryReadQuota_IncompleteOrUnreadable_ReadsNothing(string name, string value)
@@ -219,6 +317,98 @@ public sealed class RateLimitHeadersTests
         var quota = Read(("anthropic-ratelimit-requests-remaining", "0"), ("anthropic-ratelimit-requests-reset", "9999-12-31T23:59:59Z"));
 
         Assert.Equal(new DateTimeOffset(9999, 12, 31, 23, 59, 59, TimeSpan.Zero) - Now, quota?.ResetIn);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("\t")]
+    [InlineData(",")]
+    [InlineData(",,,,,,")]
+    [InlineData(" , , ")]
+    [InlineData(";")]
+    [InlineData(";;;")]
+    [InlineData("=")]
+    [InlineData("\"")]
+    [InlineData("\"\"\"")]
+    [InlineData("\\")]
+    [InlineData("\"a\\")]
+    [InlineData("\"a\";r=0;t=5\\")]
+    [InlineData("\"unterminated;r=0;t=5")]
+    [InlineData("\"unterminated, \"b\";r=0;t=5")]
+    [InlineData("\"a\";r")]
+    [InlineData("\"a\";r=;t=")]
+    [InlineData("\"a\";r=0;t=5;")]
+    [InlineData("füü;r=0;t=5")]
+    [InlineData("\"füü\";r=0;t=5")]
+    [InlineData("\"a\";r=٠;t=٥")]
+    [InlineData("\"😀\";r=0;t=5")]
+    [InlineData("\"\uD800\";r=0;t=5")]
+    [InlineData("\"a\";r=0\u0000;t=5")]
+    [InlineData("\"a\";r=0;t=5\u0000")]
+    [InlineData("\"a\";r=99999999999999999999;t=5")]
+    [InlineData("\"a\";r=0;t=99999999999999999999")]
+    [InlineData("\"a\";r=-9223372036854775808;t=5")]
+    [InlineData(":YQ==;r=0;t=5")]
+    [InlineData("(((;r=0;t=5")]
+    public void TryReadQuota_FieldWithNoPolicyThatParses_ReadsNothingAndThrowsNothing(string value)
+    {
+        using var response = HttpMessages.Response(403, ("RateLimit", value));
+
+        Assert.False(RateLimitHeaders.TryReadQuota(response, Now, out _));
+        Assert.False(RateLimitHeaders.IsExhausted(response));
+        Assert.Null(RateLimitHeaders.ReadFieldResetSeconds(response.Headers.NonValidated));
+        Assert.False(RetryAfterReader.TryRead(response, Now, out _));
+    }
+
+    [Fact]
+    public void TryReadQuota_ResetOf15Digits_IsExhaustedButNoWait()
+    {
+        using var response = HttpMessages.Response(429, ("RateLimit", "\"a\";r=0;t=999999999999999"));
+
+        Assert.False(RateLimitHeaders.TryReadQuota(response, Now, out _));
+        Assert.True(RateLimitHeaders.IsExhausted(response));
+        Assert.False(RetryAfterReader.TryRead(response, Now, out _));
+    }
+
+    [Fact]
+    public void TryReadQuota_TenThousandPolicies_IsTheSlowestPaced()
+    {
+        var field = string.Join(", ", Enumerable.Range(0, 10_000).Select(i => $"\"p{i}\";r={i + 1};t=60"));
+
+        Assert.Equal(new QuotaReading(1, TimeSpan.FromSeconds(60), "RateLimit", Policy: "p0"), Read(("RateLimit", field)));
+    }
+
+    [Fact]
+    public void TryReadQuota_TenThousandBrokenMembersThenOnePolicy_IsThatPolicy()
+    {
+        var field = string.Concat(Enumerable.Repeat("\"x\";r=0;t=9;, ,", 10_000)) + "\"c\";r=7;t=8";
+
+        Assert.Equal(new QuotaReading(7, TimeSpan.FromSeconds(8), "RateLimit", Policy: "c"), Read(("RateLimit", field)));
+    }
+
+    // Each of these is about a million characters; read in time quadratic in its length, any one would take hours.
+    [Fact]
+    public void TryReadQuota_MillionCharacterFields_AreReadInLinearTime()
+    {
+        string[] fields =
+        [
+            string.Concat(Enumerable.Repeat("\"p\";r=5;t=9, ", 80_000)),
+            "\"p\"" + string.Concat(Enumerable.Repeat(";r=5;t=9", 125_000)),
+            "\"p" + new string('a', 1_000_000) + "\";r=5;t=9",
+            "\"p" + string.Concat(Enumerable.Repeat("\\\"", 500_000)) + "\";r=5;t=9",
+            new string(',', 1_000_000) + "\"p\";r=5;t=9",
+            string.Concat(Enumerable.Repeat("\"\",", 333_333)) + "\"p\";r=5;t=9",
+            string.Concat(Enumerable.Repeat(";", 1_000_000)) + ", \"p\";r=5;t=9",
+            new string('"', 1_000_001),
+        ];
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var read = fields.Select(field => Read(("RateLimit", field))?.Remaining).ToArray();
+        clock.Stop();
+
+        Assert.Equal([5, 5, 5, 5, 5, 5, 5, null], read);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"Reading took {clock.Elapsed}.");
     }
 
     private static string Epoch(DateTimeOffset at) => at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);

@@ -255,6 +255,9 @@ public sealed class RetryAfterReaderTests
     [InlineData("\"a\";r=0;t=10, \"b\";r=0;t=20", 20)]
     [InlineData("limit=100, remaining=0, reset=30", 30)]
     [InlineData("limit=100, reset=12", 12)]
+    [InlineData("\"a,b\";r=0;t=30", 30)]
+    [InlineData("\"x;t=1\";r=0;t=30", 30)]
+    [InlineData("\"bad\" ;r=0;t=3600, \"good\";r=0;t=30", 30)]
     public void TryRead_IetfRateLimitField_IsTheResetOfTheExhaustedPolicy(string value, long seconds)
     {
         AssertWait(TimeSpan.FromSeconds(seconds), "RateLimit", ("RateLimit", value));
@@ -268,6 +271,9 @@ public sealed class RetryAfterReaderTests
     [InlineData("\"default\";r=0")]
     [InlineData("\"default\";r=0;t=soon")]
     [InlineData("garbage")]
+    [InlineData("\"p,r=0,q\";r=50;t=60")]
+    [InlineData("\"default\";r=0 ;t=30")]
+    [InlineData("\"default\";r=0;t=1234567890123456")]
     public void TryRead_IetfRateLimitFieldWithQuotaLeftOrNoUsableReset_IsIgnored(string value)
     {
         AssertNoWait(("RateLimit", value));
