@@ -387,9 +387,10 @@ public sealed class RateLimitHeadersTests
         Assert.Equal(new QuotaReading(7, TimeSpan.FromSeconds(8), "RateLimit", Policy: "c"), Read(("RateLimit", field)));
     }
 
-    // Each of these is about a million characters; read in time quadratic in its length, any one would take hours.
+    // Each of these is about a million characters: read in time quadratic in its length, any one would take hours, so a
+    // reader that is not linear shows as a suite that does not finish (no timing is asserted here).
     [Fact]
-    public void TryReadQuota_MillionCharacterFields_AreReadInLinearTime()
+    public void TryReadQuota_MillionCharacterFields_AreRead()
     {
         string[] fields =
         [
@@ -403,12 +404,9 @@ public sealed class RateLimitHeadersTests
             new string('"', 1_000_001),
         ];
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         var read = fields.Select(field => Read(("RateLimit", field))?.Remaining).ToArray();
-        clock.Stop();
 
         Assert.Equal([5, 5, 5, 5, 5, 5, 5, null], read);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"Reading took {clock.Elapsed}.");
     }
 
     private static string Epoch(DateTimeOffset at) => at.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
