@@ -83,7 +83,7 @@ internal static class PresetConfigurationReader
                     }
                     else
                     {
-                        failures.Add($"{child.Path} is '{child.Value}'; it must be {Describe(property.PropertyType)}.");
+                        failures.Add(Unreadable(child, child.Path[layerPathLength..], property.PropertyType));
                         rejectedKeys.Add(child.Path[layerPathLength..]);
                     }
 
@@ -101,7 +101,8 @@ internal static class PresetConfigurationReader
 
         foreach (var child in section.GetChildren())
         {
-            if (!int.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var code) || code is < 100 or > 599)
+            // Three digits exactly: "0429" would be a second key for 429, and whichever came last would win.
+            if (child.Key.Length != 3 || !int.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var code) || code is < 100 or > 599)
             {
                 failures.Add($"{child.Path} is not a status code; the keys under {section.Path} must be whole numbers from 100 to 599.");
             }
@@ -177,9 +178,8 @@ internal static class PresetConfigurationReader
         {
             value = flag;
         }
-        else if (type == typeof(TimeSpan) && trimmed.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(trimmed, invariant, out var span))
+        else if (type == typeof(TimeSpan) && IsStrictTimeSpan(trimmed, out var span))
         {
-            // Requiring hh:mm:ss keeps "30" from silently meaning thirty days.
             value = span;
         }
         // Numbers and comma-separated lists ("Never, Retry" parses as the flags Never | Retry) are enum syntax, not rule names.
@@ -190,6 +190,36 @@ internal static class PresetConfigurationReader
         }
 
         return value is not null;
+    }
+
+    // [d.]hh:mm:ss[.fffffff] in full, in the constant ("c") format. TimeSpan.Parse reads "30" as thirty days, "00:30" as
+    // thirty minutes, "24:00:00" as twenty-four days and "0:0:0:10" as days:hours:minutes:seconds; each is a value
+    // nobody meant, so each is refused.
+    private static bool IsStrictTimeSpan(string text, out TimeSpan span)
+    {
+        span = default;
+        return text.Count(c => c == ':') == 2 && TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out span);
+    }
+
+    private static string Unreadable(IConfigurationSection child, string key, Type type)
+    {
+        var text = child.Value!.Trim();
+
+        // A whole number too large for an int, or a number too large for a double, is a number out of range, not text.
+        if ((type == typeof(int) && double.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)) ||
+            (type == typeof(double) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsInfinity(number) && text.Any(char.IsAsciiDigit)))
+        {
+            var range = PresetSettings.All.FirstOrDefault(s => s.Key.Equals(key, StringComparison.OrdinalIgnoreCase))?.Range;
+            var requirement = range is { Max: not null } ? range.Requirement : $"at most {SettingRange.Text(type == typeof(int) ? int.MaxValue : double.MaxValue)}";
+            return $"{child.Path} is '{child.Value}'; it must be {requirement}.";
+        }
+
+        if (type == typeof(TimeSpan) && text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var read))
+        {
+            return $"{child.Path} is '{child.Value}', which .NET would read as {SettingRange.Text(read)}; it must be a time span written as [d.]hh:mm:ss with hours from 0 to 23, such as 00:00:30 or 1.00:00:00.";
+        }
+
+        return $"{child.Path} is '{child.Value}'; it must be {Describe(type)}.";
     }
 
     private static string Describe(Type type) => type switch

@@ -233,10 +233,11 @@ internal sealed class PresetResolver
         => Configuration?.GetSection(ClientsKey).GetChildren() ?? [];
 
     private IConfigurationSection? ClientSection(string clientName)
-        => ClientSections().FirstOrDefault(s => ClientNames.Match(clientName, s.Key) && ConfigurationLayout.IsSection(s));
+        => ClientSections().FirstOrDefault(s => ClientNames.Match(clientName, s.Key) && ConfigurationLayout.IsSection(s))
+            ?? (Configuration is null ? null : ClientNames.NestedSection(Configuration.GetSection(ClientsKey), clientName));
 
     private IEnumerable<IConfigurationSection> UnmatchedClientSections()
-        => ClientSections().Where(ConfigurationLayout.IsSection).Where(c => !_registrations.ClientNames.Any(name => ClientNames.Match(name, c.Key)));
+        => ClientNames.Unmatched(ClientSections().Where(ConfigurationLayout.IsSection), _registrations.ClientNames);
 
     private string UnmatchedClientMessage(IConfigurationSection client)
     {

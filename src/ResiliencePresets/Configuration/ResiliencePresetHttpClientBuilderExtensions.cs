@@ -18,8 +18,8 @@ public static class ResiliencePresetHttpClientBuilderExtensions
     /// </summary>
     /// <remarks>
     /// The preset's <c>TotalTimeout</c> is the request's timeout, response body included for buffered reads: unless the
-    /// caller sets <see cref="HttpClient.Timeout"/> (to any value, 100 seconds included), it becomes <c>TotalTimeout</c>
-    /// plus one second, so that HttpClient also stops a body that stalls after the headers.
+    /// caller sets <see cref="HttpClient.Timeout"/> (to any value, 100 seconds included), it is turned off and the preset's
+    /// handler ends a buffered body that stalls after the headers one second after <c>TotalTimeout</c>.
     /// </remarks>
     /// <param name="builder">The client's builder; from <c>ConfigureHttpClientDefaults</c> it sets the preset of every
     /// client that is not given its own.</param>

@@ -81,6 +81,48 @@ public sealed class ConfigurationSchemaTests
         Assert.Equal(SettingNames(typeof(ResiliencePresetRetryBudgetOptions)).Order(), schema.Definitions["retryBudget"].ActualSchema.Properties.Keys.Order());
         Assert.Equal(SettingNames(typeof(ResiliencePresetRateLimitOptions)).Order(), schema.Definitions["rateLimit"].ActualSchema.Properties.Keys.Order());
         Assert.Equal(SettingNames(typeof(ResiliencePresetFallbackOptions)).Order(), schema.Definitions["fallback"].ActualSchema.Properties.Keys.Order());
+        Assert.Equal(SettingNames(typeof(ResiliencePresetHedgingOptions)).Order(), schema.Definitions["hedging"].ActualSchema.Properties.Keys.Order());
+        Assert.Equal(SettingNames(typeof(ResiliencePresetSharedOptions)).Order(), schema.Definitions["shared"].ActualSchema.Properties.Keys.Order());
+    }
+
+    // Regression: the schema took "00:30" (which the start-up check refuses, as it would mean thirty minutes) and
+    // "24:00:00" (twenty-four days), and refused Retry(02), which the start-up check reads as Retry(2).
+    [Theory]
+    [InlineData("Retry:MaxRetryAfter", "00:00:30")]
+    [InlineData("Retry:MaxRetryAfter", "0:0:30")]
+    [InlineData("Retry:MaxRetryAfter", " 1:00:00 ")]
+    [InlineData("Retry:MaxRetryAfter", "23:59:59.9999999")]
+    [InlineData("Retry:MaxRetryAfter", "1.00:00:00")]
+    [InlineData("Retry:MaxRetryAfter", "00:30")]
+    [InlineData("Retry:MaxRetryAfter", "1.00:00")]
+    [InlineData("Retry:MaxRetryAfter", "24:00:00")]
+    [InlineData("Retry:MaxRetryAfter", "00:60:00")]
+    [InlineData("Retry:MaxRetryAfter", "00:00:60")]
+    [InlineData("Retry:MaxRetryAfter", "0:0:0:10")]
+    [InlineData("Retry:MaxRetryAfter", "00:00:30.12345678")]
+    [InlineData("Retry:MaxRetryAfter", "-00:00:01")]
+    [InlineData("Retry:MaxRetryAfter", "30")]
+    [InlineData("StatusCodes:429", "Retry(02)")]
+    [InlineData("StatusCodes:429", "Retry(0)")]
+    [InlineData("StatusCodes:429", "retry")]
+    [InlineData("StatusCodes:429", "Retry( 2 )")]
+    [InlineData("StatusCodes:0429", "Retry")]
+    [InlineData("StatusCodes:99", "Retry")]
+    [InlineData("StatusCodes:600", "Retry")]
+    [InlineData("Methods:get", "never")]
+    [InlineData("Methods:GE T", "Never")]
+    public async Task Value_PassesTheSchemaExactlyWhenTheStartUpCheckAcceptsIt(string key, string value)
+    {
+        var section = ConfigurationSections.Build(($"Clients:github:{key}", value));
+        var registrations = new PresetRegistrations { Configuration = section };
+        registrations.Select("github", new PresetRegistration(ResiliencePresetNames.ReadOnlyApi, null));
+        var names = key.Split(':');
+        var json = $$"""{ "ResiliencePresets": { "Clients": { "github": { "{{names[0]}}": { "{{names[1]}}": {{System.Text.Json.JsonSerializer.Serialize(value)}} } } } } }""";
+
+        var startUp = new PresetResolver(registrations).ValidateAll();
+        var schema = (await Schema()).Validate(json);
+
+        Assert.Equal(startUp.Count == 0, schema.Count == 0);
     }
 
     private static Task<JsonSchema> Schema() => JsonSchema.FromFileAsync(Path.Combine(Root, "docs", "resiliencepresets.schema.json"));

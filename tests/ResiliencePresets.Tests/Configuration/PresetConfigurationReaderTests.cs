@@ -170,7 +170,6 @@ public sealed class PresetConfigurationReaderTests
     [InlineData("Retry:MaxRetryAttempts", "three", "a whole number")]
     [InlineData("Retry:MaxRetryAttempts", "2.5", "a whole number")]
     [InlineData("Retry:MaxRetryAttempts", "", "a whole number")]
-    [InlineData("Retry:MaxRetryAttempts", "99999999999", "a whole number")]
     [InlineData("CircuitBreaker:MinimumThroughput", "1e2", "a whole number")]
     [InlineData("AttemptTimeout", "30", "a time span written as hh:mm:ss, such as 00:00:30")]
     [InlineData("AttemptTimeout", "30s", "a time span written as hh:mm:ss, such as 00:00:30")]
@@ -198,8 +197,58 @@ public sealed class PresetConfigurationReaderTests
         Assert.Equal([$"{Client}:{key} is '{value}'; it must be {valid}."], failures);
     }
 
+    // Regression: a whole number too large for an int ("99999999999") was reported as not a whole number, and a number
+    // too large for a double ("1e400") as not a number.
+    [Theory]
+    [InlineData("Retry:MaxRetryAttempts", "99999999999", "between 0 and 10")]
+    [InlineData("Retry:MaxRetryAttempts", "-99999999999", "between 0 and 10")]
+    [InlineData("RateLimit:QueueLimit", " 2147483648 ", "between 0 and 100000")]
+    [InlineData("CircuitBreaker:MinimumThroughput", "99999999999", "at most 2147483647")]
+    [InlineData("CircuitBreaker:FailureRatio", "1e400", "more than 0 and at most 1")]
+    [InlineData("RateLimit:PermitsPerSecond", "-1e400", "0 (off) or between 0.001 and 100000")]
+    public void Apply_NumberTooLargeForItsType_IsRejectedWithTheSettingsRange(string key, string value, string valid)
+    {
+        var failures = ApplyToClient(new ResiliencePresetOptions(), (key, value));
+
+        Assert.Equal([$"{Client}:{key} is '{value}'; it must be {valid}."], failures);
+    }
+
+    // Regression: TimeSpan.Parse read "00:30" as thirty minutes, "24:00:00" as twenty-four days and "0:0:0:10" as
+    // days:hours:minutes:seconds; each was taken without a word.
+    [Theory]
+    [InlineData("AttemptTimeout", "00:30", "00:30:00")]
+    [InlineData("Retry:MaxRetryAfter", "1.00:00", "1.00:00:00")]
+    [InlineData("Retry:MaxRetryAfter", "24:00:00", "24.00:00:00")]
+    [InlineData("Fallback:StaleIfError", " 36:00:00 ", "36.00:00:00")]
+    [InlineData("TotalTimeout", "0:0:0:10", "00:00:10")]
+    public void Apply_TimeSpanThatDotnetWouldReadAsSomethingElse_IsRejectedSayingWhat(string key, string value, string dotnetReads)
+    {
+        var failures = ApplyToClient(new ResiliencePresetOptions(), (key, value));
+
+        Assert.Equal([$"{Client}:{key} is '{value}', which .NET would read as {dotnetReads}; it must be a time span written as [d.]hh:mm:ss with hours from 0 to 23, such as 00:00:30 or 1.00:00:00."], failures);
+    }
+
+    [Theory]
+    [InlineData("00:00:30", 30)]
+    [InlineData("0:0:30", 30)]
+    [InlineData("1:00:00", 3600)]
+    [InlineData("23:59:59", 86399)]
+    [InlineData("1.00:00:00", 86400)]
+    [InlineData(" 00:00:00.5 ", 0.5)]
+    public void Apply_TimeSpanInTheConstantFormat_IsRead(string value, double seconds)
+    {
+        var options = new ResiliencePresetOptions();
+
+        var failures = ApplyToClient(options, ("Retry:MaxRetryAfter", value));
+
+        Assert.Empty(failures);
+        Assert.Equal(TimeSpan.FromSeconds(seconds), options.Retry.MaxRetryAfter);
+    }
+
     [Theory]
     [InlineData("abc")]
+    [InlineData("0429")]
+    [InlineData("00500")]
     [InlineData("99")]
     [InlineData("600")]
     [InlineData("-1")]

@@ -278,6 +278,29 @@ public sealed class PresetResolverTests
         Assert.Equal(["ResiliencePresets:Clients:other:Retry:MaxDelay is 00:00:00.5000000; it must be at least Retry:BaseDelay (00:00:01)."], failures);
     }
 
+    // Regression: a client named with a colon could not be configured. Its section, written "api:v2" in JSON, is the
+    // section v2 under api in .NET configuration; api was reported as naming no client, and the settings were ignored.
+    [Fact]
+    public void Resolve_ClientNameWithAColon_IsConfiguredByTheSectionAtThatPath()
+    {
+        var configuration = ConfigurationSections.Build(("Clients:api:v2:Retry:MaxRetryAttempts", "1"), ("Clients:API:V3:Retry:MaxRetryAttempts", "2"));
+        var resolver = Resolver(configuration, ("api:v2", ResiliencePresetNames.ReadOnlyApi, null), ("api:v3", ResiliencePresetNames.ReadOnlyApi, null));
+
+        Assert.Empty(resolver.ValidateAll());
+        Assert.Equal(1, resolver.Resolve("api:v2").MaxRetryAttempts);
+        Assert.Equal(2, resolver.Resolve("api:v3").MaxRetryAttempts);
+    }
+
+    [Fact]
+    public void ValidateAll_SectionBesideAClientNameWithAColon_IsReportedAtItsFullPath()
+    {
+        var configuration = ConfigurationSections.Build(("Clients:api:v2:Retry:MaxRetryAttempts", "1"), ("Clients:api:v4:Retry:MaxRetryAttempts", "1"));
+
+        var failures = Resolver(configuration, ("api:v2", ResiliencePresetNames.ReadOnlyApi, null)).ValidateAll();
+
+        Assert.Equal(["ResiliencePresets:Clients:api:v4 names no HttpClient that has a resilience preset; the clients with a preset are api:v2. A client's name is the name given to AddHttpClient, or a typed client's type name without namespace."], failures);
+    }
+
     [Fact]
     public void ValidateAll_EverythingValid_ReportsNothing()
     {
