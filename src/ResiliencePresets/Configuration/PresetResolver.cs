@@ -110,7 +110,11 @@ internal sealed class PresetResolver
                 layers.Add(clientSection);
             }
 
-            registration.Configure?.Invoke(options);
+            if (!Configure(registration, options, clientName, failures))
+            {
+                throw new PresetValidationException(clientName ?? registration.PresetName, failures);
+            }
+
             foreach (var problem in ResiliencePresetOptionsValidator.Validate(options))
             {
                 // A value the configuration wrote but that could not be read is reported once, as unreadable; the
@@ -134,6 +138,22 @@ internal sealed class PresetResolver
         }
 
         return new CompiledPreset(registration.PresetName, clientName ?? string.Empty, options!);
+    }
+
+    // The code runs again on every reload, after the new configuration; what it throws is one more problem, so that a
+    // reload keeps the last good settings instead of failing with the exception on the thread that reloaded.
+    private static bool Configure(PresetRegistration registration, ResiliencePresetOptions options, string? clientName, List<string> failures)
+    {
+        try
+        {
+            registration.Configure?.Invoke(options);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            failures.Add($"The code given to AddResiliencePreset for the HttpClient '{clientName}' threw {e.GetType().Name}: {e.Message.TrimEnd('.')}.");
+            return false;
+        }
     }
 
     private ResiliencePresetOptions? BuildPreset(string presetName, List<IConfigurationSection> layers, List<string> failures, ISet<string> rejectedKeys)

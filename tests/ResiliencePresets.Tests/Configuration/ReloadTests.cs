@@ -90,6 +90,30 @@ public sealed class ReloadTests : IClassFixture<FlakyServer>
             e.Message.Contains("ResiliencePresets:Clients:later:Retry:MaxRetryAttempts is -1; it must be between 0 and 10.", StringComparison.Ordinal));
     }
 
+    // Regression: code given to AddResiliencePreset that threw under the edited configuration (here Methods.Add of a
+    // method the edit added) threw out of the reload, on the thread that reloaded, and named no client.
+    [Fact]
+    public async Task EditUnderWhichTheCodeOverrideThrows_IsRejectedAndTheClientKeepsItsLastGoodSettings()
+    {
+        var path = _server.Respond("/reload/bad/code-throws", Status(503));
+        using var host = PresetHost.Create($$"""
+            { "ResiliencePresets": { "Presets": { "ReadOnlyApi": { {{Fast}} } }, "Clients": { "api": { "Retry": { "MaxRetryAttempts": 1 } } } } }
+            """, _server.Url, (services, url) => services.AddHttpClient("api", c => c.BaseAddress = new Uri(url))
+                .AddResiliencePreset(ResiliencePresetNames.ReadOnlyApi, o => o.Methods.Add("PATCH", MethodRetryRule.Retry)));
+        var client = host.Client("api");
+        using (await client.GetAsync(path))
+        {
+        }
+
+        host.Change("ResiliencePresets:Clients:api:Methods:PATCH", "Never");
+        var before = _server.Calls(path);
+        using var response = await client.GetAsync(path);
+
+        Assert.Equal(2, _server.Calls(path) - before);
+        Assert.Contains(host.Logs.Entries, e => e.EventId.Name == "ConfigurationRejected" &&
+            e.Message.Contains("The code given to AddResiliencePreset for the HttpClient 'api' threw ArgumentException: An item with the same key has already been added. Key: PATCH.", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task BadEdit_TypedClientCreatedInANewScope_KeepsItsLastGoodSettings()
     {
