@@ -196,7 +196,11 @@ internal sealed class PresetResolver
             }
             else
             {
-                failures.Add($"{section.Path}:BasedOn is missing; a preset defined in configuration must name the preset it starts from: {string.Join(", ", KnownPresetNames())}.");
+                // Presets:readonlyapi is meant as the built-in ReadOnlyApi far more often than as a new preset.
+                var builtIn = BuiltInPresets.Names.FirstOrDefault(n => n.Equals(name, StringComparison.OrdinalIgnoreCase));
+                failures.Add(builtIn is not null
+                    ? $"{section.Path}:BasedOn is missing; {name} is not the built-in preset {builtIn}, as preset names are case-sensitive: write {builtIn} to change the built-in preset, or give {name} a BasedOn."
+                    : $"{section.Path}:BasedOn is missing; a preset defined in configuration must name the preset it starts from: {string.Join(", ", KnownPresetNames())}.");
                 return null;
             }
         }

@@ -119,6 +119,18 @@ public sealed class PresetResolverTests
             Failures(Resolver(configuration, ("api", "Mine", null)), "api"));
     }
 
+    // Regression: Presets:readonlyapi was reported as a new preset without BasedOn, listing readonlyapi among the known
+    // presets, without a word of the built-in preset it was meant to change.
+    [Fact]
+    public void ValidateAll_PresetSectionNamingABuiltInInAnotherCase_SaysPresetNamesAreCaseSensitive()
+    {
+        var configuration = ConfigurationSections.Build(("Presets:readonlyapi:Retry:MaxRetryAttempts", "1"));
+
+        Assert.Equal(
+            ["ResiliencePresets:Presets:readonlyapi:BasedOn is missing; readonlyapi is not the built-in preset ReadOnlyApi, as preset names are case-sensitive: write ReadOnlyApi to change the built-in preset, or give readonlyapi a BasedOn."],
+            Resolver(configuration, ("api", ResiliencePresetNames.ReadOnlyApi, null)).ValidateAll());
+    }
+
     [Theory]
     [InlineData("readonlyapi")]
     [InlineData("ReadOnly")]
