@@ -222,6 +222,36 @@ public sealed class SecretsTests
         Assert.Contains("url.full=", places["spans"], StringComparison.Ordinal);
     }
 
+    // The one text a server sends that is written anywhere: a limit's name that passes RateScopeName, in the refusal's
+    // message (and so in a log that prints the refusal), never in a line of the library's own, a metric tag or a span.
+    [Fact]
+    public async Task ServerNamedLimit_IsWrittenOnlyInTheRefusalThatNamesIt()
+    {
+        const string Limit = "search-SECRET123";
+        using var server = new FlakyServer();
+        server.Respond("/search", Status(429, Hostile(("Retry-After", "40"), ("x-ratelimit-resource", Limit))));
+        var measured = new ConcurrentQueue<string>();
+        var traced = new ConcurrentQueue<string>();
+        using var listener = Listen(measured);
+        using var tracer = Trace(traced);
+        using var host = PresetHost.Create("""
+            { "ResiliencePresets": { "Clients": { "named": {
+                "Retry": { "MaxRetryAttempts": 0, "MaxRetryAfter": "00:01:00" }, "AttemptTimeout": "00:00:04", "TotalTimeout": "00:00:05" } } } }
+            """, server.Url, (services, url) => services.AddHttpClient("named", c => c.BaseAddress = new Uri(url)).AddResiliencePreset(ResiliencePresetNames.ReadOnlyApi));
+        var named = host.Client("named");
+
+        (await named.SendAsync(Secret(HttpMethod.Get, "/search", ServerSecret))).Dispose();
+        var refused = await Assert.ThrowsAsync<ClientPausedException>(() => named.SendAsync(Secret(HttpMethod.Get, "/search", ServerSecret)));
+        listener.RecordObservableInstruments();
+
+        Assert.EndsWith($"The server named its limit '{Limit}'; requests under other limits are not held.", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("api_key", refused.Message, StringComparison.Ordinal);
+        Assert.All(host.Logs.Entries.Where(e => e.AllText.Contains(ServerSecret, StringComparison.Ordinal)), e => Assert.Contains(refused.Message, e.AllText, StringComparison.Ordinal));
+        Assert.DoesNotContain(host.Logs.Entries, e => e.Category.StartsWith("ResiliencePresets", StringComparison.Ordinal) && e.Message.Contains(ServerSecret, StringComparison.Ordinal));
+        Assert.DoesNotContain(ServerSecret, string.Join('\n', measured), StringComparison.Ordinal);
+        Assert.DoesNotContain(ServerSecret, string.Join('\n', traced), StringComparison.Ordinal);
+    }
+
     // A server's reply with a secret in every header a server might put one in, besides those the scenario needs.
     private static (string Name, string Value)[] Hostile(params (string Name, string Value)[] headers) =>
     [
