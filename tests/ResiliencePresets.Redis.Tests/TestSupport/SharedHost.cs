@@ -143,6 +143,18 @@ public sealed class SharedHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Asserts that an answer of <see cref="GetAsync"/> is a refusal under a pause of <paramref name="seconds"/>: what is
+    /// left of it when the request came, which the time the test took since the pause began (a second or more for a
+    /// new instance on a busy machine) has shortened, so up to five seconds less.
+    /// </summary>
+    public static void AssertPaused(int seconds, string answer)
+    {
+        Assert.StartsWith("paused ", answer, StringComparison.Ordinal);
+        Assert.EndsWith("s", answer, StringComparison.Ordinal);
+        Assert.InRange(int.Parse(answer["paused ".Length..^1], System.Globalization.CultureInfo.InvariantCulture), seconds - 5, seconds);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _listener.Dispose();
