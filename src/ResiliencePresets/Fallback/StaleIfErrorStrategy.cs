@@ -38,7 +38,7 @@ internal sealed class StaleIfErrorStrategy : ResilienceStrategy<HttpResponseMess
             return await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
         }
 
-        var key = StaleCacheKey.For(_preset.ClientName, request);
+        var key = StaleCacheKey.For(_preset.ClientName, request, _preset.IdempotencyHeader);
         var outcome = await callback(context, state).ConfigureAwait(context.ContinueOnCapturedContext);
         if (StaleIfErrorTrigger.FailureOf(outcome, context.CancellationToken) is { } failure)
         {

@@ -8,15 +8,71 @@ public sealed class StaleCacheKeyTests
     [InlineData("Authorization", "Bearer alice-token", "Bearer bob-token")]
     [InlineData("Cookie", "session=alice", "session=bob")]
     [InlineData("Proxy-Authorization", "Basic YWxpY2U6eA==", "Basic Ym9iOng=")]
+    [InlineData("X-Api-Key", "alice-key", "bob-key")]
+    [InlineData("api-key", "alice-key", "bob-key")]
+    [InlineData("x-api-key", "sk-ant-alice", "sk-ant-bob")]
+    [InlineData("X-Goog-Api-Key", "alice-key", "bob-key")]
+    [InlineData("Ocp-Apim-Subscription-Key", "alice-key", "bob-key")]
+    [InlineData("X-Tenant-Id", "alice", "bob")]
+    [InlineData("baggage", "user.id=alice", "user.id=bob")]
+    [InlineData("Referer", "https://app.test/users/alice", "https://app.test/users/bob")]
     public void For_DifferentCallers_GiveDifferentKeys(string header, string first, string second)
     {
         using var alice = HttpMessages.Request("GET", (header, first));
         using var bob = HttpMessages.Request("GET", (header, second));
         using var anonymous = HttpMessages.Request("GET");
 
-        var keys = new[] { StaleCacheKey.For("api", alice), StaleCacheKey.For("api", bob), StaleCacheKey.For("api", anonymous) };
+        var keys = new[] { Key("api", alice), Key("api", bob), Key("api", anonymous) };
 
         Assert.Equal(3, keys.Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")]
+    [InlineData("tracestate", "congo=t61rcWkgMzE", "rojo=00f067aa0ba902b7")]
+    [InlineData("Request-Id", "|a1.1.", "|b2.1.")]
+    [InlineData("X-Request-Id", "1", "2")]
+    [InlineData("X-Correlation-Id", "1", "2")]
+    [InlineData("X-Amzn-Trace-Id", "Root=1-a", "Root=1-b")]
+    [InlineData("Idempotency-Key", "k-1", "k-2")]
+    [InlineData("If-None-Match", "\"a\"", "\"b\"")]
+    [InlineData("User-Agent", "app/1", "app/2")]
+    public void For_HeadersThatNameOneRequestOrNegotiate_DoNotSplitTheKey(string header, string first, string second)
+    {
+        using var one = HttpMessages.Request("GET", ("Authorization", "Bearer alice-token"), (header, first));
+        using var other = HttpMessages.Request("GET", ("Authorization", "Bearer alice-token"), (header, second));
+        using var without = HttpMessages.Request("GET", ("Authorization", "Bearer alice-token"));
+
+        Assert.Equal(Key("api", one), Key("api", other));
+        Assert.Equal(Key("api", one), Key("api", without));
+    }
+
+    [Fact]
+    public void For_TheConfiguredIdempotencyHeader_DoesNotSplitTheKey()
+    {
+        using var one = HttpMessages.Request("GET", ("X-Request-Key", "k-1"));
+        using var other = HttpMessages.Request("GET", ("X-Request-Key", "k-2"));
+
+        Assert.Equal(StaleCacheKey.For("api", one, "X-Request-Key"), StaleCacheKey.For("api", other, "X-Request-Key"));
+        Assert.NotEqual(StaleCacheKey.For("api", one, IdempotencyKeyOptions.DefaultHeaderName), StaleCacheKey.For("api", other, IdempotencyKeyOptions.DefaultHeaderName));
+    }
+
+    [Fact]
+    public void For_CallerHeadersInAnotherOrderOrCase_GiveTheSameKey()
+    {
+        using var first = HttpMessages.Request("GET", ("X-Api-Key", "alice-key"), ("X-Tenant-Id", "alice"));
+        using var second = HttpMessages.Request("GET", ("x-tenant-id", "alice"), ("x-api-key", "alice-key"));
+
+        Assert.Equal(Key("api", first), Key("api", second));
+    }
+
+    [Fact]
+    public void For_AValueMovedFromOneHeaderToAnother_GivesAnotherKey()
+    {
+        using var first = HttpMessages.Request("GET", ("X-Api-Key", "alice"), ("X-Tenant-Id", string.Empty));
+        using var second = HttpMessages.Request("GET", ("X-Api-Key", string.Empty), ("X-Tenant-Id", "alice"));
+
+        Assert.NotEqual(Key("api", first), Key("api", second));
     }
 
     [Fact]
@@ -25,7 +81,7 @@ public sealed class StaleCacheKeyTests
         using var empty = HttpMessages.Request("GET", ("Cookie", string.Empty));
         using var none = HttpMessages.Request("GET");
 
-        Assert.NotEqual(StaleCacheKey.For("api", empty), StaleCacheKey.For("api", none));
+        Assert.NotEqual(Key("api", empty), Key("api", none));
     }
 
     [Fact]
@@ -34,7 +90,7 @@ public sealed class StaleCacheKeyTests
         using var first = HttpMessages.Request("GET", ("Authorization", "Bearer alice-token"), ("Accept", "text/plain"));
         using var second = HttpMessages.Request("GET", ("Authorization", "Bearer alice-token"), ("Accept", "application/json"));
 
-        Assert.Equal(StaleCacheKey.For("api", first), StaleCacheKey.For("api", second));
+        Assert.Equal(Key("api", first), Key("api", second));
     }
 
     [Fact]
@@ -45,10 +101,10 @@ public sealed class StaleCacheKeyTests
         using var otherPage = new HttpRequestMessage(HttpMethod.Get, "https://api.test/items?page=2");
         using var fragment = new HttpRequestMessage(HttpMethod.Get, "https://api.test/items?page=1#top");
 
-        var keys = new[] { StaleCacheKey.For("api", get), StaleCacheKey.For("other", get), StaleCacheKey.For("api", head), StaleCacheKey.For("api", otherPage) };
+        var keys = new[] { Key("api", get), Key("other", get), Key("api", head), Key("api", otherPage) };
 
         Assert.Equal(4, keys.Distinct().Count());
-        Assert.Equal(StaleCacheKey.For("api", get), StaleCacheKey.For("api", fragment));
+        Assert.Equal(Key("api", get), Key("api", fragment));
     }
 
     [Fact]
@@ -58,7 +114,7 @@ public sealed class StaleCacheKeyTests
         request.Headers.TryAddWithoutValidation("Authorization", "Bearer tok3n");
         request.Headers.TryAddWithoutValidation("Cookie", "session=c00kie");
 
-        var key = StaleCacheKey.For("api", request);
+        var key = Key("api", request);
 
         Assert.Matches("^resiliencepresets:stale:[0-9a-f]{64}$", key);
     }
@@ -77,4 +133,6 @@ public sealed class StaleCacheKeyTests
         Assert.NotEqual(StaleCacheKey.VaryHash(english, names), StaleCacheKey.VaryHash(none, names));
         Assert.Equal(string.Empty, StaleCacheKey.VaryHash(english, []));
     }
+
+    private static string Key(string clientName, HttpRequestMessage request) => StaleCacheKey.For(clientName, request, IdempotencyKeyOptions.DefaultHeaderName);
 }

@@ -100,6 +100,9 @@ public sealed class StaleIfErrorTests : IClassFixture<FlakyServer>
     [Theory]
     [InlineData("Authorization", "Bearer alice-token", "Bearer bob-token")]
     [InlineData("Cookie", "session=alice", "session=bob")]
+    [InlineData("X-Api-Key", "alice-key", "bob-key")]
+    [InlineData("api-key", "alice-key", "bob-key")]
+    [InlineData("X-Tenant-Id", "alice", "bob")]
     public async Task ReadOnlyApi_OneCallersResponse_NeverAnswersAnotherCaller(string header, string alice, string bob)
     {
         var path = Serve($"/stale/me/{header}", Body("alice's account"));
@@ -234,7 +237,7 @@ public sealed class StaleIfErrorTests : IClassFixture<FlakyServer>
         using var api = Client(retries: 0, services: s => s.AddSingleton(cache));
         (await api.Client.GetAsync(path)).Dispose();
 
-        var kept = await cache.GetOrCreateAsync(StaleCacheKey.For("api", new HttpRequestMessage(HttpMethod.Get, _server.Url + path)), _ => ValueTask.FromResult<byte[]?>(null));
+        var kept = await cache.GetOrCreateAsync(StaleCacheKey.For("api", new HttpRequestMessage(HttpMethod.Get, _server.Url + path), IdempotencyKeyOptions.DefaultHeaderName), _ => ValueTask.FromResult<byte[]?>(null));
 
         Assert.Equal("kept", System.Text.Encoding.UTF8.GetString(StoredResponse.FromBytes(kept)!.Body));
     }
