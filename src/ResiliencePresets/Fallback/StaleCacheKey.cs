@@ -33,10 +33,11 @@ internal static class StaleCacheKey
         "If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since", "If-Range", "Range",
         "Connection", "Keep-Alive", "Host", "Expect", "TE", "Upgrade", "Via", "Max-Forwards", "Priority",
 
-        // One request's identity, never its caller's: trace context and request ids.
+        // One request's identity, never its caller's: trace context, request ids, the SDKs' per-request ids and dates.
         "traceparent", "tracestate", "Request-Id", "X-Request-Id", "X-Correlation-Id", "X-Amzn-Trace-Id",
-        "X-Cloud-Trace-Context", "x-ms-client-request-id", "b3", "X-B3-TraceId", "X-B3-SpanId", "X-B3-ParentSpanId",
-        "X-B3-Sampled", "X-B3-Flags", "uber-trace-id", "sentry-trace",
+        "X-Cloud-Trace-Context", "b3", "X-B3-TraceId", "X-B3-SpanId", "X-B3-ParentSpanId", "X-B3-Sampled", "X-B3-Flags",
+        "uber-trace-id", "sentry-trace", "x-ms-client-request-id", "Date", "x-ms-date", "X-Amz-Date",
+        "amz-sdk-invocation-id", "amz-sdk-request",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Returns the key of the request's kept response.</summary>
