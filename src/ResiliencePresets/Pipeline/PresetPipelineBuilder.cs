@@ -200,7 +200,7 @@ internal static class PresetPipelineBuilder
 
             // A retry the learned bucket holds for the server's wait waits that long, though its own delay is zero.
             var delay = planned.HeldFor ?? args.RetryDelay;
-            metrics.Retry(preset, planned, delay, args.Outcome.Exception);
+            metrics.Retry(preset, planned, delay, args.Outcome);
             Log.RetryScheduled(logger, preset.ClientName, args.Context.GetRequestMessage()!, planned, args.AttemptNumber + 1, delay);
             return default;
         },

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Polly;
 using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace ResiliencePresets;
 
@@ -81,12 +83,12 @@ internal sealed class PresetMetrics : IDisposable
         }
     }
 
-    public void Retry(CompiledPreset preset, in RetryDecision planned, TimeSpan delay, Exception? exception)
+    public void Retry(CompiledPreset preset, in RetryDecision planned, TimeSpan delay, in Outcome<HttpResponseMessage> outcome)
     {
         // The tags are built only for a listener: without one, a retry costs its meters nothing.
         if (_retries.Enabled)
         {
-            RetryCounted(preset, planned, exception);
+            RetryCounted(preset, planned, outcome);
         }
 
         if (!_retryDelay.Enabled)
@@ -140,16 +142,23 @@ internal sealed class PresetMetrics : IDisposable
         }
     }
 
-    private void RetryCounted(CompiledPreset preset, in RetryDecision planned, Exception? exception)
+    // http.response.status_code is the status the server sent, as in HttpClient's own metrics and spans: a 403 the
+    // classifier reads as a 429 is a 403 here, as it is in error.type and in the pause counter.
+    private void RetryCounted(CompiledPreset preset, in RetryDecision planned, in Outcome<HttpResponseMessage> outcome)
     {
         var tags = Tags(preset);
-        tags.Add(ReasonTag, planned.StatusCode is not null ? "status" : planned.Cause == "TimeoutRejectedException" ? "timeout" : "exception");
-        if (planned.StatusCode is int status)
+        if (outcome.Result is { } response)
         {
-            tags.Add(StatusTag, status);
+            tags.Add(ReasonTag, "status");
+            tags.Add(StatusTag, (int)response.StatusCode);
+            tags.Add(ErrorType.TagName, planned.Cause);
+        }
+        else
+        {
+            tags.Add(ReasonTag, outcome.Exception is TimeoutRejectedException ? "timeout" : "exception");
+            tags.Add(ErrorType.TagName, outcome.Exception is { } exception ? ErrorType.Of(exception) : planned.Cause);
         }
 
-        tags.Add(ErrorType.TagName, exception is null ? planned.Cause : ErrorType.Of(exception));
         _retries.Add(1, tags);
     }
 

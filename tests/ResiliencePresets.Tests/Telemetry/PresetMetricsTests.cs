@@ -30,6 +30,26 @@ public sealed class PresetMetricsTests : IClassFixture<FlakyServer>
         Assert.Equal(["backoff", "header"], metrics.For("resiliencepresets.retry.delay", Client).Select(d => d.Tag("resiliencepresets.source")));
     }
 
+    // Regression: a 403 read as a rate limit was tagged http.response.status_code 429 (the code the status table was
+    // asked with), while its error.type, its pause and HttpClient's own span said 403.
+    [Fact]
+    public async Task RetryOfRateLimited403_IsTaggedWithTheStatusTheServerSent()
+    {
+        const string Client = "metrics-403";
+        var path = _server.Respond("/metrics/403", Status(403, ("X-RateLimit-Remaining", "0"), ("retry-after-ms", "5")), Status(200));
+        using var metrics = new MetricRecorder("ResiliencePresets");
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, clientName: Client);
+
+        using var response = await api.Client.GetAsync(path);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var retry = Assert.Single(metrics.For("resiliencepresets.retries", Client));
+        Assert.Equal(403, retry.Tag("http.response.status_code"));
+        Assert.Equal("403", retry.Tag("error.type"));
+        Assert.Equal("status", retry.Tag("resiliencepresets.reason"));
+        Assert.All(metrics.For("resiliencepresets.client.pauses", Client), p => Assert.Equal(403, p.Tag("http.response.status_code")));
+    }
+
     [Fact]
     public async Task RetryAfterTransportFailure_IsCountedAsAnException()
     {
