@@ -127,8 +127,13 @@ internal sealed class PresetResilienceHandler : DelegatingHandler
         }
     }
 
-    // Each build publishes its preparation before the pipeline can run, so a handler always finds one.
-    private RequestPreparation Preparation() => _client.Preparation ?? throw new InvalidOperationException("The client's pipeline was not built before its handler ran.");
+    // Each build publishes its preparation before the pipeline can run, so a handler always finds one. The client is
+    // reported by the health check and the gauges from its first request on, not from its creation.
+    private RequestPreparation Preparation()
+    {
+        _client.MarkSent();
+        return _client.Preparation ?? throw new InvalidOperationException("The client's pipeline was not built before its handler ran.");
+    }
 
     // Not an async method: an attempt whose inner handlers complete at once needs no state machine of its own.
     private ValueTask<Outcome<HttpResponseMessage>> SendAttemptAsync(ResilienceContext context, HttpRequestMessage fallback)

@@ -15,6 +15,7 @@ internal sealed class ClientRuntime : IDisposable
     private volatile RequestPreparation? _preparation;
     private long _totalTimeoutTicks;
     private volatile bool _timeoutSetByCaller;
+    private volatile bool _hasSent;
 
     /// <summary>Gets the client's pauses and pacing, one per authority and per limit a server named.</summary>
     public RateScopes Scopes { get; } = new();
@@ -34,6 +35,19 @@ internal sealed class ClientRuntime : IDisposable
     /// <summary>Gets or sets whether the caller set the client's <see cref="HttpClient.Timeout"/>, which then bounds its
     /// response bodies instead of the preset (<see cref="HttpClientTimeoutRule"/>).</summary>
     public bool TimeoutSetByCaller { get => _timeoutSetByCaller; set => _timeoutSetByCaller = value; }
+
+    /// <summary>Gets a value indicating whether a request has been sent through the client's preset: an
+    /// <see cref="HttpClient"/> created and not used yet is not reported by the health check or the gauges.</summary>
+    public bool HasSent => _hasSent;
+
+    /// <summary>Records that a request is being sent; a read, and one write per client's lifetime.</summary>
+    public void MarkSent()
+    {
+        if (!_hasSent)
+        {
+            _hasSent = true;
+        }
+    }
 
     /// <summary>Gets the client's rate learner, once a pipeline with learning on was built; it may be stopped since.</summary>
     public RateLearner? Learner => Volatile.Read(ref _learner);

@@ -12,7 +12,9 @@ internal sealed class ClientRuntimeRegistry : IDisposable
     public ClientRuntime For(string clientName) => _states.GetOrAdd(clientName, _ => new ClientRuntime());
 
     /// <summary>Gets every client that has sent through a preset, with its state.</summary>
-    public IEnumerable<KeyValuePair<string, ClientRuntime>> All => _states;
+    /// <remarks>A client's state is made when its first handler is built (<see cref="HttpClient"/> created), a moment
+    /// that says nothing about its server; it is reported from its first request on (<see cref="ClientRuntime.HasSent"/>).</remarks>
+    public IEnumerable<KeyValuePair<string, ClientRuntime>> All => _states.Where(static s => s.Value.HasSent);
 
     public void Dispose()
     {

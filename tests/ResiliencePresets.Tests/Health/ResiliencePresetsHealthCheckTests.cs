@@ -136,6 +136,25 @@ public sealed class ResiliencePresetsHealthCheckTests : IClassFixture<FlakyServe
         Assert.Empty(report.Data);
     }
 
+    // Regression: a client was reported (its breaker "closed", counted as accepting) from the moment its HttpClient was
+    // created, before it had sent anything.
+    [Fact]
+    public async Task ClientCreatedButNotUsed_IsNotReportedUntilItsFirstRequest()
+    {
+        var path = _server.Respond("/health/unused", Status(200));
+        using var host = Host("health-unused");
+        var client = host.Client("health-unused");
+
+        var created = await Check(host);
+        (await client.GetAsync(path)).Dispose();
+        var used = await Check(host);
+
+        Assert.Equal("0 clients with a preset accept requests.", created.Description);
+        Assert.Empty(created.Data);
+        Assert.Equal("1 client with a preset accepts requests.", used.Description);
+        Assert.Equal("closed", used.Data["health-unused:circuit_breaker"]);
+    }
+
     // No retries, so that every response reaches the caller at once; a small breaker: two failures in two attempts open it for 30 s.
     private PresetHost Host(params string[] clients) => Host(health => health.AddResiliencePresets(), clients);
 

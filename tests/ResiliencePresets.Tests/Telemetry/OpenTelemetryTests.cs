@@ -109,6 +109,26 @@ public sealed class OpenTelemetryTests : IClassFixture<FlakyServer>
         Assert.Equal([20, 5, 0], new[] { justPaused, later, over });
     }
 
+    // Regression: the gauges reported a client (pause 0, breaker closed) from the moment its HttpClient was created.
+    [Fact]
+    public async Task Gauges_ReportAClientFromItsFirstRequest_NotFromItsCreation()
+    {
+        const string Client = "otel-unused";
+        var path = _server.Respond("/otel/unused", Status(200));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, clientName: Client, services: AddOpenTelemetry);
+        StartMeterProvider(api);
+
+        Flush(api);
+        var created = Points("resiliencepresets.client.pause.remaining", Client).Count + Points("resiliencepresets.circuit_breaker.state", Client).Count;
+        (await api.Client.GetAsync(path)).Dispose();
+        Flush(api);
+
+        Assert.Equal(0, created);
+        Assert.Equal(0, Assert.Single(Points("resiliencepresets.client.pause.remaining", Client)).Point.GetGaugeLastValueDouble());
+        Assert.Equal(new Dictionary<string, long> { ["closed"] = 1, ["open"] = 0, ["half_open"] = 0 }, BreakerStates(Client));
+        Assert.Empty(Points("resiliencepresets.client.learned_rate", Client));
+    }
+
     [Fact]
     public async Task HttpClientSpans_OnePerAttempt_EachTheParentOfWhatTheServerSaw()
     {
