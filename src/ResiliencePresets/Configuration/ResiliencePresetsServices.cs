@@ -20,6 +20,9 @@ internal static class ResiliencePresetsServices
         }
 
         services.AddLogging();
+
+        // The meter comes from the container's IMeterFactory, as the docs promise, even where nothing else registered one.
+        services.AddMetrics();
         services.TryAddSingleton(provider => new PresetResolver(provider.GetRequiredService<PresetRegistrations>()));
         services.TryAddSingleton<CompiledPresetStore>();
         services.TryAddSingleton<PresetPipelineProvider>();

@@ -1,3 +1,6 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using ResiliencePresets.Tests.TestSupport;
 using static ResiliencePresets.Tests.TestSupport.FlakyServer;
 
@@ -91,6 +94,35 @@ public sealed class PresetMetricsTests : IClassFixture<FlakyServer>
         Assert.Equal(3, _server.Calls(path));
         Assert.Equal(503, Assert.Single(metrics.For("resiliencepresets.client.pauses", Client)).Tag("http.response.status_code"));
         Assert.Equal("open", Assert.Single(metrics.For("resiliencepresets.circuit_breaker.transitions", Client)).Tag("resiliencepresets.state"));
+    }
+
+    // The docs promise the meter comes from the container's IMeterFactory (so AddMeter is all OpenTelemetry needs, and a
+    // test's MetricCollector sees one provider's measurements only), also when no AddHttpClient registered the factory.
+    [Fact]
+    public void Meter_IsCreatedThroughTheContainersMeterFactory()
+    {
+        var services = new ServiceCollection();
+        services.AddResiliencePresets(new ConfigurationBuilder().Build().GetSection("ResiliencePresets"));
+        using var provider = services.BuildServiceProvider();
+        var factory = provider.GetService<IMeterFactory>();
+        var scoped = new List<string>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter.Name == "ResiliencePresets" && instrument.Meter.Scope is not null && ReferenceEquals(instrument.Meter.Scope, factory))
+                {
+                    scoped.Add(instrument.Name);
+                }
+            },
+        };
+        listener.Start();
+
+        provider.GetRequiredService<PresetMetrics>();
+
+        Assert.NotNull(factory);
+        Assert.Contains("resiliencepresets.requests", scoped);
+        Assert.Contains("resiliencepresets.client.pause.remaining", scoped);
     }
 
     [Fact]
