@@ -24,7 +24,7 @@ internal sealed class SharedMetrics : IDisposable
         _meter = meterFactory?.Create("ResiliencePresets") ?? new Meter("ResiliencePresets");
         _roundTrips = _meter.CreateCounter<long>("resiliencepresets.shared.round_trips", "{call}", "Scripts run on Redis for shared client state, by operation.");
         _fallbacks = _meter.CreateCounter<long>("resiliencepresets.shared.fallbacks", "{call}",
-            "Operations on shared client state that went on with local state instead, by operation and reason (timeout, error, disconnected).");
+            "Operations on shared client state that went on with local state instead, by operation and reason (timeout, error, disconnected, connecting).");
         _meter.CreateObservableGauge("resiliencepresets.shared.degraded", () => _degraded?.Invoke() == true ? 1 : 0, "{state}",
             "1 while Redis cannot be reached and clients run on local state, 0 otherwise.");
     }

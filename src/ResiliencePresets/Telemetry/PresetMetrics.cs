@@ -45,10 +45,10 @@ internal sealed class PresetMetrics : IDisposable
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _requests = _meter.CreateCounter<long>("resiliencepresets.requests", "{request}", "Logical requests sent through a preset (retries not included).");
         _retries = _meter.CreateCounter<long>("resiliencepresets.retries", "{retry}", "Retries scheduled, by reason: status, exception or timeout.");
-        _retryDelay = _meter.CreateHistogram("resiliencepresets.retry.delay", "s", "Waits before retries, by source: header (the server asked) or backoff.",
+        _retryDelay = _meter.CreateHistogram("resiliencepresets.retry.delay", "s", "Waits before retries, by source: header (the server asked), backoff, or learned_rate (a rate signal retried into the learned bucket).",
             tags: null, new InstrumentAdvice<double> { HistogramBucketBoundaries = RetryDelayBuckets });
         _budgetRefusals = _meter.CreateCounter<long>("resiliencepresets.retry_budget.refusals", "{retry}", "Retries refused because the client's retry budget was spent.");
-        _throttled = _meter.CreateCounter<long>("resiliencepresets.rate_limiter.throttled", "{attempt}", "Attempts that waited for a permit of the client's rate limit.");
+        _throttled = _meter.CreateCounter<long>("resiliencepresets.rate_limiter.throttled", "{attempt}", "Attempts that queued for a permit of the client's configured bucket or of its learned rate's bucket.");
         _rejected = _meter.CreateCounter<long>("resiliencepresets.rate_limiter.rejections", "{attempt}", "Attempts rejected because the rate limit's queue was full.");
         _pauses = _meter.CreateCounter<long>("resiliencepresets.client.pauses", "{pause}", "Times a server's wait paused every request of a client.");
         _breakerTransitions = _meter.CreateCounter<long>("resiliencepresets.circuit_breaker.transitions", "{transition}", "Circuit breaker state changes, by new state.");
