@@ -32,6 +32,12 @@ public sealed class RecordingServer : IAsyncLifetime
         _app = builder.Build();
         _app.Run(HandleAsync);
         await _app.StartAsync();
+
+        // One request through a preset with its default timeouts first, so that the server and the pipeline are
+        // compiled before a test gives an attempt a few hundred milliseconds.
+        using var warm = PresetClient.Create(ResiliencePresetNames.IdempotentWrite, Url, o => o.Hedging.Enabled = true);
+        (await warm.Client.GetAsync("/warm")).Dispose();
+        (await warm.Client.PostAsync("/warm", new StringContent("{}"))).Dispose();
     }
 
     public async Task DisposeAsync()
