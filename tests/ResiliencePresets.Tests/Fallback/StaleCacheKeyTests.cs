@@ -79,6 +79,24 @@ public sealed class StaleCacheKeyTests
     }
 
     [Fact]
+    public void For_OneValueUnderAnotherHeader_GivesAnotherKey()
+    {
+        using var key = HttpMessages.Request("GET", ("X-Api-Key", "alice"));
+        using var tenant = HttpMessages.Request("GET", ("X-Tenant-Id", "alice"));
+
+        Assert.NotEqual(Key("api", key), Key("api", tenant));
+    }
+
+    [Fact]
+    public void For_NamesAndValuesThatRunTogetherAlike_GiveDifferentKeys()
+    {
+        using var first = HttpMessages.Request("GET", ("X-A", "bc"));
+        using var second = HttpMessages.Request("GET", ("X-Ab", "c"));
+
+        Assert.NotEqual(Key("api", first), Key("api", second));
+    }
+
+    [Fact]
     public void For_EmptyCredentialAndNoCredential_GiveDifferentKeys()
     {
         using var empty = HttpMessages.Request("GET", ("Cookie", string.Empty));

@@ -47,6 +47,8 @@ public sealed class StructuredFieldItemTests
     [InlineData("*")]
     [InlineData("a*b")]
     [InlineData("a-b.c_d9")]
+    [InlineData("z")]
+    [InlineData("zz9")]
     public void IsKey_LowercaseKey_IsAKey(string text)
     {
         Assert.True(StructuredFieldItem.IsKey(text));
@@ -65,6 +67,9 @@ public sealed class StructuredFieldItemTests
     [InlineData("a/a")]
     [InlineData("a:a")]
     [InlineData("é")]
+    [InlineData("{a")]
+    [InlineData("`a")]
+    [InlineData("a{")]
     public void IsKey_AnythingElse_IsNoKey(string text)
     {
         Assert.False(StructuredFieldItem.IsKey(text));
@@ -88,6 +93,13 @@ public sealed class StructuredFieldItemTests
     [InlineData("::")]
     [InlineData("@1659578233")]
     [InlineData("%\"f%c3%bc\"")]
+    [InlineData("z")]
+    [InlineData("Z")]
+    [InlineData("A")]
+    [InlineData("a")]
+    [InlineData("\"~ \"")]
+    [InlineData("%\"~ \"")]
+    [InlineData("0.5")]
     public void IsBareItem_ItemOfAnyType_IsAnItem(string text)
     {
         Assert.True(StructuredFieldItem.IsBareItem(text));
@@ -120,6 +132,16 @@ public sealed class StructuredFieldItemTests
     [InlineData("%\"%C3\"")]
     [InlineData("%\"%c\"")]
     [InlineData("(1 2)")]
+    [InlineData("[a")]
+    [InlineData("`a")]
+    [InlineData("{a")]
+    [InlineData("\"\u007f\"")]
+    [InlineData("\"\u001f\"")]
+    [InlineData("%\"\u007f\"")]
+    [InlineData("%\"\u001f\"")]
+    [InlineData("%\"\"\"")]
+    [InlineData(".5")]
+    [InlineData("-")]
     public void IsBareItem_AnythingElse_IsNoItem(string text)
     {
         Assert.False(StructuredFieldItem.IsBareItem(text));
@@ -134,6 +156,13 @@ public sealed class StructuredFieldItemTests
     [InlineData("\"\"", null)]
     [InlineData("42", null)]
     [InlineData("?1", null)]
+    [InlineData("Zeta", "Zeta")]
+    [InlineData("zeta", "zeta")]
+    [InlineData("A", "A")]
+    [InlineData("[x", null)]
+    [InlineData("`x", null)]
+    [InlineData("{x", null)]
+    [InlineData("@1", null)]
     public void ReadName_StringOrToken_IsItsText(string item, string? expected)
     {
         Assert.Equal(expected, StructuredFieldItem.ReadName(item));
