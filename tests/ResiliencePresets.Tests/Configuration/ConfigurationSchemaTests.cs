@@ -39,23 +39,6 @@ public sealed class ConfigurationSchemaTests
         Assert.Empty(errors.Select(e => $"{e.Path}: {e.Kind}"));
     }
 
-    [Fact]
-    public async Task EveryDocumentedExample_PassesTheSchema()
-    {
-        var schema = await Schema();
-        foreach (var document in new[] { "README.md", "docs/configuration.md" })
-        {
-            var text = await File.ReadAllTextAsync(Path.Combine(Root, document));
-            var examples = JsonBlocks(text).Where(b => b.Contains("\"ResiliencePresets\"", StringComparison.Ordinal)).ToList();
-
-            Assert.NotEmpty(examples);
-            foreach (var example in examples)
-            {
-                Assert.Empty(schema.Validate(example).Select(e => $"{document}: {e.Path}: {e.Kind}"));
-            }
-        }
-    }
-
     [Theory]
     [MemberData(nameof(BadExamples))]
     public async Task BadExample_IsFlaggedAtItsPath(string json, string path)
@@ -134,10 +117,4 @@ public sealed class ConfigurationSchemaTests
         => errors.SelectMany(e => e is NJsonSchema.Validation.ChildSchemaValidationError child
             ? new[] { e }.Concat(child.Errors.Values.SelectMany(Flatten))
             : [e]);
-
-    private static IEnumerable<string> JsonBlocks(string markdown)
-    {
-        var parts = markdown.Split("```json", StringSplitOptions.None).Skip(1);
-        return parts.Select(p => p[..p.IndexOf("```", StringComparison.Ordinal)]);
-    }
 }
