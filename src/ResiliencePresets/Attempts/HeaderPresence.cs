@@ -39,8 +39,10 @@ internal readonly record struct HeaderPresence(bool RetryAfterMs, bool XMsRetryA
                 case 14: (ms, verdict) = (ms | Is(name, RetryAfterReader.RetryAfterMs), verdict | Is(name, StatusCodeClassifier.OpenAiVerdictHeader)); break;
                 case 15: quota |= Is(name, RateLimitHeaders.RateLimitReset); break;
                 case 17: quota |= Is(name, RateLimitHeaders.XRateLimitReset); break;
+                case 18: quota |= Is(name, RateLimitHeaders.XRateDashLimitReset); break;
                 case 19: (xms, verdict) = (xms | Is(name, RetryAfterReader.XMsRetryAfterMs), verdict | Is(name, StatusCodeClassifier.StripeVerdictHeader)); break;
                 case 20: resource |= Is(name, RateScopeName.GitHubResource); break;
+                case 23: quota |= Is(name, RateLimitHeaders.XRateLimitResetAfter); break;
                 case 24: quota |= Is(name, RateLimitHeaders.OpenAiResetTokens); break;
                 case 26: quota |= Is(name, RateLimitHeaders.OpenAiResetRequests); break;
                 case 32: quota |= Is(name, RateLimitHeaders.AnthropicTokensReset); break;

@@ -4,16 +4,20 @@ using System.Net.Http.Headers;
 namespace ResiliencePresets;
 
 /// <summary>
-/// Reads the quota headers APIs send: the IETF <c>RateLimit</c> field, the <c>RateLimit-*</c> and <c>X-RateLimit-*</c>
-/// families (GitHub among them), OpenAI's <c>x-ratelimit-*-requests</c> and <c>x-ratelimit-*-tokens</c>, and
-/// Anthropic's <c>anthropic-ratelimit-*</c>.
+/// Reads the quota headers APIs send: the IETF <c>RateLimit</c> field, the <c>RateLimit-*</c> family (the IETF draft,
+/// GitLab), <c>X-RateLimit-*</c> (GitHub, Discord, Reddit and many others), <c>X-Rate-Limit-*</c> (X, Okta), OpenAI's
+/// <c>x-ratelimit-*-requests</c> and <c>x-ratelimit-*-tokens</c>, and Anthropic's <c>anthropic-ratelimit-*</c>.
 /// </summary>
 /// <remarks>
 /// <para>Each family is a remaining count and a reset, read as a pair: a remaining without a readable reset is no quota
 /// (it still makes a 403 a rate limit, see <see cref="IsExhausted"/>). Resets are delta-seconds (<c>RateLimit</c>,
-/// <c>RateLimit-Reset</c>), delta-seconds or a Unix time (<c>X-RateLimit-Reset</c>), a Go duration (OpenAI:
-/// <see cref="GoDuration"/>) or an RFC 3339 instant (Anthropic: <see cref="Rfc3339Instant"/>). Every quota a response
-/// reports is read, and <see cref="MostConstrainingQuota"/> picks the one that decides.</para>
+/// Discord's <c>X-RateLimit-Reset-After</c>), delta-seconds or a Unix time (<c>RateLimit-Reset</c>,
+/// <c>X-RateLimit-Reset</c>, <c>X-Rate-Limit-Reset</c>), a Go duration (OpenAI: <see cref="GoDuration"/>) or an
+/// RFC 3339 instant (Anthropic: <see cref="Rfc3339Instant"/>). Every quota a response reports is read, and
+/// <see cref="MostConstrainingQuota"/> picks the one that decides.</para>
+/// <para>The three header families outside the <c>RateLimit</c> field take their numbers with a decimal fraction, as
+/// Discord (<c>1470173023.123</c>, <c>64.57</c>) and Reddit (<c>598.0</c>) send them: a remaining count is rounded
+/// down (less than one request left is none), a reset is kept to the tick and rounded up.</para>
 /// <para>The <c>RateLimit</c> field is a Structured Field (RFC 9651), and each of its members is read as that RFC reads
 /// it: a quoted policy name may hold <c>,</c>, <c>;</c> and <c>=</c> (<c>"a,b";r=0;t=30</c> is one policy), parameter
 /// keys are lowercase, <c>r</c> and <c>t</c> count only as integers of at most 15 digits that are not negative, and of a
@@ -30,6 +34,9 @@ internal static class RateLimitHeaders
     internal const string RateLimitReset = "RateLimit-Reset";
     internal const string XRateLimitRemaining = "X-RateLimit-Remaining";
     internal const string XRateLimitReset = "X-RateLimit-Reset";
+    internal const string XRateLimitResetAfter = "X-RateLimit-Reset-After";
+    internal const string XRateDashLimitRemaining = "X-Rate-Limit-Remaining";
+    internal const string XRateDashLimitReset = "X-Rate-Limit-Reset";
     internal const string OpenAiRemainingRequests = "x-ratelimit-remaining-requests";
     internal const string OpenAiResetRequests = "x-ratelimit-reset-requests";
     internal const string OpenAiRemainingTokens = "x-ratelimit-remaining-tokens";
@@ -43,16 +50,20 @@ internal static class RateLimitHeaders
     internal const string AnthropicOutputTokensRemaining = "anthropic-ratelimit-output-tokens-remaining";
     internal const string AnthropicOutputTokensReset = "anthropic-ratelimit-output-tokens-reset";
 
-    // Smaller values of X-RateLimit-Reset are delta-seconds; larger ones are Unix times (September 2001 onwards).
+    // Smaller reset values are delta-seconds; larger ones are Unix times (September 2001 onwards). A delta that large,
+    // over 31 years, is past any Retry:MaxRetryAfter, so reading it as a time loses nothing a delta could have meant.
     private const long EpochThreshold = 1_000_000_000;
 
     private static readonly long MaxSeconds = (long)TimeSpan.MaxValue.TotalSeconds;
 
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
     // The header pairs, in the order they are read; of quotas equally tight, the first read stays.
     private static readonly QuotaPair[] Pairs =
     [
-        new(RateLimitRemaining, RateLimitReset, ResetForm.DeltaSeconds, CountsTokens: false),
-        new(XRateLimitRemaining, XRateLimitReset, ResetForm.DeltaSecondsOrUnixTime, CountsTokens: false),
+        new(RateLimitRemaining, RateLimitReset, ResetForm.DeltaSecondsOrUnixTime, CountsTokens: false),
+        new(XRateLimitRemaining, XRateLimitReset, ResetForm.DeltaSecondsOrUnixTime, CountsTokens: false, DeltaReset: XRateLimitResetAfter),
+        new(XRateDashLimitRemaining, XRateDashLimitReset, ResetForm.DeltaSecondsOrUnixTime, CountsTokens: false),
         new(OpenAiRemainingRequests, OpenAiResetRequests, ResetForm.GoDuration, CountsTokens: false),
         new(OpenAiRemainingTokens, OpenAiResetTokens, ResetForm.GoDuration, CountsTokens: true),
         new(AnthropicRequestsRemaining, AnthropicRequestsReset, ResetForm.Rfc3339, CountsTokens: false),
@@ -63,7 +74,6 @@ internal static class RateLimitHeaders
 
     private enum ResetForm
     {
-        DeltaSeconds,
         DeltaSecondsOrUnixTime,
         GoDuration,
         Rfc3339,
@@ -79,9 +89,9 @@ internal static class RateLimitHeaders
         QuotaReading? chosen = headers.TryGetValues(RateLimit, out var values) ? ParseField(values).Quota : null;
         foreach (var pair in Pairs)
         {
-            if (ReadInteger(headers, pair.Remaining) is long left && ReadReset(headers, pair, now) is TimeSpan reset)
+            if (ReadRemaining(headers, pair.Remaining) is long left && ReadReset(headers, pair, now) is (TimeSpan reset, string header))
             {
-                chosen = MostConstrainingQuota.Tighter(chosen, new QuotaReading(left, reset, pair.Reset, pair.CountsTokens));
+                chosen = MostConstrainingQuota.Tighter(chosen, new QuotaReading(left, reset, header, pair.CountsTokens));
             }
         }
 
@@ -93,16 +103,25 @@ internal static class RateLimitHeaders
     /// Converts a reset value to a wait from <paramref name="now"/>: delta-seconds, or with <paramref name="allowEpoch"/>
     /// a Unix time when the value is large enough to be one. Zero, past and unrepresentable values give <see langword="null"/>.
     /// </summary>
-    public static TimeSpan? ResetDelay(long seconds, bool allowEpoch, DateTimeOffset now)
+    public static TimeSpan? ResetDelay(long seconds, bool allowEpoch, DateTimeOffset now) => ResetDelay((decimal)seconds, allowEpoch, now);
+
+    /// <summary>
+    /// Converts a reset value that may carry a fraction (<c>1470173023.123</c>, <c>64.57</c>) as
+    /// <see cref="ResetDelay(long, bool, DateTimeOffset)"/> does, the wait rounded up to the next tick.
+    /// </summary>
+    public static TimeSpan? ResetDelay(decimal seconds, bool allowEpoch, DateTimeOffset now)
     {
         if (allowEpoch && seconds > EpochThreshold)
         {
-            return seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds() && DateTimeOffset.FromUnixTimeSeconds(seconds) - now is { Ticks: > 0 } wait
-                ? wait
-                : null;
+            if (seconds > MaxUnixSeconds)
+            {
+                return null;
+            }
+
+            seconds -= (decimal)(now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerSecond;
         }
 
-        return seconds > 0 && seconds < MaxSeconds ? TimeSpan.FromTicks(seconds * TimeSpan.TicksPerSecond) : null;
+        return seconds > 0 && seconds < MaxSeconds ? TimeSpan.FromTicks((long)Math.Ceiling(seconds * TimeSpan.TicksPerSecond)) : null;
     }
 
     /// <summary>
@@ -114,7 +133,7 @@ internal static class RateLimitHeaders
         var headers = response.Headers.NonValidated;
         foreach (var pair in Pairs)
         {
-            if (ReadInteger(headers, pair.Remaining) == 0)
+            if (ReadRemaining(headers, pair.Remaining) == 0)
             {
                 return true;
             }
@@ -144,30 +163,55 @@ internal static class RateLimitHeaders
     }
 
     /// <summary>
-    /// Reads the first value of a header as a non-negative whole number.
+    /// Reads the first value of a remaining-count header: a non-negative number, its fraction rounded down
+    /// (Reddit's <c>598.0</c> is 598, <c>0.5</c> is 0); one past <see cref="long.MaxValue"/> is no count.
     /// </summary>
-    public static long? ReadInteger(HttpHeadersNonValidated headers, string name)
+    public static long? ReadRemaining(HttpHeadersNonValidated headers, string name)
+        => ReadNumber(headers, name) is decimal number && Math.Floor(number) is var whole && whole <= long.MaxValue ? (long)whole : null;
+
+    /// <summary>
+    /// Reads the first value of a header as a non-negative number, <c>1*DIGIT [ "." 1*DIGIT ]</c> between optional
+    /// whitespace: no sign, no exponent, no bare point, nothing too long for <see cref="decimal"/>.
+    /// </summary>
+    public static decimal? ReadNumber(HttpHeadersNonValidated headers, string name)
     {
-        if (!headers.TryGetValues(name, out var values))
+        if (FirstValue(headers, name) is not string value)
         {
             return null;
         }
 
-        foreach (var value in values)
+        var text = value.AsSpan().Trim();
+        var point = text.IndexOf('.');
+        var whole = point < 0 ? text : text[..point];
+        var fraction = point < 0 ? [] : text[(point + 1)..];
+        if (whole.IsEmpty || whole.ContainsAnyExceptInRange('0', '9') || (point >= 0 && (fraction.IsEmpty || fraction.ContainsAnyExceptInRange('0', '9'))))
         {
-            return long.TryParse(value.AsSpan().Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
+            return null;
         }
 
-        return null;
+        return decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) ? number : null;
     }
 
-    // A reset in its family's form, as a positive wait from now; anything unreadable is no reset.
-    private static TimeSpan? ReadReset(HttpHeadersNonValidated headers, in QuotaPair pair, DateTimeOffset now)
+    /// <summary>
+    /// Reads a reset header of the delta-seconds-or-Unix-time form as a positive wait from <paramref name="now"/>.
+    /// </summary>
+    public static TimeSpan? ReadResetSeconds(HttpHeadersNonValidated headers, string name, bool allowEpoch, DateTimeOffset now)
+        => ReadNumber(headers, name) is decimal seconds ? ResetDelay(seconds, allowEpoch, now) : null;
+
+    // A reset in its family's form, as a positive wait from now and the header it came from; anything unreadable is no
+    // reset. A delta reset sent beside a time (Discord's X-RateLimit-Reset-After) is read first: it needs no clock, so a
+    // skew between the server's clock and ours does not move it.
+    private static (TimeSpan Wait, string Header)? ReadReset(HttpHeadersNonValidated headers, in QuotaPair pair, DateTimeOffset now)
     {
         switch (pair.Form)
         {
-            case ResetForm.DeltaSeconds or ResetForm.DeltaSecondsOrUnixTime:
-                return ReadInteger(headers, pair.Reset) is long seconds ? ResetDelay(seconds, pair.Form == ResetForm.DeltaSecondsOrUnixTime, now) : null;
+            case ResetForm.DeltaSecondsOrUnixTime:
+                if (pair.DeltaReset is string deltaName && ReadResetSeconds(headers, deltaName, allowEpoch: false, now) is TimeSpan delta)
+                {
+                    return (delta, deltaName);
+                }
+
+                return ReadResetSeconds(headers, pair.Reset, allowEpoch: true, now) is TimeSpan reset ? (reset, pair.Reset) : null;
             default:
                 if (FirstValue(headers, pair.Reset) is not string text)
                 {
@@ -176,10 +220,10 @@ internal static class RateLimitHeaders
 
                 if (pair.Form == ResetForm.GoDuration)
                 {
-                    return GoDuration.TryParse(text, out var duration) && duration > TimeSpan.Zero ? duration : null;
+                    return GoDuration.TryParse(text, out var duration) && duration > TimeSpan.Zero ? (duration, pair.Reset) : null;
                 }
 
-                return Rfc3339Instant.TryParse(text, out var instant) && instant - now is { Ticks: > 0 } untilInstant ? untilInstant : null;
+                return Rfc3339Instant.TryParse(text, out var instant) && instant - now is { Ticks: > 0 } untilInstant ? (untilInstant, pair.Reset) : null;
         }
     }
 
@@ -272,5 +316,6 @@ internal static class RateLimitHeaders
 
     private readonly record struct FieldValues(long? MinRemaining, long? MaxResetSeconds, long? ExhaustedResetSeconds, QuotaReading? Quota);
 
-    private readonly record struct QuotaPair(string Remaining, string Reset, ResetForm Form, bool CountsTokens);
+    // DeltaReset: a delta-seconds reset of the same quota, read before Reset when the response carries it.
+    private readonly record struct QuotaPair(string Remaining, string Reset, ResetForm Form, bool CountsTokens, string? DeltaReset = null);
 }

@@ -15,11 +15,13 @@ namespace ResiliencePresets;
 /// <c>now</c>: a year that appears to be more than 50 years ahead is the most recent past year with those digits.</para>
 /// <para>Only when no explicit wait is usable, the quota resets (as the IETF RateLimit draft says, <c>Retry-After</c>
 /// takes precedence over them). First a spent quota's reset, of every quota family <see cref="RateLimitHeaders"/> reads
-/// (the IETF <c>RateLimit</c> field and <c>RateLimit-*</c>, <c>X-RateLimit-*</c> as GitHub sends it, OpenAI's
+/// (the IETF <c>RateLimit</c> field and <c>RateLimit-*</c>, <c>X-RateLimit-*</c>, <c>X-Rate-Limit-*</c>, OpenAI's
 /// <c>x-ratelimit-*-requests</c> and <c>-tokens</c>, Anthropic's <c>anthropic-ratelimit-*</c>); of several spent quotas,
 /// the one that resets last (<see cref="MostConstrainingQuota"/>). Then the resets whose remaining count is not stated:
-/// the <c>RateLimit</c> field's <c>t=</c>, <c>RateLimit-Reset</c> (delta-seconds) and <c>X-RateLimit-Reset</c>, read as
-/// epoch seconds (as GitHub sends it) when larger than 1,000,000,000 and as delta-seconds otherwise.</para>
+/// the <c>RateLimit</c> field's <c>t=</c>, <c>RateLimit-Reset</c>, Discord's <c>X-RateLimit-Reset-After</c>,
+/// <c>X-RateLimit-Reset</c> and <c>X-Rate-Limit-Reset</c>. The field's <c>t=</c> and <c>X-RateLimit-Reset-After</c> are
+/// delta-seconds; of the other three, a value larger than 1,000,000,000 is a Unix time (as GitLab, GitHub, X and Okta
+/// send it) and a smaller one delta-seconds. The reset headers may carry a decimal fraction.</para>
 /// <para>A usable wait is positive. Zero, negative, past, unparseable and unrepresentably large values are ignored, so
 /// the caller falls back to its own backoff. Of several values of an explicit wait header or of the <c>RateLimit</c>
 /// field, the longest counts; of a reset header, the first. Nothing here throws for any header value.</para>
@@ -77,8 +79,10 @@ public static class RetryAfterReader
     internal static (TimeSpan Wait, string Header)? ReadQuotaWait(HttpHeadersNonValidated headers, DateTimeOffset now, in QuotaReading? quota)
         => quota is { IsSpent: true } spent ? (spent.ResetIn, spent.Header)
             : RateLimitHeaders.ReadFieldResetSeconds(headers) is long fieldSeconds && RateLimitHeaders.ResetDelay(fieldSeconds, allowEpoch: false, now) is { } field ? (field, RateLimitHeaders.RateLimit)
-            : ReadReset(headers, RateLimitHeaders.RateLimitReset, RateLimitHeaders.RateLimitRemaining, now, allowEpoch: false) is { } reset ? (reset, RateLimitHeaders.RateLimitReset)
+            : ReadReset(headers, RateLimitHeaders.RateLimitReset, RateLimitHeaders.RateLimitRemaining, now, allowEpoch: true) is { } reset ? (reset, RateLimitHeaders.RateLimitReset)
+            : ReadReset(headers, RateLimitHeaders.XRateLimitResetAfter, RateLimitHeaders.XRateLimitRemaining, now, allowEpoch: false) is { } after ? (after, RateLimitHeaders.XRateLimitResetAfter)
             : ReadReset(headers, RateLimitHeaders.XRateLimitReset, RateLimitHeaders.XRateLimitRemaining, now, allowEpoch: true) is { } xreset ? (xreset, RateLimitHeaders.XRateLimitReset)
+            : ReadReset(headers, RateLimitHeaders.XRateDashLimitReset, RateLimitHeaders.XRateDashLimitRemaining, now, allowEpoch: true) is { } dashed ? (dashed, RateLimitHeaders.XRateDashLimitReset)
             : null;
 
     /// <summary>
@@ -161,14 +165,7 @@ public static class RetryAfterReader
     }
 
     private static TimeSpan? ReadReset(HttpHeadersNonValidated headers, string resetName, string remainingName, DateTimeOffset now, bool allowEpoch)
-    {
-        if (RateLimitHeaders.ReadInteger(headers, remainingName) is > 0)
-        {
-            return null;
-        }
-
-        return RateLimitHeaders.ReadInteger(headers, resetName) is long seconds ? RateLimitHeaders.ResetDelay(seconds, allowEpoch, now) : null;
-    }
+        => RateLimitHeaders.ReadRemaining(headers, remainingName) is > 0 ? null : RateLimitHeaders.ReadResetSeconds(headers, resetName, allowEpoch, now);
 
     private static TimeSpan Longest(TimeSpan? current, TimeSpan candidate)
         => current is TimeSpan c && c > candidate ? c : candidate;

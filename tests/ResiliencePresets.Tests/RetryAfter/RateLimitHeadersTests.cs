@@ -136,10 +136,105 @@ public sealed class RateLimitHeadersTests
         Assert.Equal(TimeSpan.FromSeconds(Math.Max(int.Parse(reset, CultureInfo.InvariantCulture), int.Parse(xReset, CultureInfo.InvariantCulture))), quota?.ResetIn);
     }
 
+    // GitLab sends RateLimit-Reset as a Unix time; a delta that large would be over 31 years, past any useful wait.
     [Fact]
-    public void TryReadQuota_RateLimitResetAboveTheEpochThreshold_IsDeltaSeconds()
+    public void TryReadQuota_RateLimitResetAboveTheEpochThreshold_IsAUnixTime()
     {
-        Assert.Equal(TimeSpan.FromSeconds(1_500_000_000), Read(("RateLimit-Remaining", "1"), ("RateLimit-Reset", "1500000000"))?.ResetIn);
+        var reset = Now.AddSeconds(60).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+        Assert.Equal(TimeSpan.FromSeconds(60), Read(("RateLimit-Remaining", "1"), ("RateLimit-Reset", reset))?.ResetIn);
+    }
+
+    [Fact]
+    public void TryReadQuota_RateLimitResetAtTheEpochThreshold_IsStillDeltaSeconds()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(1_000_000_000), Read(("RateLimit-Remaining", "1"), ("RateLimit-Reset", "1000000000"))?.ResetIn);
+    }
+
+    [Theory]
+    [InlineData("598.0", 598)]
+    [InlineData("598.9", 598)]
+    [InlineData("0.5", 0)]
+    [InlineData(" 7 ", 7)]
+    [InlineData("9223372036854775807.9", long.MaxValue)]
+    public void TryReadQuota_RemainingWithAFraction_IsRoundedDown(string remaining, long expected)
+    {
+        Assert.Equal(expected, Read(("X-RateLimit-Remaining", remaining), ("X-RateLimit-Reset", "60"))?.Remaining);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("+1")]
+    [InlineData(".5")]
+    [InlineData("5.")]
+    [InlineData("1e3")]
+    [InlineData("1,5")]
+    [InlineData("NaN")]
+    [InlineData("1.2.3")]
+    [InlineData("")]
+    [InlineData("999999999999999999999999999999")]
+    [InlineData("9223372036854775808")]
+    public void TryReadQuota_RemainingThatIsNotANumber_IsNoQuota(string remaining)
+    {
+        Assert.Null(Read(("X-RateLimit-Remaining", remaining), ("X-RateLimit-Reset", "60")));
+    }
+
+    [Theory]
+    [InlineData("64.57", 645_700_000)]
+    [InlineData("0.00000001", 1)]
+    [InlineData("1", 10_000_000)]
+    public void TryReadQuota_ResetWithAFraction_IsKeptToTheTickRoundedUp(string reset, long ticks)
+    {
+        Assert.Equal(TimeSpan.FromTicks(ticks), Read(("RateLimit-Remaining", "3"), ("RateLimit-Reset", reset))?.ResetIn);
+    }
+
+    [Fact]
+    public void TryReadQuota_DiscordResetAfterBesideItsEpoch_WinsOverTheEpoch()
+    {
+        // The server's clock is 2 s ahead of ours: its epoch names 66.57 s from our now, its delta 64.57 s.
+        var epoch = (Now.ToUnixTimeSeconds() + 66.57m).ToString(CultureInfo.InvariantCulture);
+
+        var quota = Read(("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", epoch), ("X-RateLimit-Reset-After", "64.57"));
+
+        Assert.Equal(new QuotaReading(0, TimeSpan.FromTicks(645_700_000), "X-RateLimit-Reset-After"), quota);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("abc")]
+    [InlineData("-1")]
+    public void TryReadQuota_DiscordResetAfterUnusable_FallsBackToTheEpoch(string after)
+    {
+        var epoch = Now.AddSeconds(5).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+        var quota = Read(("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", epoch), ("X-RateLimit-Reset-After", after));
+
+        Assert.Equal(new QuotaReading(0, TimeSpan.FromSeconds(5), "X-RateLimit-Reset"), quota);
+    }
+
+    [Fact]
+    public void TryReadQuota_ResetAfterIsNeverAUnixTime()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(1_500_000_000), Read(("X-RateLimit-Remaining", "1"), ("X-RateLimit-Reset-After", "1500000000"))?.ResetIn);
+    }
+
+    [Theory]
+    [InlineData("X-Rate-Limit-Remaining", "X-Rate-Limit-Reset")]
+    [InlineData("x-rate-limit-remaining", "x-rate-limit-reset")]
+    public void TryReadQuota_XAndOktaFamily_IsReadWithItsEpochReset(string remainingName, string resetName)
+    {
+        var reset = Now.AddSeconds(900).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+        Assert.Equal(new QuotaReading(847, TimeSpan.FromSeconds(900), "X-Rate-Limit-Reset"), Read((remainingName, "847"), (resetName, reset)));
+    }
+
+    [Theory]
+    [InlineData("253402300800")]
+    [InlineData("500000000000")]
+    [InlineData("79228162514264337593543950335")]
+    public void TryReadQuota_UnixTimeBeyondTheYear9999_IsNoQuota(string reset)
+    {
+        Assert.Null(Read(("RateLimit-Remaining", "1"), ("RateLimit-Reset", reset)));
     }
 
     [Fact]
@@ -152,6 +247,7 @@ public sealed class RateLimitHeadersTests
 
     [Theory]
     [InlineData("X-RateLimit-Remaining")]
+    [InlineData("X-Rate-Limit-Remaining")]
     [InlineData("RateLimit-Remaining")]
     [InlineData("x-ratelimit-remaining-requests")]
     [InlineData("x-ratelimit-remaining-tokens")]

@@ -300,12 +300,64 @@ public sealed class RetryAfterReaderTests
         AssertNoWait((reset, "20"), (remaining, "3"));
     }
 
+    // GitLab's RateLimit-Reset is a Unix time, the IETF draft's delta-seconds: a delta past 1,000,000,000 (31 years) is
+    // beyond any Retry:MaxRetryAfter, so the threshold of X-RateLimit-Reset tells them apart here too.
     [Fact]
-    public void TryRead_RateLimitResetAsAnEpochTime_IsNotReadAsAnEpoch()
+    public void TryRead_RateLimitResetAsAnEpochTime_IsTheTimeUntilThen()
     {
         var epoch = Now.AddSeconds(60).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
-        AssertWait(TimeSpan.FromSeconds(Now.AddSeconds(60).ToUnixTimeSeconds()), "RateLimit-Reset", ("RateLimit-Reset", epoch));
+        AssertWait(TimeSpan.FromSeconds(60), "RateLimit-Reset", ("RateLimit-Reset", epoch));
+    }
+
+    [Theory]
+    [InlineData("X-RateLimit-Reset", "30.5", 305_000_000)]
+    [InlineData("RateLimit-Reset", "1.5", 15_000_000)]
+    [InlineData("X-RateLimit-Reset-After", "64.57", 645_700_000)]
+    [InlineData("X-Rate-Limit-Reset", "0.25", 2_500_000)]
+    public void TryRead_ResetHeaderWithAFraction_IsKeptToTheTick(string header, string value, long ticks)
+    {
+        AssertWait(TimeSpan.FromTicks(ticks), header, (header, value));
+    }
+
+    [Fact]
+    public void TryRead_DiscordEpochWithMilliseconds_IsTheTimeUntilThen()
+    {
+        var epoch = (Now.ToUnixTimeSeconds() + 1.123m).ToString(CultureInfo.InvariantCulture);
+
+        AssertWait(TimeSpan.FromTicks(11_230_000), "X-RateLimit-Reset", ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", epoch));
+    }
+
+    [Fact]
+    public void TryRead_DiscordResetAfterWithoutRemaining_IsReadBeforeTheEpoch()
+    {
+        var epoch = Now.AddSeconds(9).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+        AssertWait(TimeSpan.FromSeconds(7), "X-RateLimit-Reset-After", ("X-RateLimit-Reset", epoch), ("X-RateLimit-Reset-After", "7"));
+    }
+
+    [Theory]
+    [InlineData("598.0")]
+    [InlineData("1")]
+    public void TryRead_ResetWithADecimalRemainingLeft_IsNoWait(string remaining)
+    {
+        AssertNoWait(("X-RateLimit-Remaining", remaining), ("X-RateLimit-Reset", "412"));
+    }
+
+    [Theory]
+    [InlineData("0.0")]
+    [InlineData("0.9")]
+    public void TryRead_ResetWithADecimalRemainingBelowOne_IsTheWait(string remaining)
+    {
+        AssertWait(TimeSpan.FromSeconds(412), "X-RateLimit-Reset", ("X-RateLimit-Remaining", remaining), ("X-RateLimit-Reset", "412"));
+    }
+
+    [Fact]
+    public void TryRead_XRateLimitDashedResetWithoutRemaining_IsTheTimeUntilThen()
+    {
+        var epoch = Now.AddSeconds(600).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+        AssertWait(TimeSpan.FromSeconds(600), "X-Rate-Limit-Reset", ("x-rate-limit-reset", epoch));
     }
 
     [Theory]
@@ -339,11 +391,18 @@ public sealed class RetryAfterReaderTests
     [Theory]
     [InlineData("X-RateLimit-Reset", "0")]
     [InlineData("X-RateLimit-Reset", "-30")]
-    [InlineData("X-RateLimit-Reset", "30.5")]
+    [InlineData("X-RateLimit-Reset", ".5")]
+    [InlineData("X-RateLimit-Reset", "5.")]
+    [InlineData("X-RateLimit-Reset", "1e3")]
+    [InlineData("X-RateLimit-Reset", "2026-11-23T12:01Z")]
+    [InlineData("X-RateLimit-Reset-After", "0")]
+    [InlineData("X-RateLimit-Reset-After", "-1.5")]
+    [InlineData("X-Rate-Limit-Reset", "0")]
+    [InlineData("X-Rate-Limit-Reset", "253402300800")]
     [InlineData("X-RateLimit-Reset", "9223372036854775807")]
     [InlineData("X-RateLimit-Reset", "99999999999999999999")]
     [InlineData("RateLimit-Reset", "0")]
-    [InlineData("RateLimit-Reset", "1.5")]
+    [InlineData("RateLimit-Reset", "1.5.0")]
     [InlineData("RateLimit-Reset", "9223372036854775807")]
     public void TryRead_ResetHeaderThatIsNotAUsableWait_IsIgnored(string header, string value)
     {
@@ -429,8 +488,8 @@ public sealed class RetryAfterReaderTests
         => AssertWait(TimeSpan.FromSeconds(1_500_000_000), "RateLimit", ("RateLimit", "\"default\";r=0;t=1500000000"));
 
     [Fact]
-    public void TryRead_RateLimitResetAboveTheEpochThreshold_IsDeltaSecondsNotADate()
-        => AssertWait(TimeSpan.FromSeconds(1_500_000_000), "RateLimit-Reset", ("RateLimit-Remaining", "0"), ("RateLimit-Reset", "1500000000"));
+    public void TryRead_RateLimitResetAboveTheEpochThreshold_IsAUnixTime()
+        => AssertWait(TimeSpan.FromSeconds(3_000_000_000 - Now.ToUnixTimeSeconds()), "RateLimit-Reset", ("RateLimit-Remaining", "0"), ("RateLimit-Reset", "3000000000"));
 
     [Fact]
     public void TryRead_RateLimitFieldPoliciesWithoutRemaining_WaitForTheLongestReset()
