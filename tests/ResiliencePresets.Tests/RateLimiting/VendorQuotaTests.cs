@@ -10,8 +10,9 @@ using static ResiliencePresets.Tests.TestSupport.FlakyServer;
 namespace ResiliencePresets.Tests.RateLimiting;
 
 /// <summary>
-/// The vendor quota headers people meet most (OpenAI's, Anthropic's), read end to end through a real HttpClient: a
-/// spent quota pauses the client until its reset, like the quota headers of the IETF drafts and GitHub.
+/// The vendor quota headers people meet most (OpenAI's, Anthropic's, Discord's, Reddit's, GitLab's, X's and Okta's),
+/// read end to end through a real HttpClient: a spent quota pauses the client until its reset, like the quota headers
+/// of the IETF drafts and GitHub.
 /// </summary>
 public sealed class VendorQuotaTests : IClassFixture<FlakyServer>
 {
@@ -60,6 +61,60 @@ public sealed class VendorQuotaTests : IClassFixture<FlakyServer>
         using var second = await held.WaitAsync(TestTimeout);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal(1, _server.Calls(next));
+    }
+
+    // Each row: the spent quota's headers as the vendor sends them on a success, its reset in ms from the clock's now.
+    public static TheoryData<string, string, string, string, string, int> SpentQuotasWithFractionsAndEpochs => new()
+    {
+        { "discord", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset-After", "1.25", 1_250 },
+        { "discord-epoch", "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", "epoch+1.5", 1_500 },
+        { "reddit", "x-ratelimit-remaining", "0.0", "x-ratelimit-reset", "2", 2_000 },
+        { "gitlab", "RateLimit-Remaining", "0", "RateLimit-Reset", "epoch+2", 2_000 },
+        { "x", "x-rate-limit-remaining", "0", "x-rate-limit-reset", "epoch+1", 1_000 },
+        { "okta", "X-Rate-Limit-Remaining", "0", "X-Rate-Limit-Reset", "epoch+3", 3_000 },
+    };
+
+    [Theory]
+    [MemberData(nameof(SpentQuotasWithFractionsAndEpochs))]
+    public async Task SpentQuotaWithAFractionOrAnEpoch_HoldsTheClientsNextRequestUntilItsReset(string api, string remainingName, string remaining, string resetName, string resetValue, int resetMs)
+    {
+        var time = new TimerRecordingTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+        var reset = TimeSpan.FromMilliseconds(resetMs);
+        var sent = resetValue.StartsWith("epoch+", StringComparison.Ordinal)
+            ? (time.GetUtcNow().ToUnixTimeSeconds() + decimal.Parse(resetValue["epoch+".Length..], CultureInfo.InvariantCulture)).ToString(CultureInfo.InvariantCulture)
+            : resetValue;
+        var spent = _server.Respond($"/vendor/{api}/spent-exact", Status(200, (remainingName, remaining), (resetName, sent)));
+        var next = _server.Respond($"/vendor/{api}/next-exact", Status(200));
+        using var client = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, services: s => s.AddSingleton<TimeProvider>(time));
+
+        using (var first = await client.Client.GetAsync(spent))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        var holdTimer = time.NextTimer(due => due > TimeSpan.Zero && due < TimeSpan.FromSeconds(5));
+        var held = client.Client.GetAsync(next);
+        var hold = await holdTimer.WaitAsync(TestTimeout);
+
+        Assert.InRange(hold, reset, reset + (reset / 10) + ServerWaitSpread.Padding);
+        Assert.False(held.IsCompleted);
+        time.Advance(hold);
+        using var second = await held.WaitAsync(TestTimeout);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(1, _server.Calls(next));
+    }
+
+    [Fact]
+    public async Task GitLabRateLimitedWithoutRetryAfter_IsRetriedAfterItsEpochReset()
+    {
+        // GitLab's 429 names its reset as a Unix time; read as delta-seconds it would be decades, and go back unretried.
+        var path = _server.Respond("/vendor/gitlab/429", Status(429, ("RateLimit-Remaining", "0"), ("RateLimit-Reset", DateTimeOffset.UtcNow.AddSeconds(2).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture))), Status(200));
+        using var client = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o => o.TotalTimeout = o.AttemptTimeout = TimeSpan.FromSeconds(10));
+
+        using var response = await client.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, _server.Calls(path));
     }
 
     [Fact]
