@@ -7,14 +7,17 @@ namespace ResiliencePresets.Redis;
 /// The one Redis connection of a service provider, and whether it can be used now. Every call is bounded by a
 /// timeout and never throws: a call that times out, fails, or finds Redis disconnected returns <see langword="null"/>
 /// and marks the connection degraded (one Warning), after which calls go straight to local behavior, costing nothing,
-/// while a background probe pings Redis every quarter second; the first answer ends it (one Information) and tells
-/// every shared client to catch up. Reconnecting is StackExchange.Redis's own.
+/// while a background probe runs a script on Redis every quarter second; the first that runs ends it (one Information)
+/// and tells every shared client to catch up. A script, not a PING: a Redis that answers PING but refuses scripts (an
+/// ACL without EVAL) would end the degraded mode at each probe and start it again at the next call. Reconnecting is
+/// StackExchange.Redis's own.
 /// </summary>
 internal sealed class RedisConnection : IDisposable
 {
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ResubscribeAllowance = TimeSpan.FromSeconds(1);
+    private const string ProbeScript = "return 1";
 
     private readonly Task<IConnectionMultiplexer?> _connecting;
     private readonly bool _owned;
@@ -166,7 +169,7 @@ internal sealed class RedisConnection : IDisposable
         {
             var database = multiplexer.GetDatabase();
             await database.PingAsync().ConfigureAwait(false);
-            await database.ScriptEvaluateAsync("return 1").ConfigureAwait(false);
+            await database.ScriptEvaluateAsync(ProbeScript).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Not connected yet: the first request's call says so, and the probe takes over.
         catch (Exception)
@@ -267,7 +270,7 @@ internal sealed class RedisConnection : IDisposable
 
         try
         {
-            await multiplexer.GetDatabase().PingAsync().WaitAsync(ProbeTimeout, _time).ConfigureAwait(false);
+            await multiplexer.GetDatabase().ScriptEvaluateAsync(ProbeScript).WaitAsync(ProbeTimeout, _time).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Not usable yet: the next probe asks again.
         catch (Exception)

@@ -73,8 +73,87 @@ public sealed class RedisOutageTests
         Assert.False(stall.IsCompleted, "Redis answered again before the requests fell back.");
         Assert.All(outcomes, outcome => Assert.Equal("200", outcome));
         Assert.Single(a.Logs, log => log is { Level: LogLevel.Warning, EventName: "SharedStateDegraded" });
+        Assert.Equal(1, a.Gauge("resiliencepresets.shared.degraded"));
         await stall;
         await Eventually.Value(() => a.Logs.Count(log => log.EventName == "SharedStateRecovered"), count => count == 1, "the recovery");
+        Assert.Equal(0, a.Gauge("resiliencepresets.shared.degraded"));
+    }
+
+    [Fact]
+    public async Task WritesPaused_AsInAFailover_WhileRedisStillAnswersPing_DegradesOnce_AndRecoversOnceScriptsRunAgain()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var api = new LimitedApi();
+        await using var a = SharedHost.Start(SharedHost.Through(redis), api.Url, json: """{ "Shared": { "Timeout": "00:00:00.200" }, "RateLimit": { "PermitsPerSecond": 500, "Burst": 10 } }""");
+        await a.ConnectedAsync();
+        Assert.Equal("200", await a.GetAsync("/ok"));
+
+        // CLIENT PAUSE WRITE (what FAILOVER does) holds every script, and the commands sent after one on its connection.
+        var paused = TimeSpan.FromMilliseconds(1500);
+        await redis.ExecuteAsync("CLIENT", "PAUSE", (long)paused.TotalMilliseconds, "WRITE");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var outcomes = new List<(string Outcome, TimeSpan Took)>();
+        while (clock.Elapsed < paused)
+        {
+            var started = clock.Elapsed;
+            outcomes.Add((await a.GetAsync("/ok"), clock.Elapsed - started));
+        }
+
+        await Eventually.Value(() => a.Logs.Count(log => log.EventName == "SharedStateRecovered"), count => count == 1, "the recovery");
+        Assert.All(outcomes, outcome => Assert.Equal("200", outcome.Outcome));
+        Assert.InRange(outcomes.Max(o => o.Took), TimeSpan.Zero, paused / 2);
+        Assert.Single(a.Logs, log => log is { Level: LogLevel.Warning, EventName: "SharedStateDegraded" });
+        Assert.Single(a.Logs, log => log is { Level: LogLevel.Information, EventName: "SharedStateRecovered" });
+        Assert.Equal(0, a.Gauge("resiliencepresets.shared.degraded"));
+    }
+
+    [Fact]
+    public async Task ScriptsRefused_WhileRedisStillAnswersPing_DegradeOnce_AndRecoverOnceScriptsRunAgain()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var api = new LimitedApi();
+        await using var a = SharedHost.Start(SharedHost.Through(redis), api.Url, json: SharedBucket);
+        await a.ConnectedAsync();
+        Assert.Equal("200", await a.GetAsync("/ok"));
+
+        // A Redis that refuses scripts (an ACL without EVAL) still answers PING: the connection must stay degraded until
+        // a script runs again, not come back at each probe and fail at the next lease.
+        await redis.ExecuteAsync("ACL", "SETUSER", "default", "-eval", "-evalsha");
+        var outcomes = new List<string>();
+        for (var round = 0; round < 4; round++)
+        {
+            var refused = await redis.ErrorsAsync("NOPERM");
+            outcomes.AddRange(await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => a.GetAsync("/ok"))));
+            await Eventually.Value(() => redis.ErrorsAsync("NOPERM"), count => count > refused, "a script refused");
+        }
+
+        Assert.All(outcomes, outcome => Assert.Equal("200", outcome));
+        Assert.Single(a.Logs, log => log is { Level: LogLevel.Warning, EventName: "SharedStateDegraded" });
+        Assert.DoesNotContain(a.Logs, log => log.EventName == "SharedStateRecovered");
+        await redis.ExecuteAsync("ACL", "SETUSER", "default", "+eval", "+evalsha");
+        await Eventually.Value(() => a.Logs.Count(log => log.EventName == "SharedStateRecovered"), count => count == 1, "the recovery");
+        Assert.Single(a.Logs, log => log is { Level: LogLevel.Warning, EventName: "SharedStateDegraded" });
+    }
+
+    [Fact]
+    public async Task ScriptCacheFlushedMidRun_LeasesGoOnFromRedis_WithoutAWarning()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var api = new LimitedApi();
+        await using var a = SharedHost.Start(SharedHost.Through(redis), api.Url, json: SharedBucket);
+        await a.ConnectedAsync();
+        Assert.All(await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => a.GetAsync("/ok"))), outcome => Assert.Equal("200", outcome));
+
+        // The client holds the scripts' SHA-1 from its first EVAL; after SCRIPT FLUSH (or a failover to a replica that
+        // never saw them) Redis answers EVALSHA with NOSCRIPT.
+        await redis.ExecuteAsync("SCRIPT", "FLUSH");
+        var scriptsBefore = await redis.ScriptCallsAsync();
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => a.GetAsync("/ok")));
+
+        Assert.All(outcomes, outcome => Assert.Equal("200", outcome));
+        Assert.True(await redis.ScriptCallsAsync() > scriptsBefore, "No lease reached Redis after the flush.");
+        Assert.Equal(0, a.Count("resiliencepresets.shared.fallbacks"));
+        Assert.DoesNotContain(a.Logs, log => log.Level >= LogLevel.Warning);
     }
 
     [Fact]

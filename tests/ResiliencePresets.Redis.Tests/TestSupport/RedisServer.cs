@@ -95,6 +95,28 @@ public sealed class RedisServer : IAsyncDisposable
         return Calls("eval") + Calls("evalsha");
     }
 
+    /// <summary>Gets how many times the server ran <paramref name="command"/> (lower case: <c>ping</c>), from its own statistics.</summary>
+    public async Task<long> CommandCallsAsync(string command)
+    {
+        var stats = (await (await AdminAsync()).InfoAsync("commandstats")).SelectMany(g => g).ToList();
+        return stats.FirstOrDefault(s => s.Key == $"cmdstat_{command}") is { Value: { } value }
+            ? long.Parse(value.Split(',')[0]["calls=".Length..], System.Globalization.CultureInfo.InvariantCulture)
+            : 0;
+    }
+
+    /// <summary>Gets how many replies the server gave with the error <paramref name="code"/> (<c>NOPERM</c>), from its own statistics.</summary>
+    public async Task<long> ErrorsAsync(string code)
+    {
+        var stats = (await (await AdminAsync()).InfoAsync("errorstats")).SelectMany(g => g).ToList();
+        return stats.FirstOrDefault(s => s.Key == $"errorstat_{code}") is { Value: { } value }
+            ? long.Parse(value["count=".Length..], System.Globalization.CultureInfo.InvariantCulture)
+            : 0;
+    }
+
+    /// <summary>Runs a command on the server through the test's admin connection (<c>ACL</c>, <c>SCRIPT FLUSH</c>, <c>CLIENT PAUSE</c>).</summary>
+    public async Task<RedisResult> ExecuteAsync(string command, params object[] arguments)
+        => await (await AdminAsync()).ExecuteAsync(command, arguments);
+
     /// <summary>Gets how many connections are subscribed to <paramref name="channel"/>.</summary>
     public async Task<long> SubscribersAsync(RedisChannel channel)
     {

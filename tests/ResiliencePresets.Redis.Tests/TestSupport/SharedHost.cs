@@ -16,6 +16,7 @@ public sealed class SharedHost : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _gauges = new(StringComparer.Ordinal);
 
     private SharedHost(ServiceProvider services, string clientName, TimeProvider time, ConcurrentQueue<(LogLevel Level, string EventName, string Message)> logs)
     {
@@ -36,6 +37,7 @@ public sealed class SharedHost : IAsyncDisposable
             var operation = tags.ToArray().FirstOrDefault(t => t.Key == "resiliencepresets.shared.operation").Value;
             _counts.AddOrUpdate(operation is null ? instrument.Name : $"{instrument.Name}:{operation}", value, (_, sum) => sum + value);
         });
+        _listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => _gauges[instrument.Name] = value);
         _listener.Start();
     }
 
@@ -114,6 +116,13 @@ public sealed class SharedHost : IAsyncDisposable
     {
         _listener.RecordObservableInstruments();
         return _counts.TryGetValue(name, out var count) ? count : _counts.Where(c => c.Key.StartsWith(name + ":", StringComparison.Ordinal)).Sum(c => c.Value);
+    }
+
+    /// <summary>Gets the value a gauge of this instance (<c>resiliencepresets.shared.degraded</c>) reports now.</summary>
+    public int Gauge(string name)
+    {
+        _listener.RecordObservableInstruments();
+        return _gauges.TryGetValue(name, out var value) ? value : -1;
     }
 
     /// <summary>
