@@ -37,6 +37,60 @@ public sealed class ScriptKeysTests
     }
 
     [Fact]
+    public async Task EveryKey_AfterAPauseABucketAQuotasPaceAndJoins_ExpiresWithinItsLifetime_AndHoldsBoundedValues()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var api = new LimitedApi();
+        using var other = WireMockServer.Start();
+        other.Given(Request.Create().WithPath(new WireMock.Matchers.WildcardMatcher("/long/*")))
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "20").WithHeader($"X-{new string('h', 4000)}", new string('v', 4000)));
+        await using var a = SharedHost.Start(SharedHost.Through(redis), api.Url, "a", """{ "Shared": { "Key": "one-account", "Timeout": "00:00:01" }, "RateLimit": { "PermitsPerSecond": 50, "Burst": 5 } }""");
+        await using var b = SharedHost.Start(SharedHost.Through(redis), api.Url, "b", """{ "Shared": { "Key": "one-account", "Timeout": "00:00:01" } }""");
+        await a.ConnectedAsync();
+        await b.ConnectedAsync();
+        var notices = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var admin = await redis.AdminAsync();
+        await admin.Multiplexer.GetSubscriber().SubscribeAsync(RedisChannel.Pattern("*"), (_, message) => notices.Enqueue(message.ToString()));
+
+        Assert.All(await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => a.GetAsync("/ok"))), outcome => Assert.Equal("200", outcome));
+        Assert.Equal("200", await b.GetAsync("/quota"));
+        Assert.Equal("200", await b.GetAsync("/quota"));
+        Assert.Equal("429", await b.GetAsync($"{other.Url}/long/{new string('p', 3000)}?q={new string('q', 3000)}"));
+        var keys = new SharedKeys(ResiliencePresetSharedOptions.DefaultKeyPrefix, "one-account");
+        var database = admin.Multiplexer.GetDatabase();
+        await Eventually.Value(() => notices.Count, count => count >= 1, "the pause announced");
+
+        // Each lifetime as docs/distributed.md gives it: the pause a second past its end, a bucket once full again plus
+        // a second (50/s, 5 deep, a second of debt: 0.2 s; the learned rate's one token at 20/s, a second of debt: 1.05 s),
+        // the instances the liveness window.
+        var lifetimes = new Dictionary<string, TimeSpan>(StringComparer.Ordinal)
+        {
+            [keys.Pause.ToString()] = TimeSpan.FromSeconds(21),
+            [keys.Bucket.ToString()] = TimeSpan.FromSeconds(2.2),
+            [keys.Learned.ToString()] = TimeSpan.FromSeconds(2.05),
+            [keys.Instances.ToString()] = SharedClient.Liveness,
+        };
+        var written = admin.Keys(pattern: "*").Select(k => k.ToString()).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(lifetimes.Keys.Order(StringComparer.Ordinal), written);
+        var sizes = new List<int>();
+        foreach (var key in written)
+        {
+            var ttl = await database.KeyTimeToLiveAsync(key);
+            Assert.True(ttl is { } left && left > TimeSpan.Zero && left <= lifetimes[key], $"{key} expires in {ttl?.ToString() ?? "never"}; at most {lifetimes[key]}.");
+            sizes.Add(key.Length);
+            sizes.AddRange(await database.KeyTypeAsync(key) == RedisType.Hash
+                ? (await database.HashGetAllAsync(key)).SelectMany(e => (int[])[((byte[])e.Name!).Length, ((byte[])e.Value!).Length])
+                : (await database.SortedSetRangeByRankAsync(key)).Select(e => ((byte[])e!).Length));
+        }
+
+        // A field's value: until, status, header (64), method (16), URL (256) and limit (64), with separators.
+        Assert.InRange(sizes.Max(), 1, 430);
+        Assert.All(notices, notice => Assert.InRange(notice.Length, 1, 450));
+        Assert.DoesNotContain(new string('q', 10), string.Join('\n', notices), StringComparison.Ordinal);
+        Assert.Contains(new string('p', 100), string.Join('\n', notices), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task KeysValuesAndNotices_AfterRequestsAndRepliesCarryingSecrets_HoldNoSecret()
     {
         const string Secret = "SECRET123";

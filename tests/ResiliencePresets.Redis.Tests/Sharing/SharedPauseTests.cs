@@ -168,6 +168,31 @@ public sealed class SharedPauseTests
         Assert.Equal(0, a.Count("resiliencepresets.shared.round_trips:pause") + a.Count("resiliencepresets.shared.round_trips:lease"));
     }
 
+    [Fact]
+    public async Task Pause_WhileItHoldsThisAndAnotherInstance_CostsNoRoundTripPerAttempt()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var api = new LimitedApi();
+        await using var a = SharedHost.Start(SharedHost.Through(redis), api.Url);
+        await using var b = SharedHost.Start(SharedHost.Through(redis), api.Url);
+        await BothJoined(redis, a, b);
+        Assert.Equal("429", await a.GetAsync("/limited/20"));
+        await Eventually.Value(() => b.PauseLeft, left => left > TimeSpan.Zero, "the pause notice");
+        long Syncs() => a.Count("resiliencepresets.shared.round_trips:sync") + b.Count("resiliencepresets.shared.round_trips:sync");
+        var (scriptsBefore, syncsBefore) = (await redis.ScriptCallsAsync(), Syncs());
+
+        for (var i = 0; i < 20; i++)
+        {
+            SharedHost.AssertPaused(20, await a.GetAsync("/ok"));
+            SharedHost.AssertPaused(20, await b.GetAsync("/ok"));
+        }
+
+        // The pause was written once, by the instance that learned it; no refused attempt ran a script.
+        Assert.Equal(Syncs() - syncsBefore, await redis.ScriptCallsAsync() - scriptsBefore);
+        Assert.Equal(1, a.Count("resiliencepresets.shared.round_trips:pause"));
+        Assert.Equal(0, b.Count("resiliencepresets.shared.round_trips:pause") + a.Count("resiliencepresets.shared.round_trips:lease") + b.Count("resiliencepresets.shared.round_trips:lease"));
+    }
+
     internal static SharedKeys Keys(string key) => new(ResiliencePresetSharedOptions.DefaultKeyPrefix, key);
 
     // Each instance's first request joins it; its subscription is made in the background.
