@@ -14,10 +14,11 @@ namespace ResiliencePresets.Redis;
 /// </summary>
 internal sealed class RedisConnection : IDisposable
 {
+    private const string ProbeScript = "return 1";
+
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ResubscribeAllowance = TimeSpan.FromSeconds(1);
-    private const string ProbeScript = "return 1";
 
     private readonly Task<IConnectionMultiplexer?> _connecting;
     private readonly bool _owned;
