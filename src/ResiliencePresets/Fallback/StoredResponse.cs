@@ -180,6 +180,12 @@ internal sealed class StoredResponse
             response.Content.Headers.TryAddWithoutValidation(name, values);
         }
 
+        // A HEAD has no body to count: a Content-Length it arrived without is not made up as 0.
+        if (request.Method == HttpMethod.Head && !response.Content.Headers.NonValidated.Contains("Content-Length"))
+        {
+            response.Content.Headers.ContentLength = null;
+        }
+
         return response;
     }
 
