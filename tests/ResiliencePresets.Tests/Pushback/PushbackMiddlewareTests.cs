@@ -56,6 +56,36 @@ public sealed class PushbackMiddlewareTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task DependencyWaitAsAnHttpDate_IsPassedOnAsRetryAfterInSeconds()
+    {
+        var until = DateTimeOffset.UtcNow.AddSeconds(120);
+        var path = _dependency.Respond("/busy-until", Response.Create().WithStatusCode(503).WithHeader("Retry-After", until.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+
+        using var response = await CallService($"/forward?to={path}");
+
+        Assert.Equal(["false"], response.Headers.GetValues("x-should-retry"));
+        Assert.InRange(response.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(100), TimeSpan.FromSeconds(121));
+        Assert.Null(response.Headers.RetryAfter?.Date);
+        Assert.Equal(1, _dependency.Calls(path));
+    }
+
+    [Theory]
+    [InlineData("false", true, 1)]
+    [InlineData("FALSE", true, 1)]
+    [InlineData("maybe", true, 5)]
+    [InlineData("true", true, 5)]
+    public async Task DependencyVerdictOnA503_DecidesItsRetriesAndTheMark(string verdict, bool marked, int calls)
+    {
+        var path = _dependency.Respond($"/verdict-{verdict}-{Guid.NewGuid():N}", Response.Create().WithStatusCode(503).WithHeader("x-should-retry", verdict));
+
+        using var response = await CallService($"/forward?to={path}");
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(marked, response.Headers.Contains("x-should-retry"));
+        Assert.Equal(calls, _dependency.Calls(path));
+    }
+
+    [Fact]
     public async Task ExceptionThatEscapesAfterTheDependencyGaveUp_IsMarkedOnTheServersOwn500()
     {
         var path = _dependency.Respond("/down-throw", Response.Create().WithStatusCode(503));
