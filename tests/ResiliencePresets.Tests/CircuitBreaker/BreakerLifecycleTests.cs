@@ -143,6 +143,31 @@ public sealed class BreakerLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AttemptTheTotalTimeoutEnds_IsNotCountedAgainstTheDependency()
+    {
+        using var api = Client(o =>
+        {
+            (o.AttemptTimeout, o.TotalTimeout) = (TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3));
+            (o.Retry.MaxRetryAttempts, o.Retry.BaseDelay, o.Retry.MaxDelay) = (1, TimeSpan.Zero, TimeSpan.Zero);
+            o.CircuitBreaker.FailureRatio = 0.6;
+        });
+
+        // The first attempt times out (a failure); the retry is cut short by the total timeout, which says nothing
+        // about the dependency. Counted as a failure too, it would make two of two and open the breaker.
+        var sending = api.Client.GetAsync("/hold");
+        var first = await NextHeldAsync();
+        _time.Advance(TimeSpan.FromSeconds(2));
+        var second = await NextHeldAsync();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAsync<TimeoutRejectedException>(() => sending);
+        first.Release.TrySetResult(200);
+        second.Release.TrySetResult(200);
+
+        using var response = await api.Client.GetAsync("/status/200?id=after-total-timeout");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task TransportFailures_OpenTheBreaker()
     {
         using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, ClosedPort.Url(), Configure(_ => { }), services: s => s.AddSingleton<TimeProvider>(_time));
