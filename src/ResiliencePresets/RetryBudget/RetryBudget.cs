@@ -7,7 +7,8 @@ namespace ResiliencePresets;
 /// <remarks>
 /// The window is kept as ten buckets, so it slides in tenths. One instance is shared by every request of a client.
 /// Time is the <see cref="TimeProvider.GetTimestamp"/> a caller already read for its request or decision, so that
-/// counting costs no reading of the clock of its own.
+/// counting costs no reading of the clock of its own. A timestamp older than the newest tenth counted (its caller was
+/// descheduled between reading and counting) is counted in that newest tenth: time never moves the buckets back.
 /// </remarks>
 internal sealed class RetryBudget
 {
@@ -20,6 +21,7 @@ internal sealed class RetryBudget
     private readonly int[] _retries = new int[Buckets];
     private readonly object _lock = new();
     private long _preparedEpoch = long.MinValue;
+    private long _newestEpoch = long.MinValue;
 
     public RetryBudget(double maxRetryRatio, int minRetries, TimeSpan window, TimeProvider timeProvider)
     {
@@ -113,9 +115,11 @@ internal sealed class RetryBudget
 
     private long Epoch(long timestamp) => timestamp / _bucketTimestamps;
 
-    // Returns the index of the bucket of epoch, first clearing every bucket that has left the window.
+    // Returns the index of the bucket of epoch, first clearing every bucket that has left the window. An epoch older than
+    // the newest one seen is the newest: its own bucket may hold a later tenth by now, which resetting would erase.
     private int Bucket(long epoch)
     {
+        epoch = _newestEpoch = Math.Max(epoch, _newestEpoch);
         for (var i = 0; i < Buckets; i++)
         {
             if (_epochs[i] != long.MinValue && _epochs[i] <= epoch - Buckets)

@@ -19,6 +19,38 @@ public sealed class RetryBudgetTests
         Assert.Equal((3, 1), (retries, requests));
     }
 
+    // Regression: a request whose timestamp was read a whole window before it was counted (its thread stalled) reset
+    // the bucket it shared by index with the current tenth, erasing the requests counted there: the budget then refused
+    // retries the client had earned.
+    [Fact]
+    public void RequestCountedWithATimestampAWindowOld_DoesNotEraseTheCurrentRequests()
+    {
+        var budget = new ResiliencePresets.RetryBudget(maxRetryRatio: 0.5, minRetries: 0, TimeSpan.FromSeconds(10), _time);
+        var stale = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromSeconds(10));
+        budget.RecordRequest();
+        budget.RecordRequest();
+
+        budget.RecordRequest(stale);
+
+        Assert.True(budget.TryAcquireRetry(out var retries, out var requests));
+        Assert.Equal((1, 3), (retries, requests));
+    }
+
+    [Fact]
+    public void RetryTakenWithATimestampAWindowOld_IsCountedAndErasesNothing()
+    {
+        var budget = new ResiliencePresets.RetryBudget(maxRetryRatio: 0.5, minRetries: 0, TimeSpan.FromSeconds(10), _time);
+        var stale = _time.GetTimestamp();
+        _time.Advance(TimeSpan.FromSeconds(10));
+        budget.RecordRequest();
+        budget.RecordRequest();
+
+        Assert.True(budget.TryAcquireRetry(stale, out _, out _));
+        Assert.False(budget.TryAcquireRetry(out var retries, out var requests));
+        Assert.Equal((1, 2), (retries, requests));
+    }
+
     [Fact]
     public void BusyClient_MayRetryAShareOfItsRequests()
     {
