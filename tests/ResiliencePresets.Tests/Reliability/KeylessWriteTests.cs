@@ -143,7 +143,7 @@ public sealed class KeylessWriteTests(RecordingServer server) : IClassFixture<Re
                 o.CircuitBreaker.Enabled = false;
             },
             client: b => b.AddHttpMessageHandler(() => counter));
-        (await api.Client.GetAsync("/warm")).Dispose();
+        await server.WarmAsync(api.Client);
         return api;
     }
 }
