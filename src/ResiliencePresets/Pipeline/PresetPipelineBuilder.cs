@@ -33,6 +33,7 @@ internal static class PresetPipelineBuilder
         client.TotalTimeout = preset.TotalTimeout;
         var budget = client.Budget(preset, timeProvider);
         var learner = client.LearnerFor(preset, timeProvider);
+        learner?.WhenQuiet(() => Log.ThrottlingStopped(logger, preset.ClientName, RateLearner.QuietPeriod));
         Func<DateTimeOffset> clock = timeProvider.GetUtcNow;
         var limiter = client.Limiter(preset);
         if (limiter is not null)

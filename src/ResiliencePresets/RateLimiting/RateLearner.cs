@@ -39,7 +39,9 @@ namespace ResiliencePresets;
 /// <item><b>Bounds</b>: at least <see cref="MinRate"/> (0.5 per second) when learned, at least one per
 /// <c>Retry:MaxRetryAfter</c> when a quota names it; at most the configured <c>RateLimit:PermitsPerSecond</c>.</item>
 /// <item><b>It stops</b> after <see cref="QuietPeriod"/> (60 s, the longest common rate-limit window) without a rate
-/// signal and with no attempt waiting, so a client that no longer meets a limit pays nothing again.</item>
+/// signal and with no attempt waiting, so a client that no longer meets a limit pays nothing again: at that moment (a
+/// timer set by each signal), not at the client's next request, so that its first attempts after a quiet spell are not
+/// paced and the learned-rate gauge and <c>ThrottlingStopped</c> say so when it happens.</item>
 /// </list>
 /// <para>Lifetime: one named client (<see cref="ClientRuntime"/>), across pipeline rebuilds.</para>
 /// </remarks>
@@ -86,6 +88,8 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
     private readonly object _lock = new();
     private readonly TimeProvider _timeProvider;
     private volatile int _flags;
+    private ITimer? _quietTimer;
+    private volatile Action? _whenQuiet;
     private LearnedRateLimiter? _limiter;
     private ISharedClientState? _shared;
     private RateLimiter? _sharedBucket;
@@ -273,6 +277,10 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
         }
     }
 
+    /// <summary>Sets what is told when the client stops throttling after <see cref="QuietPeriod"/> without a signal
+    /// (the log line of the latest pipeline build), whether a request or the quiet timer noticed it.</summary>
+    public void WhenQuiet(Action stopped) => _whenQuiet = stopped;
+
     /// <summary>Stops throttling at once (learning was turned off); attempts already waiting are still served.</summary>
     public void Stop()
     {
@@ -318,6 +326,8 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
         lock (_lock)
         {
             _lastSignalUtcTicks = now.UtcTicks;
+            _quietTimer ??= _timeProvider.CreateTimer(static learner => ((RateLearner)learner!).Quiet(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _quietTimer.Change(QuietPeriod, Timeout.InfiniteTimeSpan);
             var change = ThrottlingChange.None;
             if (!IsEngaged)
             {
@@ -362,9 +372,34 @@ internal sealed class RateLearner : ISharedLearner, IDisposable
         Volatile.Read(ref _limiter)?.Dispose();
         lock (_lock)
         {
+            _quietTimer?.Dispose();
             _sharedBucket?.Dispose();
             _sharedBucket = null;
         }
+    }
+
+    // The quiet period since the last signal ended: stop throttling unless attempts still wait for the bucket (then look
+    // again in a second; a success with none waiting also stops it).
+    private void Quiet()
+    {
+        lock (_lock)
+        {
+            if (!IsEngaged)
+            {
+                return;
+            }
+
+            var quietFor = _timeProvider.GetUtcNow().UtcTicks - _lastSignalUtcTicks;
+            if (quietFor < QuietPeriod.Ticks || _limiter is { Waiting: > 0 })
+            {
+                _quietTimer?.Change(quietFor < QuietPeriod.Ticks ? TimeSpan.FromTicks(QuietPeriod.Ticks - quietFor) : TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+                return;
+            }
+
+            _flags &= ~EngagedFlag;
+        }
+
+        _whenQuiet?.Invoke();
     }
 
     // How long ago the rate was last lowered or set by a quota; the shared bucket's owner rule compares it across processes.

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using ResiliencePresets.Tests.TestSupport;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -182,6 +183,43 @@ public sealed class LearnedRateTests : IClassFixture<FlakyServer>
         // Released at the learned rate after the pause, not all at once.
         var arrivals = newer.Select(p => _server.Requests(p).Single().RequestMessage.DateTime).Order().ToList();
         Assert.True(arrivals[^1] - arrivals[0] >= TimeSpan.FromMilliseconds(400), $"arrivals {string.Join(", ", arrivals.Select(a => a.ToString("O")))}");
+    }
+
+    // Regression: throttling stopped only at the first success after the quiet period, so a client left idle kept its
+    // learned-rate gauge and logged no ThrottlingStopped until its next request.
+    [Fact]
+    public async Task QuietPeriodWithoutASignal_StopsThrottlingAtItsEnd_LoggingStartAndStopOnce()
+    {
+        const string Client = "learned-quiet";
+        const string Gauge = "resiliencepresets.client.learned_rate";
+        var time = new TimerRecordingTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+        var path = _server.Respond("/learned/quiet", Status(429, ("retry-after-ms", "1234")), Status(200));
+        using var metrics = new MetricRecorder("ResiliencePresets");
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o => o.Retry.MaxRetryAttempts = 0, clientName: Client, services: s => s.AddSingleton<TimeProvider>(time));
+
+        using (var refused = await api.Client.GetAsync(path))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        }
+
+        metrics.RecordObservable();
+        var whileThrottling = metrics.For(Gauge, Client).Count;
+        time.Advance(RateLearner.QuietPeriod);
+        metrics.RecordObservable();
+        var afterQuiet = metrics.For(Gauge, Client).Count;
+
+        // Unpaced again: sent at once, the fake clock standing still.
+        using var next = await api.Client.GetAsync(path).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        Assert.Equal((1, 1), (whileThrottling, afterQuiet));
+        var started = Assert.Single(api.Logs.Entries, e => e.EventId.Name == "ThrottlingStarted");
+        var stopped = Assert.Single(api.Logs.Entries, e => e.EventId.Name == "ThrottlingStopped");
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Information, started.Level);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Information, stopped.Level);
+        Assert.Contains("taught by a 429 response with retry-after-ms.", started.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("1234", started.Message, StringComparison.Ordinal);
+        Assert.Contains("no rate signal for 00:01:00", stopped.Message, StringComparison.Ordinal);
     }
 
     // Twenty quick requests give the client's estimate of its own rate (its retry budget's count) at least 10 a second.

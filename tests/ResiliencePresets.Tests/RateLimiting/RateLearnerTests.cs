@@ -408,15 +408,48 @@ public sealed class RateLearnerTests : IDisposable
         Assert.InRange(_learner.Rate!.Value, quotaRate, quotaRate + RateLearner.ScaleConstant + 0.1);
     }
 
+    // Regression: throttling stopped only at the first success after the quiet period, so an idle client kept its
+    // learned-rate gauge, logged nothing, and paced its first requests after the quiet spell.
     [Fact]
-    public void Observe_NoRateSignalForTheQuietPeriod_StopsThrottling()
+    public void QuietPeriodWithoutARateSignal_StopsThrottlingAtItsEnd_WithoutARequest()
     {
+        var told = 0;
+        _learner.WhenQuiet(() => told++);
+        Observe(429, estimate: 20);
+        _time.Advance(RateLearner.QuietPeriod / 2);
         Observe(429, estimate: 20);
 
-        _time.Advance(RateLearner.QuietPeriod);
+        _time.Advance(RateLearner.QuietPeriod - TimeSpan.FromTicks(1));
+        var engagedJustBefore = _learner.IsEngaged;
+        _time.Advance(TimeSpan.FromTicks(1));
 
-        Assert.Equal(ThrottlingChange.Stopped, Observe(200));
+        Assert.True(engagedJustBefore);
         Assert.False(_learner.IsEngaged);
+        Assert.Null(_learner.Rate);
+        Assert.Equal(1, told);
+        Assert.Equal(ThrottlingChange.None, Observe(200));
+    }
+
+    [Fact]
+    public async Task QuietPeriodWithAnAttemptWaiting_StopsOnlyOnceNoneWaits()
+    {
+        var told = 0;
+        _learner.WhenQuiet(() => told++);
+        Observe(429, estimate: 20);
+        var pause = new ClientPause();
+        pause.Extend(_time.GetUtcNow(), RateLearner.QuietPeriod + TimeSpan.FromSeconds(10));
+        var waiting = _learner.Limiter!.AcquireAsync(0, CancellationToken.None, pause);
+
+        _time.Advance(RateLearner.QuietPeriod);
+        var engagedWhileWaiting = _learner.IsEngaged;
+        _time.Advance(TimeSpan.FromSeconds(10) + ServerWaitSpread.Padding);
+        using var lease = await waiting;
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.True(engagedWhileWaiting);
+        Assert.True(lease.IsAcquired);
+        Assert.False(_learner.IsEngaged);
+        Assert.Equal(1, told);
     }
 
     [Fact]

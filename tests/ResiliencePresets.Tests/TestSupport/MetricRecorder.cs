@@ -31,6 +31,9 @@ public sealed class MetricRecorder : IDisposable
     public IReadOnlyList<Measurement> For(string instrument, string client)
         => Measurements.Where(m => m.Instrument == instrument && Equals(m.Tag("resiliencepresets.client"), client)).ToList();
 
+    /// <summary>Takes one reading of every observable instrument (the gauges), as an exporter's collection would.</summary>
+    public void RecordObservable() => _listener.RecordObservableInstruments();
+
     public void Dispose() => _listener.Dispose();
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
