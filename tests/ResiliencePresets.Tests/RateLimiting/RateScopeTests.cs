@@ -95,6 +95,40 @@ public sealed class RateScopeTests : IClassFixture<FlakyServer>
         Assert.Equal("Retry-After", sameHost.HeaderName);
     }
 
+    // A 429 under a limit the server names, by GitHub's header or by the RateLimit field's policy name: it pauses that
+    // limit only, the client's other requests go on, and the client's learned rate is not engaged by it.
+    [Theory]
+    [InlineData("gh", "x-ratelimit-resource", "search")]
+    [InlineData("ietf", "RateLimit", "\"search\";r=0;t=20")]
+    public async Task TooManyRequestsUnderANamedLimit_PausesThatLimitOnly_AndTeachesTheClientsRateNothing(string api, string header, string value)
+    {
+        var search = _server.Respond($"/{api}-search/issues", Status(429, ("Retry-After", "20"), (header, value)));
+        var otherSearch = _server.Respond($"/{api}-search/commits", Status(200));
+        var core = _server.Respond($"/{api}-repos/acme/widgets", Status(200));
+        using var client = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
+        {
+            o.Retry.MaxRetryAttempts = 0;
+            o.AttemptTimeout = TimeSpan.FromSeconds(4);
+            o.TotalTimeout = TimeSpan.FromSeconds(5);
+        }, clientName: $"named-429-{api}");
+
+        using var refused = await client.Client.GetAsync(search);
+        var cores = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await client.Client.GetAsync(core);
+            cores.Add(response.StatusCode);
+        }
+
+        var held = await Assert.ThrowsAsync<ClientPausedException>(() => client.Client.GetAsync(otherSearch));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.All(cores, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal((3, 0), (_server.Calls(core), _server.Calls(otherSearch)));
+        Assert.EndsWith("The server named its limit 'search'; requests under other limits are not held.", held.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(client.Logs.Entries, e => e.EventId.Name == "ThrottlingStarted");
+    }
+
     private static (string, string)[] GitHub(string remaining, string reset, string resource) =>
     [
         ("x-ratelimit-limit", "5000"),
