@@ -352,6 +352,18 @@ public sealed class RateLearnerTests : IDisposable
     }
 
     [Fact]
+    public void Observe_QuotaNamingAFasterRateThanTheConfiguredOne_StaysAtTheCeiling()
+    {
+        _learner.Configure(ceiling: 5, maxRetryAfter: TimeSpan.FromSeconds(30));
+        Observe(429, estimate: 100);
+
+        Observe(200, ("X-RateLimit-Remaining", "1000"), ("X-RateLimit-Reset", "10"));
+
+        Assert.Equal(5, _learner.Rate!.Value, 6);
+        Assert.Equal(5, _learner.Limiter!.PermitsPerSecond, 3);
+    }
+
+    [Fact]
     public void Observe_ManySignals_NeverLowerTheRateBelowTheFloor()
     {
         Observe(429, estimate: 2);
