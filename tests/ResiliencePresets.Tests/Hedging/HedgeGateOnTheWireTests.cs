@@ -44,7 +44,7 @@ public sealed class HedgeGateOnTheWireTests(RecordingServer server) : IClassFixt
             client: b => b.AddHttpMessageHandler(() => counter));
 
         // A warm connection, so that the first attempt reaches the server well inside its timeout on a busy machine.
-        await server.WarmAsync(api.Client);
+        await RecordingServer.WarmAsync(api.Client);
         var warm = counter.Attempts;
         using var request = Create(api.Client, kind, path);
 

@@ -143,7 +143,7 @@ public sealed class KeylessWriteTests(RecordingServer server) : IClassFixture<Re
                 o.CircuitBreaker.Enabled = false;
             },
             client: b => b.AddHttpMessageHandler(() => counter));
-        await server.WarmAsync(api.Client);
+        await RecordingServer.WarmAsync(api.Client);
         return api;
     }
 }

@@ -45,7 +45,7 @@ public sealed class RecordingServer : IAsyncLifetime
     /// does not pay for it. A client whose attempt timeout is a few hundred milliseconds may time out on a cold start
     /// itself, so a timed-out warm-up is tried again, up to five times.
     /// </summary>
-    public async Task WarmAsync(HttpClient client)
+    public static async Task WarmAsync(HttpClient client)
     {
         for (var tries = 1; ; tries++)
         {
