@@ -20,6 +20,10 @@ internal sealed class CompiledPresetStore : IDisposable
     private readonly PresetRegistrations _registrations;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    // The rejection last logged per client and for the layout: a reload that leaves one unchanged does not log it again.
+    private readonly ConcurrentDictionary<string, string> _rejected = new(StringComparer.Ordinal);
+    private string? _layoutRejected;
     private readonly IDisposable? _subscription;
     private readonly object _reloadLock = new();
     private PresetResolver _current;
@@ -46,6 +50,12 @@ internal sealed class CompiledPresetStore : IDisposable
         return (entry.Preset, entry.Changed.Token);
     }
 
+    /// <summary>
+    /// Validates the settings the store holds, at start-up: the copy that passed is the one kept as the last good
+    /// settings, so that an edit made before any client was created cannot replace them with settings never validated.
+    /// </summary>
+    public List<string> ValidateAll() => Volatile.Read(ref _current).ValidateAll();
+
     public void Dispose()
     {
         _subscription?.Dispose();
@@ -64,7 +74,7 @@ internal sealed class CompiledPresetStore : IDisposable
         }
         catch (OptionsValidationException e) when (!ReferenceEquals(current, lastValid))
         {
-            Log.ConfigurationRejected(_logger, clientName, e.Message);
+            Rejected(clientName, e.Message);
             return lastValid.Resolve(clientName);
         }
     }
@@ -98,9 +108,11 @@ internal sealed class CompiledPresetStore : IDisposable
                 }
                 catch (OptionsValidationException e)
                 {
-                    Log.ConfigurationRejected(_logger, clientName, e.Message);
+                    Rejected(clientName, e.Message);
                     continue;
                 }
+
+                _rejected.TryRemove(clientName, out _);
 
                 if (resolved.SettingsText == current.Preset.SettingsText)
                 {
@@ -112,10 +124,13 @@ internal sealed class CompiledPresetStore : IDisposable
                 Log.ConfigurationApplied(_logger, clientName);
             }
 
-            if (next.ValidateLayout() is { Count: > 0 } layout)
+            var layout = string.Join(" ", next.ValidateLayout());
+            if (layout.Length > 0 && layout != _layoutRejected)
             {
-                Log.ConfigurationLayoutRejected(_logger, string.Join(" ", layout));
+                Log.ConfigurationLayoutRejected(_logger, layout);
             }
+
+            _layoutRejected = layout.Length > 0 ? layout : null;
 
             var failures = next.ValidateAll();
             Volatile.Write(ref _current, next);
@@ -123,6 +138,15 @@ internal sealed class CompiledPresetStore : IDisposable
             {
                 Volatile.Write(ref _lastValid, next);
             }
+        }
+    }
+
+    private void Rejected(string clientName, string errors)
+    {
+        if (!_rejected.TryGetValue(clientName, out var logged) || logged != errors)
+        {
+            _rejected[clientName] = errors;
+            Log.ConfigurationRejected(_logger, clientName, errors);
         }
     }
 

@@ -34,6 +34,9 @@ internal sealed class RequestPreparation
         _limiter = limiter;
     }
 
+    /// <summary>Gets the token bucket this build's requests hold, if the preset sets a rate.</summary>
+    public ClientRateLimiter? Limiter => _limiter;
+
     /// <summary>
     /// Prepares the request <paramref name="context"/> carries (its <c>GetRequestMessage()</c>) and runs
     /// <paramref name="pipeline"/> for it.

@@ -36,14 +36,23 @@ public sealed class PresetHost : IDisposable
     }
 
     public static PresetHost Create(string json, string baseUrl, Action<IServiceCollection, string> clients)
+        => Create(Json(json), baseUrl, clients);
+
+    public static PresetHost Create(IConfigurationRoot configuration, string baseUrl, Action<IServiceCollection, string> clients)
     {
         var logs = new CapturedLogs();
-        var configuration = Json(json);
         var services = new ServiceCollection();
         services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         services.AddResiliencePresets(configuration.GetSection("ResiliencePresets"));
         clients(services, baseUrl);
         return new PresetHost(services.BuildServiceProvider(), configuration, logs);
+    }
+
+    /// <summary>Runs the start-up validation, as a host does when it starts.</summary>
+    public PresetHost Start()
+    {
+        Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+        return this;
     }
 
     public HttpClient Client(string name) => Services.GetRequiredService<IHttpClientFactory>().CreateClient(name);
