@@ -48,7 +48,7 @@ internal static class PresetHedging
                 latency.Record(timeProvider.GetElapsedTime(start));
             }
 
-            return new(args.AttemptNumber > 0 && args.Outcome.Exception is ExecutionRejectedException and not TimeoutRejectedException);
+            return new(args.AttemptNumber > 0 && NeverSent(args.Outcome));
         },
         ActionGenerator = args =>
         {
@@ -61,8 +61,22 @@ internal static class PresetHedging
 
             args.ActionContext.SetRequestMessage(HedgedRequest.Copy(request));
             args.ActionContext.Properties.Set(RequestState.Key, RequestState.Of(args.PrimaryContext).ForHedge());
-            metrics.Hedge(preset);
-            return () => args.Callback(args.ActionContext);
+            return async () =>
+            {
+                var outcome = await args.Callback(args.ActionContext).ConfigureAwait(false);
+
+                // Counted once the hedge went past the breaker, the pause and the token bucket: the counter is the extra load.
+                if (!NeverSent(outcome))
+                {
+                    metrics.Hedge(preset);
+                }
+
+                return outcome;
+            };
         },
     };
+
+    // A hedge the breaker, the client's pause or its rate limiter refused; an attempt timeout means it was sent.
+    private static bool NeverSent(Outcome<HttpResponseMessage> outcome)
+        => outcome.Exception is ExecutionRejectedException and not TimeoutRejectedException;
 }

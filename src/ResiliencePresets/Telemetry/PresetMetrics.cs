@@ -54,7 +54,7 @@ internal sealed class PresetMetrics : IDisposable
         _breakerTransitions = _meter.CreateCounter<long>("resiliencepresets.circuit_breaker.transitions", "{transition}", "Circuit breaker state changes, by new state.");
         _staleAnswers = _meter.CreateCounter<long>("resiliencepresets.stale_if_error.answers", "{response}",
             "Failed GET and HEAD requests answered with a kept response (Fallback:StaleIfError), by reason and error type.");
-        _hedges = _meter.CreateCounter<long>("resiliencepresets.hedges", "{attempt}", "Hedged attempts started because an attempt was slower than the hedge delay.");
+        _hedges = _meter.CreateCounter<long>("resiliencepresets.hedges", "{attempt}", "Hedged attempts sent because an attempt was slower than the hedge delay; a hedge refused before it was sent is not counted.");
         if (clients is not null)
         {
             var time = timeProvider ?? TimeProvider.System;

@@ -232,6 +232,80 @@ public sealed class HedgingPipelineTests
         Assert.Equal(3, harness.Attempts);
     }
 
+    [Fact]
+    public async Task MaxHedgedAttemptsOfTwo_SendsTwoHedgesOneDelayApart_AndNoMore()
+    {
+        using var metrics = new MetricRecorder(PresetMetrics.MeterName);
+        using var harness = new Harness(configure: o => o.Hedging.MaxHedgedAttempts = 2, clientName: "reads-two-hedges");
+        var cancelled = new CountdownEvent(2);
+        var execution = harness.Send((n, _, token) =>
+        {
+            if (n < 3)
+            {
+                token.Register(() => cancelled.Signal());
+                return Task.Delay(Timeout.InfiniteTimeSpan, token).ContinueWith(_ => new HttpResponseMessage(HttpStatusCode.OK), TaskScheduler.Default);
+            }
+
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { ReasonPhrase = "second hedge" });
+        });
+        await harness.Started(1);
+        harness.Time.Advance(HedgeDelay);
+        await harness.Started(2);
+        harness.Time.Advance(HedgeDelay);
+        await harness.Started(3);
+        var outcome = await execution.WaitAsync(Signal);
+        harness.Time.Advance(HedgeDelay * 3);
+
+        Assert.Equal("second hedge", outcome.Result!.ReasonPhrase);
+        Assert.True(cancelled.Wait(Signal));
+        Assert.Equal(3, harness.Attempts);
+        Assert.Equal(2, metrics.For("resiliencepresets.hedges", "reads-two-hedges").Sum(m => m.Value));
+    }
+
+    [Fact]
+    public async Task CallerCancellation_CancelsTheFirstAttemptAndItsHedge()
+    {
+        using var harness = new Harness();
+        using var caller = new CancellationTokenSource();
+        var cancelled = new CountdownEvent(2);
+        var execution = harness.Send(
+            (_, _, token) =>
+            {
+                token.Register(() => cancelled.Signal());
+                return new TaskCompletionSource<HttpResponseMessage>().Task.WaitAsync(token);
+            },
+            cancellationToken: caller.Token);
+        await harness.Started(1);
+        harness.Time.Advance(HedgeDelay);
+        await harness.Started(2);
+
+        await caller.CancelAsync();
+        var outcome = await execution.WaitAsync(Signal);
+
+        Assert.True(cancelled.Wait(Signal));
+        Assert.IsAssignableFrom<OperationCanceledException>(outcome.Exception);
+        Assert.Equal(2, harness.Attempts);
+    }
+
+    [Fact]
+    public async Task HedgeRefusedByAPauseLongerThanTheTimeLeft_IsNotCountedAsAHedge()
+    {
+        using var metrics = new MetricRecorder(PresetMetrics.MeterName);
+        using var harness = new Harness(clientName: "reads-refused-hedge");
+        var slow = new TaskCompletionSource<HttpResponseMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var execution = harness.Send((_, _, _) => slow.Task);
+        await harness.Started(1);
+        harness.Client.Scopes.Learn(new Uri("https://api.test/items"), null).Pause.Extend(harness.Time.GetUtcNow(), TimeSpan.FromMinutes(5));
+
+        harness.Time.Advance(HedgeDelay);
+        await Task.Delay(Settle);
+        slow.SetResult(new HttpResponseMessage(HttpStatusCode.OK));
+        await execution.WaitAsync(Signal);
+
+        Assert.Equal(1, harness.Attempts);
+        Assert.Empty(metrics.For("resiliencepresets.hedges", "reads-refused-hedge"));
+    }
+
     private sealed class TrackedResponse : HttpResponseMessage
     {
         public bool Disposed { get; private set; }
@@ -251,14 +325,14 @@ public sealed class HedgingPipelineTests
         private readonly CompiledPreset _preset;
         private int _attempts;
 
-        public Harness(string presetName = ResiliencePresetNames.ReadOnlyApi, Action<ResiliencePresetOptions>? configure = null)
+        public Harness(string presetName = ResiliencePresetNames.ReadOnlyApi, Action<ResiliencePresetOptions>? configure = null, string clientName = "reads")
         {
             var options = BuiltInPresets.Create(presetName);
             options.Hedging.Enabled = true;
             options.Hedging.Percentile = 0;
             options.Hedging.Delay = HedgeDelay;
             configure?.Invoke(options);
-            _preset = new CompiledPreset(presetName, "reads", options);
+            _preset = new CompiledPreset(presetName, clientName, options);
             var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
             PresetPipelineBuilder.Build(builder, _preset, new PipelineServices(Client, Time, Logs.CreateLogger("ResiliencePresets"), _metrics, () => 0.5));
             _pipeline = builder.Build();
@@ -282,10 +356,10 @@ public sealed class HedgingPipelineTests
 
         public Task Started(int attempt) => _started[attempt - 1].Task.WaitAsync(Signal);
 
-        public Task<Outcome<HttpResponseMessage>> Send(Func<int, HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> attempt, HttpMethod? method = null)
+        public Task<Outcome<HttpResponseMessage>> Send(Func<int, HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> attempt, HttpMethod? method = null, CancellationToken cancellationToken = default)
         {
             var request = new HttpRequestMessage(method ?? HttpMethod.Get, "https://api.test/items");
-            var context = ResilienceContextPool.Shared.Get();
+            var context = ResilienceContextPool.Shared.Get(cancellationToken);
             context.SetRequestMessage(request);
             return Run();
 
