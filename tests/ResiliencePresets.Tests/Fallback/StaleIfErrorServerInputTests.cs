@@ -24,10 +24,10 @@ public sealed partial class StaleIfErrorServerInputTests : IClassFixture<FlakySe
     [Fact]
     public async Task StaleAnswer_AgeItArrivedWith_IsAddedToTheTimeSinceInWholeSecondsAndTtlTurnsNegative()
     {
-        var path = Serve("/input/age", Ok("aged", ("Cache-Control", "max-age=60"), ("Age", "10")));
+        var path = _server.Serve("/input/age", Ok("aged", ("Cache-Control", "max-age=60"), ("Age", "10")));
         using var api = Client();
         (await api.Client.GetAsync(path)).Dispose();
-        GoDown(path);
+        _server.GoDown(path);
 
         _time.Advance(TimeSpan.FromSeconds(5.7));
         using (var fresh = await api.Client.GetAsync(path))
@@ -47,7 +47,7 @@ public sealed partial class StaleIfErrorServerInputTests : IClassFixture<FlakySe
     [Fact]
     public async Task StaleAnswer_BodyAndHeaders_AreTheKeptResponsesNotTheFailures()
     {
-        var path = Serve("/input/headers", Ok("{\"v\":1}", ("Content-Type", "application/json"), ("ETag", "\"v1\""), ("X-Version", "1"), ("Set-Cookie", "s=1"), ("Cache-Status", "Upstream; hit")));
+        var path = _server.Serve("/input/headers", Ok("{\"v\":1}", ("Content-Type", "application/json"), ("ETag", "\"v1\""), ("X-Version", "1"), ("Set-Cookie", "s=1"), ("Cache-Status", "Upstream; hit")));
         using var api = Client();
         (await api.Client.GetAsync(path)).Dispose();
         _server.Server.Given(Request.Create().WithPath(path)).AtPriority(1).RespondWith(Status(503, ("X-Version", "down"), ("Content-Type", "text/plain"), ("Retry-After", "1")).WithBody("down"));
@@ -70,8 +70,8 @@ public sealed partial class StaleIfErrorServerInputTests : IClassFixture<FlakySe
     [Fact]
     public async Task Head_AfterAKeptGet_IsNotAnsweredStale_WhileAKeptHeadIs()
     {
-        var fromGet = Serve("/input/head-after-get", Ok("body"));
-        var fromHead = Serve("/input/head-after-head", Ok("body"));
+        var fromGet = _server.Serve("/input/head-after-get", Ok("body"));
+        var fromHead = _server.Serve("/input/head-after-head", Ok("body"));
         using var api = Client();
         (await api.Client.GetAsync(fromGet)).Dispose();
         long? headLength;
@@ -80,8 +80,8 @@ public sealed partial class StaleIfErrorServerInputTests : IClassFixture<FlakySe
             headLength = head.Content.Headers.ContentLength;
         }
 
-        GoDown(fromGet);
-        GoDown(fromHead);
+        _server.GoDown(fromGet);
+        _server.GoDown(fromHead);
 
         using var headAfterGet = await api.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, fromGet));
         using var headAfterHead = await api.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, fromHead));
@@ -113,14 +113,14 @@ public sealed partial class StaleIfErrorServerInputTests : IClassFixture<FlakySe
     [MemberData(nameof(HostileHeaders))]
     public async Task ReadOnlyApi_HostileHeaderOnTheGoodResponse_NeverThrowsAndIsKeptOnlyAsTheDocsSay(string name, string header, string value, bool kept)
     {
-        var path = Serve($"/input/hostile/{name}", Ok("kept", (header, value)));
+        var path = _server.Serve($"/input/hostile/{name}", Ok("kept", (header, value)));
         using var api = Client();
         using (var good = await api.Client.GetAsync(path))
         {
             Assert.Equal("kept", await good.Content.ReadAsStringAsync());
         }
 
-        GoDown(path);
+        _server.GoDown(path);
         _time.Advance(TimeSpan.FromSeconds(1));
 
         using var answer = await api.Client.GetAsync(path);
@@ -144,25 +144,6 @@ public sealed partial class StaleIfErrorServerInputTests : IClassFixture<FlakySe
     private static partial Regex CacheStatusMember();
 
     private static string CacheStatus(HttpResponseMessage response) => response.Headers.GetValues("Cache-Status").Last();
-
-    private static IResponseBuilder Ok(string body, params (string Name, string Value)[] headers)
-    {
-        var response = Response.Create().WithStatusCode(200).WithBody(body);
-        foreach (var (name, value) in headers)
-        {
-            response = response.WithHeader(name, value);
-        }
-
-        return response;
-    }
-
-    private string Serve(string path, IResponseBuilder response)
-    {
-        _server.Server.Given(Request.Create().WithPath(path)).AtPriority(10).RespondWith(response);
-        return path;
-    }
-
-    private void GoDown(string path) => _server.Server.Given(Request.Create().WithPath(path)).AtPriority(1).RespondWith(Status(503));
 
     private PresetClient Client()
     {

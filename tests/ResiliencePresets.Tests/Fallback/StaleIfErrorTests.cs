@@ -23,7 +23,7 @@ public sealed class StaleIfErrorTests : IClassFixture<FlakyServer>
     [Fact]
     public async Task ReadOnlyApi_UrlFetchedBeforeThenFailingWith503_IsAnsweredStaleWithTheMarkers()
     {
-        var path = Serve("/stale/items", Body("[1,2,3]", ("Content-Type", "application/json")));
+        var path = _server.Serve("/stale/items", Ok("[1,2,3]", ("Content-Type", "application/json")));
         using var api = Client();
 
         using (var fresh = await api.Client.GetAsync($"{path}?page=1&token=s3cr3t"))
@@ -32,7 +32,7 @@ public sealed class StaleIfErrorTests : IClassFixture<FlakyServer>
             Assert.Null(fresh.Headers.Age);
         }
 
-        GoDown(path);
+        _server.GoDown(path);
 
         using var stale = await api.Client.GetAsync($"{path}?page=1&token=s3cr3t");
 
@@ -55,12 +55,12 @@ public sealed class StaleIfErrorTests : IClassFixture<FlakyServer>
     [Fact]
     public async Task ARequestAnsweredStale_IsNotRecordedAsGivenUp_WhileAFailureWithoutOneIs()
     {
-        var path = Serve("/stale/pushback", Body("kept"));
-        var unknown = Serve("/stale/pushback-unknown", Body("never fetched"));
+        var path = _server.Serve("/stale/pushback", Ok("kept"));
+        var unknown = _server.Serve("/stale/pushback-unknown", Ok("never fetched"));
         using var api = Client(retries: 1);
         (await api.Client.GetAsync(path)).Dispose();
-        GoDown(path);
-        GoDown(unknown);
+        _server.GoDown(path);
+        _server.GoDown(unknown);
 
         using var scope = GiveUpScope.Begin();
         using (var stale = await api.Client.GetAsync(path))
@@ -78,10 +78,10 @@ public sealed class StaleIfErrorTests : IClassFixture<FlakyServer>
     public async Task ReadOnlyApi_KeptResponseOlderThanStaleIfError_ReturnsTheFailure()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var path = Serve("/stale/old", Body("old"));
+        var path = _server.Serve("/stale/old", Ok("old"));
         using var api = Client(staleIfError: "00:01:00", retries: 0, services: s => s.AddSingleton<TimeProvider>(time));
         (await api.Client.GetAsync(path)).Dispose();
-        GoDown(path);
+        _server.GoDown(path);
 
         time.Advance(TimeSpan.FromSeconds(45));
         using (var stale = await api.Client.GetAsync(path))
@@ -105,10 +105,10 @@ public sealed class StaleIfErrorTests : IClassFixture<FlakyServer>
     [InlineData("X-Tenant-Id", "alice", "bob")]
     public async Task ReadOnlyApi_OneCallersResponse_NeverAnswersAnotherCaller(string header, string alice, string bob)
     {
-        var path = Serve($"/stale/me/{header}", Body("alice's account"));
+        var path = _server.Serve($"/stale/me/{header}", Ok("alice's account"));
         using var api = Client(retries: 0);
         (await api.Client.SendAsync(As(path, header, alice))).Dispose();
-        GoDown(path);
+        _server.GoDown(path);
 
         using var forBob = await api.Client.SendAsync(As(path, header, bob));
         using var forNobody = await api.Client.GetAsync(path);
@@ -122,10 +122,10 @@ public sealed class StaleIfErrorTests : IClassFixture<FlakyServer>
     [Fact]
     public async Task IdempotentWrite_Post_IsNeverAnsweredStale()
     {
-        var path = Serve("/stale/orders", Body("created"));
+        var path = _server.Serve("/stale/orders", Ok("created"));
         using var api = Client(preset: ResiliencePresetNames.IdempotentWrite);
         (await api.Client.PostAsync(path, new StringContent("order"))).Dispose();
-        GoDown(path);
+        _server.GoDown(path);
 
         using var response = await api.Client.PostAsync(path, new StringContent("order"));
 
@@ -139,7 +139,7 @@ public sealed class StaleIfErrorTests : IClassFixture<FlakyServer>
     public async Task ReadOnlyApi_BodyLargerThanMaxBodyBytes_IsDeliveredIntactAndNotKept(HttpCompletionOption completion)
     {
         var body = RandomNumberGenerator.GetBytes(200_000);
-        var path = Serve($"/stale/large/{completion}", Response.Create().WithStatusCode(200).WithBody(body));
+        var path = _server.Serve($"/stale/large/{completion}", Response.Create().WithStatusCode(200).WithBody(body));
         using var api = Client(retries: 0);
 
         using (var large = await api.Client.GetAsync(path, completion))
@@ -147,7 +147,7 @@ public sealed class StaleIfErrorTests : IClassFixture<FlakyServer>
             Assert.Equal(body, await large.Content.ReadAsByteArrayAsync());
         }
 
-        GoDown(path);
+        _server.GoDown(path);
 
         using var failure = await api.Client.GetAsync(path);
 
@@ -158,7 +158,7 @@ public sealed class StaleIfErrorTests : IClassFixture<FlakyServer>
     public async Task ReadOnlyApi_StreamedBodyReadToItsEnd_IsDeliveredIntactAndKept()
     {
         var body = RandomNumberGenerator.GetBytes(40_000);
-        var path = Serve("/stale/streamed", Response.Create().WithStatusCode(200).WithBody(body));
+        var path = _server.Serve("/stale/streamed", Response.Create().WithStatusCode(200).WithBody(body));
         using var api = Client(retries: 0);
 
         using (var streamed = await api.Client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead))
@@ -169,7 +169,7 @@ public sealed class StaleIfErrorTests : IClassFixture<FlakyServer>
             Assert.Equal(body, copy.ToArray());
         }
 
-        GoDown(path);
+        _server.GoDown(path);
 
         using var stale = await api.Client.GetAsync(path);
 
@@ -181,10 +181,10 @@ public sealed class StaleIfErrorTests : IClassFixture<FlakyServer>
     [Fact]
     public async Task ReadOnlyApi_ResponseMarkedNoStore_IsNotKept()
     {
-        var path = Serve("/stale/no-store", Body("secret", ("Cache-Control", "no-store")));
+        var path = _server.Serve("/stale/no-store", Ok("secret", ("Cache-Control", "no-store")));
         using var api = Client(retries: 0);
         (await api.Client.GetAsync(path)).Dispose();
-        GoDown(path);
+        _server.GoDown(path);
 
         using var failure = await api.Client.GetAsync(path);
 
@@ -194,7 +194,7 @@ public sealed class StaleIfErrorTests : IClassFixture<FlakyServer>
     [Fact]
     public async Task ReadOnlyApi_DependencyUnreachable_IsAnsweredStaleAfterTheRetries()
     {
-        var path = Serve("/stale/unreachable", Body("kept"));
+        var path = _server.Serve("/stale/unreachable", Ok("kept"));
         var network = new Network();
         using var api = Client(client: b => b.AddHttpMessageHandler(() => network));
         (await api.Client.GetAsync(path)).Dispose();
@@ -211,7 +211,7 @@ public sealed class StaleIfErrorTests : IClassFixture<FlakyServer>
     [Fact]
     public async Task ReadOnlyApi_StaleIfErrorOff_ReturnsTheFailureAndNeverCreatesTheCache()
     {
-        var path = Serve("/stale/off", Body("kept"));
+        var path = _server.Serve("/stale/off", Ok("kept"));
         using var cacheServices = new ServiceCollection().AddHybridCache().Services.BuildServiceProvider();
         var cachesCreated = 0;
         using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o => o.Retry.MaxRetryAttempts = 0, services: s => s.AddSingleton(_ =>
@@ -220,7 +220,7 @@ public sealed class StaleIfErrorTests : IClassFixture<FlakyServer>
             return cacheServices.GetRequiredService<HybridCache>();
         }));
         (await api.Client.GetAsync(path)).Dispose();
-        GoDown(path);
+        _server.GoDown(path);
 
         using var failure = await api.Client.GetAsync(path);
 
@@ -231,7 +231,7 @@ public sealed class StaleIfErrorTests : IClassFixture<FlakyServer>
     [Fact]
     public async Task ReadOnlyApi_ApplicationsOwnHybridCache_HoldsTheKeptResponses()
     {
-        var path = Serve("/stale/own-cache", Body("kept"));
+        var path = _server.Serve("/stale/own-cache", Ok("kept"));
         using var cacheServices = new ServiceCollection().AddHybridCache().Services.BuildServiceProvider();
         var cache = cacheServices.GetRequiredService<HybridCache>();
         using var api = Client(retries: 0, services: s => s.AddSingleton(cache));
@@ -241,26 +241,6 @@ public sealed class StaleIfErrorTests : IClassFixture<FlakyServer>
 
         Assert.Equal("kept", System.Text.Encoding.UTF8.GetString(StoredResponse.FromBytes(kept)!.Body));
     }
-
-    private static IResponseBuilder Body(string body, params (string Name, string Value)[] headers)
-    {
-        var response = Response.Create().WithStatusCode(200).WithBody(body);
-        foreach (var (name, value) in headers)
-        {
-            response = response.WithHeader(name, value);
-        }
-
-        return response;
-    }
-
-    // The dependency answers first with this; GoDown then makes it fail, once the test has what it needs.
-    private string Serve(string path, IResponseBuilder response)
-    {
-        _server.Server.Given(Request.Create().WithPath(path)).AtPriority(10).RespondWith(response);
-        return path;
-    }
-
-    private void GoDown(string path) => _server.Server.Given(Request.Create().WithPath(path)).AtPriority(1).RespondWith(Status(503));
 
     private static HttpRequestMessage As(string path, string header, string value)
     {

@@ -91,5 +91,19 @@ public sealed class FlakyServer : IDisposable
         return response;
     }
 
+    /// <summary>A 200 with <paramref name="body"/> and the headers given.</summary>
+    public static IResponseBuilder Ok(string body, params (string Name, string Value)[] headers)
+        => Status(200, headers).WithBody(body);
+
+    /// <summary>Answers <paramref name="path"/> with <paramref name="response"/> until <see cref="GoDown"/> makes it fail.</summary>
+    public string Serve(string path, IResponseBuilder response)
+    {
+        Server.Given(Request.Create().WithPath(path)).AtPriority(10).RespondWith(response);
+        return path;
+    }
+
+    /// <summary>From now on <paramref name="path"/> answers 503, over what <see cref="Serve"/> set.</summary>
+    public void GoDown(string path) => Server.Given(Request.Create().WithPath(path)).AtPriority(1).RespondWith(Status(503));
+
     public void Dispose() => Server.Stop();
 }
