@@ -43,24 +43,8 @@ public sealed class VendorQuotaTests : IClassFixture<FlakyServer>
         // The response that spent the quota is a success: the request after it is the one to hold.
         var spent = _server.Respond($"/vendor/{api}/spent", Status(200, (remainingName, "0"), (resetName, resetValue)));
         var next = _server.Respond($"/vendor/{api}/next", Status(200));
-        using var client = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, services: s => s.AddSingleton<TimeProvider>(time));
 
-        using (var first = await client.Client.GetAsync(spent))
-        {
-            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        }
-
-        // The hold is the one timer shorter than the attempt timeout: the reset, a jitter of up to 10 %, 16 ms of padding.
-        var holdTimer = time.NextTimer(due => due > TimeSpan.Zero && due < TimeSpan.FromSeconds(5));
-        var held = client.Client.GetAsync(next);
-        var hold = await holdTimer.WaitAsync(TestTimeout);
-
-        Assert.InRange(hold, reset, reset + (reset / 10) + ServerWaitSpread.Padding);
-        Assert.False(held.IsCompleted);
-        time.Advance(hold);
-        using var second = await held.WaitAsync(TestTimeout);
-        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        Assert.Equal(1, _server.Calls(next));
+        await AssertTheSpentQuotaHoldsTheNextRequest(time, spent, next, reset);
     }
 
     // Each row: the spent quota's headers as the vendor sends them on a success, its reset in ms from the clock's now.
@@ -85,23 +69,8 @@ public sealed class VendorQuotaTests : IClassFixture<FlakyServer>
             : resetValue;
         var spent = _server.Respond($"/vendor/{api}/spent-exact", Status(200, (remainingName, remaining), (resetName, sent)));
         var next = _server.Respond($"/vendor/{api}/next-exact", Status(200));
-        using var client = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, services: s => s.AddSingleton<TimeProvider>(time));
 
-        using (var first = await client.Client.GetAsync(spent))
-        {
-            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        }
-
-        var holdTimer = time.NextTimer(due => due > TimeSpan.Zero && due < TimeSpan.FromSeconds(5));
-        var held = client.Client.GetAsync(next);
-        var hold = await holdTimer.WaitAsync(TestTimeout);
-
-        Assert.InRange(hold, reset, reset + (reset / 10) + ServerWaitSpread.Padding);
-        Assert.False(held.IsCompleted);
-        time.Advance(hold);
-        using var second = await held.WaitAsync(TestTimeout);
-        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        Assert.Equal(1, _server.Calls(next));
+        await AssertTheSpentQuotaHoldsTheNextRequest(time, spent, next, reset);
     }
 
     [Fact]
@@ -146,5 +115,27 @@ public sealed class VendorQuotaTests : IClassFixture<FlakyServer>
         request.Headers.Add("Authorization", "Bearer vendor-quota-test");
         request.Headers.Add(DemoHeaders.RequestId, requestId.ToString(CultureInfo.InvariantCulture));
         return http.SendAsync(request);
+    }
+
+    // The response that spent the quota is a success; the request after it waits for the one timer shorter than the
+    // attempt timeout (the reset, a jitter of up to 10 %, 16 ms of padding) and is sent once that has passed.
+    private async Task AssertTheSpentQuotaHoldsTheNextRequest(TimerRecordingTimeProvider time, string spent, string next, TimeSpan reset)
+    {
+        using var client = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, services: s => s.AddSingleton<TimeProvider>(time));
+        using (var first = await client.Client.GetAsync(spent))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        var holdTimer = time.NextTimer(due => due > TimeSpan.Zero && due < TimeSpan.FromSeconds(5));
+        var held = client.Client.GetAsync(next);
+        var hold = await holdTimer.WaitAsync(TestTimeout);
+
+        Assert.InRange(hold, reset, reset + (reset / 10) + ServerWaitSpread.Padding);
+        Assert.False(held.IsCompleted);
+        time.Advance(hold);
+        using var second = await held.WaitAsync(TestTimeout);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(1, _server.Calls(next));
     }
 }
