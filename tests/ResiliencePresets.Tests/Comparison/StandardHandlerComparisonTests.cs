@@ -13,11 +13,12 @@ namespace ResiliencePresets.Tests.Comparison;
 /// Each test sends the same requests through <c>AddStandardResilienceHandler()</c> and through a preset, and pins the
 /// difference that docs/comparison.md describes. The standard handler keeps its defaults except for shorter delays.
 /// </summary>
-public sealed class StandardHandlerComparisonTests : IClassFixture<FlakyServer>
+public sealed class StandardHandlerComparisonTests : IClassFixture<FlakyServer>, IClassFixture<RecordingServer>
 {
     private readonly FlakyServer _server;
+    private readonly RecordingServer _recording;
 
-    public StandardHandlerComparisonTests(FlakyServer server) => _server = server;
+    public StandardHandlerComparisonTests(FlakyServer server, RecordingServer recording) => (_server, _recording) = (server, recording);
 
     [Fact]
     public async Task Post503_StandardRetriesIt_IdempotentWriteSendsItOnce()
@@ -177,6 +178,78 @@ public sealed class StandardHandlerComparisonTests : IClassFixture<FlakyServer>
         Assert.Equal(6, _server.Calls(presetPath));
     }
 
+    [Theory]
+    [InlineData("no Retry-After")]
+    [InlineData("Retry-After: 0")]
+    public async Task Bare429Storm_OpensTheStandardBreaker_NotThePresets(string kind)
+    {
+        // A 429 that names no usable wait (nginx's, or ASP.NET Core's sample that truncates the wait to 0).
+        var bare = kind == "Retry-After: 0" ? Status(429, ("Retry-After", "0")) : Status(429);
+        var standardPath = _server.Respond($"/cmp/bare/standard/{kind.Replace(' ', '-').Replace(":", "")}", bare);
+        var presetPath = _server.Respond($"/cmp/bare/preset/{kind.Replace(' ', '-').Replace(":", "")}", bare);
+        using var standard = Standard(o =>
+        {
+            o.Retry.MaxRetryAttempts = 1;
+            o.CircuitBreaker.MinimumThroughput = 4;
+        });
+
+        // Learning off, so that the six requests go out at once: this row is about the breaker, not the pacing.
+        using var preset = Preset(ResiliencePresetNames.ReadOnlyApi, o =>
+        {
+            o.Retry.MaxRetryAttempts = 0;
+            o.RateLimit.Adaptive = false;
+            o.CircuitBreaker.MinimumThroughput = 4;
+        });
+
+        var standardBroke = false;
+        for (var i = 0; i < 6 && !standardBroke; i++)
+        {
+            try
+            {
+                using var response = await standard.Client.GetAsync(standardPath);
+            }
+            catch (BrokenCircuitException)
+            {
+                standardBroke = true;
+            }
+        }
+
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await preset.Client.GetAsync(presetPath);
+            Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        }
+
+        Assert.True(standardBroke, "the standard handler's breaker stayed closed");
+        Assert.Equal(6, _server.Calls(presetPath));
+    }
+
+    [Fact]
+    public async Task SlowPost_StandardHedgingSendsItTwice_PresetHedgesOnlyBodilessSafeMethods()
+    {
+        // The first copy stalls; any second copy is answered at once.
+        var standardPath = _recording.Script("/cmp/hedge/standard", ServerAnswer.Stall, ServerAnswer.Ok);
+        var presetPath = _recording.Script("/cmp/hedge/preset", ServerAnswer.Stall, ServerAnswer.Ok);
+        using var standard = PresetClient.CreateStandardHedging(_recording.Url, o => o.Hedging.Delay = TimeSpan.FromMilliseconds(20));
+        using var preset = Preset(ResiliencePresetNames.ReadOnlyApi, o =>
+        {
+            o.Retry.MaxRetryAttempts = 0;
+            o.AttemptTimeout = TimeSpan.FromMilliseconds(500);
+            o.Hedging.Enabled = true;
+            o.Hedging.Percentile = 0;
+            o.Hedging.Delay = TimeSpan.FromMilliseconds(20);
+        }, _recording.Url);
+        await RecordingServer.WarmAsync(standard.Client);
+        await RecordingServer.WarmAsync(preset.Client);
+
+        using var answered = await standard.Client.PostAsync(standardPath, new StringContent("{\"charge\":1}"));
+        await Assert.ThrowsAsync<TimeoutRejectedException>(() => preset.Client.PostAsync(presetPath, new StringContent("{\"charge\":1}")));
+
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        Assert.Equal(2, _recording.Requests(standardPath).Count(r => r.Method == "POST"));
+        Assert.InRange(_recording.Requests(presetPath).Count, 0, 1);
+    }
+
     [Fact]
     public void HttpClientTimeout_StandardAndPresetTurnItOff()
     {
@@ -206,8 +279,8 @@ public sealed class StandardHandlerComparisonTests : IClassFixture<FlakyServer>
             configure?.Invoke(o);
         });
 
-    private PresetClient Preset(string preset, Action<ResiliencePresetOptions>? configure = null)
-        => PresetClient.Create(preset, _server.Url, o =>
+    private PresetClient Preset(string preset, Action<ResiliencePresetOptions>? configure = null, string? url = null)
+        => PresetClient.Create(preset, url ?? _server.Url, o =>
         {
             PresetClient.FastBackoff(o);
             configure?.Invoke(o);

@@ -49,6 +49,10 @@ public sealed class PresetClient : IDisposable
     public static PresetClient CreateStandard(string baseUrl, Action<Microsoft.Extensions.Http.Resilience.HttpStandardResilienceOptions> configure)
         => Build(baseUrl, json: null, "api", services: null, builder => builder.AddStandardResilienceHandler(configure));
 
+    /// <summary>The same client with <c>AddStandardHedgingHandler()</c> instead of a preset, for comparisons.</summary>
+    public static PresetClient CreateStandardHedging(string baseUrl, Action<Microsoft.Extensions.Http.Resilience.HttpStandardHedgingResilienceOptions> configure)
+        => Build(baseUrl, json: null, "api", services: null, builder => Microsoft.Extensions.Http.Resilience.StandardHedgingHandlerBuilderExtensions.Configure(builder.AddStandardHedgingHandler(), configure));
+
     private static PresetClient Build(string baseUrl, string? json, string clientName, Action<IServiceCollection>? services, Action<IHttpClientBuilder> resilience)
     {
         var logs = new CapturedLogs();
