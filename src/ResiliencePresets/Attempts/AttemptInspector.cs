@@ -38,11 +38,18 @@ internal sealed class AttemptInspector(StatusCodeClassifier classifier, TimeProv
         var presence = HeaderPresence.Of(headers);
         if (!presence.Wait)
         {
-            // A 403 can still be a spent quota (its remaining-quota header is not a wait header), and a 503 nginx's
-            // own refusal.
+            // A 403 or a 503 can still report a spent quota (its remaining-quota header is not a wait header), and a
+            // 503 be nginx's own refusal.
             var verdict = presence.Verdict ? StatusCodeClassifier.ServerVerdict(response) : null;
             var effectiveStatus = status is 403 or 503 ? StatusCodeClassifier.EffectiveStatusCode(response) : status;
-            return new AttemptVerdict { StatusCode = status, EffectiveStatusCode = effectiveStatus, ServerVerdict = verdict, Rule = classifier.Classify(verdict, effectiveStatus) };
+            return new AttemptVerdict
+            {
+                StatusCode = status,
+                EffectiveStatusCode = effectiveStatus,
+                ServerVerdict = verdict,
+                Rule = classifier.Classify(verdict, effectiveStatus),
+                QuotaSpent = effectiveStatus == 503 && RateLimitHeaders.IsExhausted(response),
+            };
         }
 
         // Only the headers the response carries are looked up (HeaderPresence), in the precedence RetryAfterReader states.
@@ -65,6 +72,7 @@ internal sealed class AttemptInspector(StatusCodeClassifier classifier, TimeProv
             Scope = presence.Resource || quota is { Policy: not null } ? RateScopeName.Read(response, quota) : null,
             ReadAt = now,
             HasWaitHeaders = true,
+            QuotaSpent = effective == 503 && (quota is { IsSpent: true } || RateLimitHeaders.IsExhausted(response)),
         };
     }
 }

@@ -53,6 +53,11 @@ internal readonly record struct AttemptVerdict
     /// <summary>Gets a value indicating whether the response carried any wait or quota header at all.</summary>
     public bool HasWaitHeaders { get; init; }
 
+    /// <summary>Gets a value indicating whether a 503's remaining-quota header says nothing is left
+    /// (<see cref="RateLimitHeaders.IsExhausted"/>), with or without a readable reset; read for 503s only (a 403 that
+    /// says so is read as a 429: <see cref="EffectiveStatusCode"/>).</summary>
+    public bool QuotaSpent { get; init; }
+
     /// <summary>Gets a value indicating whether the attempt ended with a response.</summary>
     public bool IsResponse => Exception is null;
 }

@@ -7,10 +7,11 @@ namespace ResiliencePresets;
 /// <remarks>
 /// <para>A 429 (a 403 that reports a spent rate limit, and a 503 nginx wrote itself, read as 429 included:
 /// <see cref="StatusCodeClassifier.EffectiveStatusCode"/>) and a 503 that carries a wait or quota header
-/// (<c>Retry-After</c>, <c>RateLimit</c>, …, even one whose value is unusable) are a server metering the client: never
+/// (<c>Retry-After</c>, <c>RateLimit</c>, …, even one whose value is unusable) or a remaining count of 0 (as a 403's
+/// makes it a 429: <see cref="RateLimitHeaders.IsExhausted"/>, with or without a reset) are a server metering the client: never
 /// a breaker failure, with or without a usable wait, and, with learning on (<c>RateLimit:Adaptive</c>), they lower the
 /// learned rate.</para>
-/// <para>Any other bare 503 (no wait, no quota header) is an outage: a breaker failure, charged to the retry budget
+/// <para>Any other bare 503 (no wait, no reset, no spent remaining count) is an outage: a breaker failure, charged to the retry budget
 /// and retried after the backoff, and it teaches the learned rate nothing. A server that is overloaded or down answers
 /// it, and a flaky dependency whose retries succeed looks like a limiter whose slower retries pass: rules that read
 /// bare 503s as rate signals by the client's own experience were measured (see docs/presets.md, "Is a bare 503 a rate
@@ -28,7 +29,7 @@ internal static class RateSignal
     {
         { IsResponse: false } => false,
         { EffectiveStatusCode: 429 } => true,
-        { EffectiveStatusCode: 503, HasWaitHeaders: true } => true,
+        { EffectiveStatusCode: 503, HasWaitHeaders: true } or { EffectiveStatusCode: 503, QuotaSpent: true } => true,
         _ => false,
     };
 

@@ -22,6 +22,7 @@ public sealed class RateSignalTests
     [InlineData(503, "Retry-After", "1", true)]
     [InlineData(503, "Retry-After", "0", true)]
     [InlineData(503, "RateLimit", "\"default\";r=0;t=1", true)]
+    [InlineData(503, "X-RateLimit-Remaining", "5", false)]
     [InlineData(503, null, null, false)]
     [InlineData(503, "x-should-retry", "true", false)]
     public void IsRateSignal_Response_ReadsTheStatusAndTheWaitAndQuotaHeaders(int status, string? header, string? value, bool expected)
@@ -54,6 +55,27 @@ public sealed class RateSignalTests
         Assert.False(RateSignal.IsRateSignal(verdict));
         Assert.Equal(ThrottlingChange.None, learner.Observe(verdict, DateTimeOffset.MinValue, () => 10));
         Assert.False(learner.IsEngaged);
+    }
+
+    // Regression: a 503 whose only quota header was a remaining count of 0 (no reset) was read as an outage, a breaker
+    // failure that taught the learned rate nothing, while the same header made a 403 a 429.
+    [Theory]
+    [InlineData("X-RateLimit-Remaining", "0")]
+    [InlineData("RateLimit-Remaining", "0.0")]
+    [InlineData("X-Rate-Limit-Remaining", "0")]
+    [InlineData("anthropic-ratelimit-requests-remaining", "0")]
+    public void IsRateSignal_503WhoseOnlyQuotaHeaderIsASpentRemainingCount_IsARateSignalThatTeachesTheLearnedRate(string header, string value)
+    {
+        using var spent = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        spent.Headers.TryAddWithoutValidation(header, value);
+        var verdict = Inspect(Outcome.FromResult(spent));
+        using var learner = new RateLearner(_time);
+        Accept(learner);
+
+        Assert.True(RateSignal.IsRateSignal(verdict));
+        Assert.False(BreakerFailure.IsFailure(verdict));
+        learner.Observe(verdict, DateTimeOffset.MinValue, () => 10);
+        Assert.True(learner.IsEngaged);
     }
 
     [Fact]

@@ -65,6 +65,10 @@ public sealed class BreakerLifecycleTests : IAsyncLifetime
         { "503 with Retry-After", 503, "Retry-After", "1", false },
         { "503 with an unusable Retry-After", 503, "Retry-After", "soon", false },
         { "503 with a quota header", 503, "RateLimit-Reset", "1", false },
+        { "503 with a spent quota and no reset", 503, "X-RateLimit-Remaining", "0", false },
+        { "503 with a spent IETF quota and no reset", 503, "RateLimit-Remaining", "0.0", false },
+        { "503 with a spent OpenAI quota and no reset", 503, "x-ratelimit-remaining-requests", "0", false },
+        { "503 with quota left and no reset", 503, "X-RateLimit-Remaining", "5", true },
         { "nginx's own 503", 503, "reason", "Service Temporarily Unavailable", false },
         { "503 with another reason phrase", 503, "reason", "Service Unavailable", true },
     };
