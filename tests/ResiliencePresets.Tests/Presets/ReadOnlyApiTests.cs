@@ -141,6 +141,30 @@ public sealed class ReadOnlyApiTests : IClassFixture<FlakyServer>
     }
 
     [Fact]
+    public async Task Get_ResponseThenConnectionResetOnTheLastAttempt_TheLastAttemptsExceptionReachesTheCaller()
+    {
+        var server = new RecordingServer();
+        await server.InitializeAsync();
+        try
+        {
+            var path = server.Script("/503-then-reset", ServerAnswer.WithStatus(503), ServerAnswer.ResetBeforeBody);
+            using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, server.Url, o =>
+            {
+                PresetClient.FastBackoff(o);
+                o.Retry.MaxRetryAttempts = 1;
+            });
+
+            await Assert.ThrowsAsync<HttpRequestException>(() => api.Client.GetAsync(path));
+
+            Assert.Equal(2, server.Requests(path).Count);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Post_ConnectionRefused_IsSentOnce()
     {
         var counter = new AttemptCounter();
