@@ -190,6 +190,32 @@ public sealed class RedisOutageTests
         Assert.InRange(a.PauseLeft, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(5.5));
     }
 
+    [Fact]
+    public async Task Outage_RedisDownAtStartUp_RequestsGoOnLocally_AndSharingBeginsOnceItIsUp_WithOneWarningAndOneInformation()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await redis.StopAsync();
+        using var api = new LimitedApi();
+        await using var a = SharedHost.Start(SharedHost.Through(redis), api.Url, json: SharedBucket);
+        await using var b = SharedHost.Start(SharedHost.Through(redis), api.Url, json: SharedBucket);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).SelectMany(_ => (SharedHost[])[a, b]).Select(host => host.GetAsync("/ok")));
+        await redis.StartAgainAsync();
+        await a.ConnectedAsync();
+        await b.ConnectedAsync();
+        await Eventually.Value(() => redis.SubscribersAsync(SharedPauseTests.Keys("api").Channel), count => count == 2, "both subscriptions");
+
+        Assert.All(outcomes, outcome => Assert.Equal("200", outcome));
+        Assert.Equal("429", await a.GetAsync("/limited/20"));
+        await Eventually.Value(() => b.PauseLeft, left => left > TimeSpan.Zero, "the pause notice");
+        Assert.Equal("paused 20s", await b.GetAsync("/ok"));
+        foreach (var host in (SharedHost[])[a, b])
+        {
+            Assert.Single(host.Logs, log => log is { Level: LogLevel.Warning, EventName: "SharedStateDegraded" });
+            await Eventually.Value(() => host.Logs.Count(log => log is { Level: LogLevel.Information, EventName: "SharedStateRecovered" }), count => count == 1, "the recovery");
+        }
+    }
+
     // Twenty requests from each instance at once, through the shared bucket.
     private static Task<string[]> Burst(SharedHost a, SharedHost b, int each = 20)
         => Task.WhenAll(Enumerable.Range(0, each).SelectMany(_ => (SharedHost[])[a, b]).Select(host => host.GetAsync("/ok")));

@@ -47,6 +47,34 @@ public sealed class PauseScriptTests
         Assert.Equal(1, (long)(await Run(database, "b", window: 1))[1]);
     }
 
+    [Fact]
+    public async Task Pause_AShorterWaitAfterALongerOne_KeepsTheLaterEnd()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var database = (await redis.AdminAsync()).Multiplexer.GetDatabase();
+        var longer = (string)(await Run(database, "a", "api.example:443", 30 * Second, "429|Retry-After"))[2]!;
+
+        var result = await Run(database, "b", "api.example:443", 5 * Second, "503|Retry-After");
+
+        Assert.Equal(longer, (string)result[2]!);
+        Assert.Equal(longer, (string)(await database.HashGetAsync(Keys[0], "api.example:443"))!);
+    }
+
+    [Fact]
+    public async Task Pause_OfMoreScopesThanTheBound_KeepsTheBoundsWorth()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var database = (await redis.AdminAsync()).Multiplexer.GetDatabase();
+
+        for (var scope = 0; scope < 70; scope++)
+        {
+            await Run(database, "a", $"scope-{scope}", 30 * Second, "429|Retry-After");
+        }
+
+        Assert.Equal(64, await database.HashLengthAsync(Keys[0]));
+        Assert.False(await database.HashExistsAsync(Keys[0], "scope-64"));
+    }
+
     // Redis's time, the live instances, then every pause in force.
     private static async Task<RedisResult[]> Run(IDatabase database, string instance, string? field = null, long wait = 0, string reason = "", long window = 10 * Second)
     {

@@ -88,6 +88,29 @@ public sealed class SharedClientTests
         Assert.Equal(100, afterTheHandOver.PermitsPerSecond, 6);
     }
 
+    // A burst of refusals lengthens the pause by a little each; it is written once per 50 ms it moves later.
+    [Fact]
+    public async Task Paused_ByABurstOfRefusals_IsWrittenOncePerFiftyMillisecondsItMovesLater()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var a = Member(redis, "a", time);
+        await a.Shared.SyncAsync();
+        var reason = new ClientPauseReason(429, "Retry-After", "GET", "https://api.example.com/items");
+        var before = await redis.ScriptCallsAsync();
+
+        // Moved later by 0, 30, 60 (written), 90 and 120 ms (written) from the first (written).
+        for (var step = 0; step < 5; step++)
+        {
+            a.Shared.Paused(TimeSpan.FromSeconds(20), reason);
+            time.Advance(TimeSpan.FromMilliseconds(30));
+        }
+
+        // Scripts on one connection run in the order they were sent: this sync runs after every write above.
+        await a.Shared.SyncAsync();
+        Assert.Equal(3 + 1, await redis.ScriptCallsAsync() - before);
+    }
+
     // a, then b, then a again: the first to join learns of the second only at its next call.
     private static async Task SyncInTurn(MemberOfKey a, MemberOfKey b)
     {

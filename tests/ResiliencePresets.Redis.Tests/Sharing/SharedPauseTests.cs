@@ -8,8 +8,11 @@ namespace ResiliencePresets.Redis.Tests.Sharing;
 /// </summary>
 public sealed class SharedPauseTests
 {
-    [Fact]
-    public async Task Pause_429WithRetryAfterInOneInstance_PausesTheOtherWithoutARequest()
+    [Theory]
+    [InlineData("/limited/20", "429")]
+    [InlineData("/unavailable/20", "503")]
+    [InlineData("/spent", "200")]
+    public async Task Pause_ServerWaitInOneInstance_PausesTheOtherWithoutARequest(string path, string status)
     {
         await using var redis = await RedisServer.StartAsync();
         using var api = new LimitedApi();
@@ -17,7 +20,7 @@ public sealed class SharedPauseTests
         await using var b = SharedHost.Start(SharedHost.Through(redis), api.Url);
         await BothJoined(redis, a, b);
 
-        Assert.Equal("429", await a.GetAsync("/limited/20"));
+        Assert.Equal(status, await a.GetAsync(path));
         var learned = await Eventually.Value(() => b.PauseLeft, left => left > TimeSpan.Zero, "the pause notice");
 
         Assert.InRange(learned, TimeSpan.FromSeconds(18), TimeSpan.FromSeconds(20.5));
@@ -125,8 +128,10 @@ public sealed class SharedPauseTests
         Assert.Equal(0, api.Received("/search/ok"));
     }
 
-    [Fact]
-    public async Task Pause_AfterAReloadChangedTheSharedKey_NoLongerReachesTheClient()
+    [Theory]
+    [InlineData("Shared:Key", "another-account")]
+    [InlineData("Shared:Enabled", "false")]
+    public async Task Pause_AfterAReloadTookTheClientOutOfTheSharedKey_NoLongerReachesTheClient(string setting, string value)
     {
         await using var redis = await RedisServer.StartAsync();
         using var api = new LimitedApi();
@@ -134,7 +139,7 @@ public sealed class SharedPauseTests
         await using var b = SharedHost.Start(SharedHost.Through(redis), api.Url);
         await BothJoined(redis, a, b);
 
-        b.Change("Shared:Key", "another-account");
+        b.Change(setting, value);
         Assert.Equal("200", await b.GetAsync("/ok"));
         await using var c = SharedHost.Start(SharedHost.Through(redis), api.Url);
         Assert.Equal("200", await c.GetAsync("/ok"));
