@@ -91,6 +91,16 @@ public sealed class AzureCoreRecipeTests : IClassFixture<FlakyServer>
         Assert.Equal(1, _server.Calls(path));
     }
 
+    [Fact]
+    public async Task TotalTimeout_ReachesTheCallerAsTimeoutRejectedException()
+    {
+        var path = _server.RespondSlowOnce("/widgets/slow", TimeSpan.FromSeconds(3));
+        using var host = Host(RecipeSettings.QuickTotalTimeout(ClientName), ResiliencePresetNames.ReadOnlyApi);
+        var widgets = host.Services.GetRequiredService<WidgetsClient>();
+
+        await Assert.ThrowsAsync<TimeoutRejectedException>(() => widgets.GetAsync(path));
+    }
+
     // The recipe, as docs/clients.md shows it.
     private PresetHost Host(string json, string preset) => PresetHost.Create(json, _server.Url, (services, url) =>
     {

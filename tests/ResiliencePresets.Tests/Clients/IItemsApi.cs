@@ -8,6 +8,9 @@ public interface IItemsApi
     [Get("/items/{id}")]
     Task<string> GetItem(string id);
 
+    [Get("/items/{id}")]
+    Task<string> GetItem(string id, CancellationToken cancellationToken);
+
     [Post("/charges")]
     Task<string> Charge([Body] ItemCharge charge);
 

@@ -103,6 +103,16 @@ public sealed class KiotaRecipeTests : IClassFixture<FlakyServer>
         Assert.Equal(1, _server.Calls(path));
     }
 
+    [Fact]
+    public async Task TotalTimeout_ReachesTheCallerAsTimeoutRejectedException()
+    {
+        var path = _server.RespondSlowOnce("/kiota/slow", TimeSpan.FromSeconds(3));
+        using var host = Host(RecipeSettings.QuickTotalTimeout(ClientName), ResiliencePresetNames.ReadOnlyApi);
+        var adapter = host.Services.GetRequiredService<IRequestAdapter>();
+
+        await Assert.ThrowsAsync<TimeoutRejectedException>(() => adapter.SendNoContentAsync(Get(path)));
+    }
+
     // The handler list of the recipe: Kiota's defaults, in their order, without RetryHandler.
     private static IEnumerable<Type> KiotaHandlersWithoutRetry()
         => KiotaClientFactory.GetDefaultHandlerActivatableTypes().Select(t => t.Type).Where(t => t != typeof(RetryHandler));

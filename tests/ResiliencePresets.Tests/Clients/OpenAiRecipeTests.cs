@@ -127,6 +127,17 @@ public sealed class OpenAiRecipeTests
         Assert.Equal(1, server.Calls(Completions));
     }
 
+    [Fact]
+    public async Task TotalTimeout_ReachesTheCallerAsTimeoutRejectedException()
+    {
+        using var server = new FlakyServer();
+        server.RespondSlowOnce(Completions, TimeSpan.FromSeconds(3));
+        using var host = Host(server, RecipeSettings.QuickTotalTimeout(ClientName), ResiliencePresetNames.IdempotentWrite);
+        var chat = host.Services.GetRequiredService<ChatClient>();
+
+        await Assert.ThrowsAsync<TimeoutRejectedException>(() => chat.CompleteChatAsync([new UserChatMessage("Hi")]));
+    }
+
     // The recipe, as docs/clients.md shows it.
     private static PresetHost Host(FlakyServer server, string json, string preset) => PresetHost.Create(json, server.Url, (services, url) =>
     {

@@ -27,4 +27,8 @@ internal static class RecipeSettings
     /// <summary>No retries, and a total timeout (2 s) short enough that a server's 10 s wait pauses the client for longer than a request may take.</summary>
     public static string ShortTotalTimeout(string clientName)
         => Client(clientName, retries: 0, """ "AttemptTimeout": "00:00:02", "TotalTimeout": "00:00:02" """);
+
+    /// <summary>No retries, and a total timeout (300 ms) that a server slow to answer outlasts.</summary>
+    public static string QuickTotalTimeout(string clientName)
+        => Client(clientName, retries: 0, """ "AttemptTimeout": "00:00:00.300", "TotalTimeout": "00:00:00.300" """);
 }

@@ -140,6 +140,31 @@ public sealed class RefitRecipeTests : IClassFixture<FlakyServer>
         Assert.Equal(1, _server.Calls(path));
     }
 
+    [Fact]
+    public async Task TotalTimeout_ReachesTheCallerAsApiRequestExceptionAroundTimeoutRejectedException()
+    {
+        _server.RespondSlowOnce("/items/slow", TimeSpan.FromSeconds(3));
+        using var host = Host(RecipeSettings.QuickTotalTimeout(ClientName), ResiliencePresetNames.ReadOnlyApi);
+        var items = host.Services.GetRequiredService<IItemsApi>();
+
+        var failure = await Assert.ThrowsAsync<ApiRequestException>(() => items.GetItem("slow"));
+
+        Assert.IsType<TimeoutRejectedException>(failure.InnerException);
+    }
+
+    [Fact]
+    public async Task CallerCancellation_ReachesTheCallerUnwrapped()
+    {
+        _server.RespondSlowOnce("/items/cancelled", TimeSpan.FromSeconds(3));
+        using var host = Host(RecipeSettings.Client(ClientName, retries: 1), ResiliencePresetNames.ReadOnlyApi);
+        var items = host.Services.GetRequiredService<IItemsApi>();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        var failure = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => items.GetItem("cancelled", cancel.Token));
+
+        Assert.Equal(cancel.Token, failure.CancellationToken);
+    }
+
     // The recipe, as docs/clients.md shows it.
     private PresetHost Host(string json, string preset) => PresetHost.Create(json, _server.Url, (services, url) =>
     {

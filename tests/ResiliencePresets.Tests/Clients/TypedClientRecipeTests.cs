@@ -92,6 +92,16 @@ public sealed class TypedClientRecipeTests : IClassFixture<FlakyServer>
         Assert.Equal(1, _server.Calls(path));
     }
 
+    [Fact]
+    public async Task TotalTimeout_ReachesTheCallerAsTimeoutRejectedException()
+    {
+        _server.RespondSlowOnce("/orders/slow", TimeSpan.FromSeconds(3));
+        using var host = Host(RecipeSettings.QuickTotalTimeout(nameof(OrdersClient)), ResiliencePresetNames.ReadOnlyApi);
+        var orders = host.Services.GetRequiredService<OrdersClient>();
+
+        await Assert.ThrowsAsync<TimeoutRejectedException>(() => orders.GetOrderAsync("slow"));
+    }
+
     // The recipe, as docs/clients.md shows it.
     private PresetHost Host(string json, string preset) => PresetHost.Create(json, _server.Url, (services, url) =>
         services.AddHttpClient<OrdersClient>(c => c.BaseAddress = new Uri(url)).AddResiliencePreset(preset));
