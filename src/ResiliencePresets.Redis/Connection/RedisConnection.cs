@@ -28,6 +28,7 @@ internal sealed class RedisConnection : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private int _degraded;
     private int _lost;
+    private int _connectWaited;
     private long _degradedSince;
 
     /// <summary>Starts creating the multiplexer with <paramref name="connect"/>, once, in the background, so that no
@@ -76,12 +77,21 @@ internal sealed class RedisConnection : IDisposable
         var multiplexer = Multiplexer;
         if (multiplexer is null && !_connecting.IsCompleted)
         {
+            // Once a call has waited its whole timeout for the connection, the calls after it go on locally at once
+            // until it is made: a request's attempt would otherwise wait once per call it makes.
+            if (Volatile.Read(ref _connectWaited) == 1)
+            {
+                _metrics.Fallback(operation, "connecting");
+                return null;
+            }
+
             try
             {
                 multiplexer = await _connecting.WaitAsync(timeout, _time).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
+                Volatile.Write(ref _connectWaited, 1);
                 _metrics.Fallback(operation, "connecting");
                 return null;
             }

@@ -216,6 +216,33 @@ public sealed class RedisOutageTests
         }
     }
 
+    // While the multiplexer was still being created, every call waited Shared:Timeout for it: a request's first attempt
+    // waited once for the pauses in force and once more for its bucket's lease, twice the timeout (here 6 s, past the
+    // request's TotalTimeout of 5 s: the request failed because Redis was not there yet).
+    [Fact]
+    public async Task Connecting_MultiplexerStillBeingCreated_ARequestWaitsOneSharedTimeoutAtMost_AndGetsItsAnswer()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        using var api = new LimitedApi();
+        using var created = new ManualResetEventSlim();
+        var slowToCreate = (Func<IServiceCollection, IServiceCollection>)(s => s.AddResiliencePresetsRedis(_ =>
+        {
+            created.Wait();
+            return StackExchange.Redis.ConnectionMultiplexer.Connect(redis.Configuration);
+        }));
+        await using var a = SharedHost.Start(slowToCreate, api.Url, json: """{ "Shared": { "Timeout": "00:00:03" }, "RateLimit": { "PermitsPerSecond": 500, "Burst": 10 } }""");
+        try
+        {
+            Assert.Equal("200", await a.GetAsync("/ok"));
+            Assert.Equal(1, a.Count("resiliencepresets.shared.fallbacks:sync"));
+            Assert.Equal(1, a.Count("resiliencepresets.shared.fallbacks:lease"));
+        }
+        finally
+        {
+            created.Set();
+        }
+    }
+
     // Twenty requests from each instance at once, through the shared bucket.
     private static Task<string[]> Burst(SharedHost a, SharedHost b, int each = 20)
         => Task.WhenAll(Enumerable.Range(0, each).SelectMany(_ => (SharedHost[])[a, b]).Select(host => host.GetAsync("/ok")));
