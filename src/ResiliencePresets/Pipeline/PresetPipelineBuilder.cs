@@ -123,12 +123,19 @@ internal static class PresetPipelineBuilder
         }
 
         lease.Dispose();
-        metrics.Throttled(preset);
-        return QueuedAsync(limiter, pacing, context);
 
-        static async ValueTask<System.Threading.RateLimiting.RateLimitLease> QueuedAsync(System.Threading.RateLimiting.RateLimiter limiter, ClientPacingStrategy pacing, ResilienceContext context)
+        // Only an attempt that waits in the queue is throttled: one the full queue refuses at once is a rejection (OnRejected).
+        var acquiring = limiter.AcquireAsync(1, context.CancellationToken);
+        if (!acquiring.IsCompleted)
         {
-            var queued = await limiter.AcquireAsync(1, context.CancellationToken).ConfigureAwait(context.ContinueOnCapturedContext);
+            metrics.Throttled(preset);
+        }
+
+        return QueuedAsync(acquiring, pacing, context);
+
+        static async ValueTask<System.Threading.RateLimiting.RateLimitLease> QueuedAsync(ValueTask<System.Threading.RateLimiting.RateLimitLease> acquiring, ClientPacingStrategy pacing, ResilienceContext context)
+        {
+            var queued = await acquiring.ConfigureAwait(context.ContinueOnCapturedContext);
             if (queued.IsAcquired)
             {
                 try

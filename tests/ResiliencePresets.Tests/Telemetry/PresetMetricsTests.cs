@@ -96,6 +96,33 @@ public sealed class PresetMetricsTests : IClassFixture<FlakyServer>
         Assert.Equal("open", Assert.Single(metrics.For("resiliencepresets.circuit_breaker.transitions", Client)).Tag("resiliencepresets.state"));
     }
 
+    // Regression: an attempt the full queue rejected was also counted as throttled, as if it had queued for a permit.
+    [Fact]
+    public async Task AttemptRejectedByAFullQueue_IsARejectionAndAWarning_NotAThrottledAttempt()
+    {
+        const string Client = "metrics-rejected";
+        var path = _server.Respond("/metrics/rejected", Status(200));
+        using var metrics = new MetricRecorder("ResiliencePresets");
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
+        {
+            o.Retry.MaxRetryAttempts = 0;
+
+            // One permit a minute: the first request takes the only one, and no queue holds the second.
+            o.RateLimit.PermitsPerMinute = 1;
+            o.RateLimit.Burst = 1;
+            o.RateLimit.QueueLimit = 0;
+        }, clientName: Client);
+
+        (await api.Client.GetAsync(path)).Dispose();
+        await Assert.ThrowsAsync<Polly.RateLimiting.RateLimiterRejectedException>(() => api.Client.GetAsync(path));
+
+        Assert.Equal(1, _server.Calls(path));
+        Assert.Single(metrics.For("resiliencepresets.rate_limiter.rejections", Client));
+        Assert.Empty(metrics.For("resiliencepresets.rate_limiter.throttled", Client));
+        var warning = Assert.Single(api.Logs.Entries, e => e.Category == "ResiliencePresets" && e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.Equal(("RateLimitRejected", 5, Microsoft.Extensions.Logging.LogLevel.Warning), (warning.EventId.Name, warning.EventId.Id, warning.Level));
+    }
+
     // The docs promise the meter comes from the container's IMeterFactory (so AddMeter is all OpenTelemetry needs, and a
     // test's MetricCollector sees one provider's measurements only), also when no AddHttpClient registered the factory.
     [Fact]
