@@ -72,6 +72,51 @@ public sealed class PresetMetricsTests : IClassFixture<FlakyServer>
     }
 
     [Fact]
+    public async Task RetryAfterAttemptTimeout_IsCountedAsATimeout()
+    {
+        const string Client = "metrics-timeout";
+        var path = _server.RespondSlowOnce("/metrics/timeout", TimeSpan.FromSeconds(3));
+        using var metrics = new MetricRecorder("ResiliencePresets");
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
+        {
+            PresetClient.FastBackoff(o);
+            o.AttemptTimeout = TimeSpan.FromMilliseconds(300);
+        }, clientName: Client);
+
+        using var response = await api.Client.GetAsync(path);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var retry = Assert.Single(metrics.For("resiliencepresets.retries", Client));
+        Assert.Equal("timeout", retry.Tag("resiliencepresets.reason"));
+        Assert.Equal("timeout", retry.Tag("error.type"));
+        Assert.DoesNotContain(retry.Tags, t => t.Key == "http.response.status_code");
+        Assert.Equal("backoff", Assert.Single(metrics.For("resiliencepresets.retry.delay", Client)).Tag("resiliencepresets.source"));
+        Assert.Single(metrics.For("resiliencepresets.requests", Client));
+    }
+
+    [Fact]
+    public async Task SlowReadHedgedOnce_CountsOneHedgeAndOneRequest()
+    {
+        const string Client = "metrics-hedged";
+        var path = _server.RespondSlowOnce("/metrics/hedged", TimeSpan.FromMilliseconds(400));
+        using var metrics = new MetricRecorder("ResiliencePresets");
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
+        {
+            o.Hedging.Enabled = true;
+            o.Hedging.Percentile = 0;
+            o.Hedging.Delay = TimeSpan.FromMilliseconds(20);
+        }, clientName: Client);
+
+        using var response = await api.Client.GetAsync(path);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var hedge = Assert.Single(metrics.For("resiliencepresets.hedges", Client));
+        Assert.Equal(ResiliencePresetNames.ReadOnlyApi, hedge.Tag("resiliencepresets.preset"));
+        Assert.Single(metrics.For("resiliencepresets.requests", Client));
+        Assert.Empty(metrics.For("resiliencepresets.retries", Client));
+    }
+
+    [Fact]
     public async Task BudgetRefusalPauseAndBreaker_AreCounted()
     {
         const string Client = "metrics-protection";
