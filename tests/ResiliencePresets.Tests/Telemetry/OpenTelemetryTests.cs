@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -127,6 +128,35 @@ public sealed class OpenTelemetryTests : IClassFixture<FlakyServer>
         Assert.Equal(0, Assert.Single(Points("resiliencepresets.client.pause.remaining", Client)).Point.GetGaugeLastValueDouble());
         Assert.Equal(new Dictionary<string, long> { ["closed"] = 1, ["open"] = 0, ["half_open"] = 0 }, BreakerStates(Client));
         Assert.Empty(Points("resiliencepresets.client.learned_rate", Client));
+    }
+
+    [Fact]
+    public async Task LearnedRateGauge_ReportsAThrottlingClientUntilItStops_AndTheLogsSayWhen()
+    {
+        const string Client = "otel-learned";
+        var time = new FakeTimeProvider(Start);
+        var ok = _server.Respond("/otel/learned/ok", Status(200));
+        var limited = _server.Respond("/otel/learned/429", Status(429));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o => o.Retry.MaxRetryAttempts = 0,
+            clientName: Client, services: s => AddOpenTelemetry(s.AddSingleton<TimeProvider>(time)));
+        StartMeterProvider(api);
+
+        (await api.Client.GetAsync(ok)).Dispose();
+        (await api.Client.GetAsync(limited)).Dispose();
+        Flush(api);
+        var throttling = Points("resiliencepresets.client.learned_rate", Client);
+
+        // The first response after 60 s without a rate signal ends the throttling.
+        time.Advance(TimeSpan.FromSeconds(61));
+        (await api.Client.GetAsync(ok)).Dispose();
+        Flush(api);
+
+        Assert.True(Assert.Single(throttling).Point.GetGaugeLastValueDouble() > 0);
+        Assert.Empty(Points("resiliencepresets.client.learned_rate", Client));
+        var lines = api.Logs.Entries.Where(e => e.Category == "ResiliencePresets").Select(e => (e.EventId.Id, e.EventId.Name, e.Level)).ToList();
+        Assert.Equal([(8, "ThrottlingStarted", LogLevel.Information), (9, "ThrottlingStopped", LogLevel.Information)], lines);
+        Assert.Contains(api.Logs.Entries, e => e.EventId.Name == "ThrottlingStarted" && e.Message.StartsWith($"{Client} now paces every request at a learned rate of ", StringComparison.Ordinal)
+            && e.Message.EndsWith(" per second, taught by a 429 response with no wait or quota header.", StringComparison.Ordinal));
     }
 
     [Fact]
