@@ -74,6 +74,24 @@ public sealed class ResiliencePresetsHealthCheckTests : IClassFixture<FlakyServe
     }
 
     [Fact]
+    public async Task ServerWaitLongerThanMaxRetryAfter_IsReportedPausedUntilTheCap()
+    {
+        var path = _server.Respond("/health/long-wait", Status(503, ("Retry-After", "120")));
+        using var host = Host("health-long-wait");
+
+        using var response = await host.Client("health-long-wait").GetAsync(path);
+        var paused = await Check(host);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var over = await Check(host);
+
+        // Retry:MaxRetryAfter is 30 s by default: the server's 120 s are held for 30.
+        Assert.Equal(503, (int)response.StatusCode);
+        Assert.Equal("health-long-wait: paused by its server until 2026-12-02T09:00:30.000Z.", paused.Description);
+        Assert.Equal(Start.AddSeconds(30), paused.Data["health-long-wait:paused_until"]);
+        Assert.Equal(HealthStatus.Healthy, over.Status);
+    }
+
+    [Fact]
     public async Task SeveralClients_OnlyTheHeldOnesAreNamed()
     {
         var paused = _server.Respond("/health/several/paused", Status(503, ("Retry-After", "10")));
