@@ -26,6 +26,20 @@ public sealed class PaymentWithIdempotencyKeyTests : IClassFixture<FlakyServer>
         Assert.All(keys, key => Assert.Equal(keys[0], key));
     }
 
+    // The README's "those of IdempotentWrite": a method no rule names is stamped (it is not safe) but never sent again.
+    [Fact]
+    public async Task CustomMethodAnswered503_IsSentOnceWithAStampedKey()
+    {
+        var path = _server.Respond("/purge", Status(503), Status(200));
+        using var api = PresetClient.Create(ResiliencePresetNames.PaymentWithIdempotencyKey, _server.Url);
+
+        using var response = await api.Client.SendAsync(new HttpRequestMessage(new HttpMethod("PURGE"), path));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var key = Assert.Single(_server.Requests(path)).RequestMessage.Headers!["Idempotency-Key"].Single();
+        Assert.True(Guid.TryParse(key, out _), $"'{key}' is not a UUID");
+    }
+
     [Fact]
     public async Task Post_TwoLogicalSends_GetDifferentKeys()
     {
