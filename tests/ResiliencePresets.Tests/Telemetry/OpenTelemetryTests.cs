@@ -53,6 +53,31 @@ public sealed class OpenTelemetryTests : IClassFixture<FlakyServer>
     }
 
     [Fact]
+    public async Task PollysMeter_NamesTheStrategyOfEachEvent_AndMeasuresDurationsInMilliseconds()
+    {
+        const string Client = "otel-polly";
+        var path = _server.RespondSlowOnce("/otel/polly", TimeSpan.FromSeconds(3));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
+        {
+            PresetClient.FastBackoff(o);
+            o.AttemptTimeout = TimeSpan.FromMilliseconds(300);
+        }, clientName: Client, services: AddOpenTelemetry);
+        StartMeterProvider(api);
+
+        using var response = await api.Client.GetAsync(path);
+        Flush(api);
+
+        var events = Points("resilience.polly.strategy.events", Client, "pipeline.instance")
+            .Select(p => ($"{p.Tags["event.name"]}", $"{p.Tags.GetValueOrDefault("strategy.name")}")).ToHashSet();
+        Assert.Superset(new HashSet<(string, string)> { ("OnTimeout", "AttemptTimeout"), ("OnRetry", "Retry"), ("PipelineExecuting", "") }, events);
+        Assert.Equal("ms", Assert.Single(_metrics, m => m.Name == "resilience.polly.strategy.attempt.duration").Unit);
+        Assert.Equal("ms", Assert.Single(_metrics, m => m.Name == "resilience.polly.pipeline.duration").Unit);
+        var attempts = Points("resilience.polly.strategy.attempt.duration", Client, "pipeline.instance");
+        Assert.Equal([("0", "True"), ("1", "False")], attempts.Select(p => ($"{p.Tags["attempt.number"]}", $"{p.Tags["attempt.handled"]}")).Order());
+        Assert.All(Points("resilience.polly.pipeline.duration", Client, "pipeline.instance"), p => Assert.Equal($"ResiliencePresets:{Client}", p.Tags["pipeline.name"]));
+    }
+
+    [Fact]
     public async Task MeterProvider_ReceivesBreakerStateAndBudgetRefusals()
     {
         const string Client = "otel-breaker";

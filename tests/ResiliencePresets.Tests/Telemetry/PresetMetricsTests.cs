@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using ResiliencePresets.Tests.TestSupport;
 using static ResiliencePresets.Tests.TestSupport.FlakyServer;
 
@@ -99,7 +100,7 @@ public sealed class PresetMetricsTests : IClassFixture<FlakyServer>
     {
         const string Client = "metrics-hedged";
         var path = _server.RespondSlowOnce("/metrics/hedged", TimeSpan.FromMilliseconds(400));
-        using var metrics = new MetricRecorder("ResiliencePresets");
+        using var metrics = new MetricRecorder("ResiliencePresets", "Polly");
         using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
         {
             o.Hedging.Enabled = true;
@@ -114,6 +115,7 @@ public sealed class PresetMetricsTests : IClassFixture<FlakyServer>
         Assert.Equal(ResiliencePresetNames.ReadOnlyApi, hedge.Tag("resiliencepresets.preset"));
         Assert.Single(metrics.For("resiliencepresets.requests", Client));
         Assert.Empty(metrics.For("resiliencepresets.retries", Client));
+        Assert.Equal(["Hedging"], PollyEvents(metrics, Client, "OnHedging"));
     }
 
     [Fact]
@@ -141,13 +143,38 @@ public sealed class PresetMetricsTests : IClassFixture<FlakyServer>
         Assert.Equal("open", Assert.Single(metrics.For("resiliencepresets.circuit_breaker.transitions", Client)).Tag("resiliencepresets.state"));
     }
 
+    [Fact]
+    public async Task BreakerOpenedThenProbedSuccessfully_CountsEachTransition_AsPollyReportsThem()
+    {
+        const string Client = "metrics-transitions";
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero));
+        var path = _server.Respond("/metrics/transitions", Status(503), Status(503), Status(200));
+        using var metrics = new MetricRecorder("ResiliencePresets", "Polly");
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
+        {
+            o.Retry.MaxRetryAttempts = 0;
+            o.CircuitBreaker.MinimumThroughput = 2;
+        }, clientName: Client, services: s => s.AddSingleton<TimeProvider>(time));
+
+        (await api.Client.GetAsync(path)).Dispose();
+        (await api.Client.GetAsync(path)).Dispose();
+        time.Advance(TimeSpan.FromSeconds(5));
+        using var probe = await api.Client.GetAsync(path);
+
+        Assert.Equal(200, (int)probe.StatusCode);
+        Assert.Equal(["open", "half_open", "closed"], metrics.For("resiliencepresets.circuit_breaker.transitions", Client).Select(t => t.Tag("resiliencepresets.state")));
+        Assert.Equal(["CircuitBreaker"], PollyEvents(metrics, Client, "OnCircuitOpened"));
+        Assert.Equal(["CircuitBreaker"], PollyEvents(metrics, Client, "OnCircuitHalfOpened"));
+        Assert.Equal(["CircuitBreaker"], PollyEvents(metrics, Client, "OnCircuitClosed"));
+    }
+
     // Regression: an attempt the full queue rejected was also counted as throttled, as if it had queued for a permit.
     [Fact]
     public async Task AttemptRejectedByAFullQueue_IsARejectionAndAWarning_NotAThrottledAttempt()
     {
         const string Client = "metrics-rejected";
         var path = _server.Respond("/metrics/rejected", Status(200));
-        using var metrics = new MetricRecorder("ResiliencePresets");
+        using var metrics = new MetricRecorder("ResiliencePresets", "Polly");
         using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
         {
             o.Retry.MaxRetryAttempts = 0;
@@ -166,6 +193,7 @@ public sealed class PresetMetricsTests : IClassFixture<FlakyServer>
         Assert.Empty(metrics.For("resiliencepresets.rate_limiter.throttled", Client));
         var warning = Assert.Single(api.Logs.Entries, e => e.Category == "ResiliencePresets" && e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
         Assert.Equal(("RateLimitRejected", 5, Microsoft.Extensions.Logging.LogLevel.Warning), (warning.EventId.Name, warning.EventId.Id, warning.Level));
+        Assert.Equal(["RateLimiter"], PollyEvents(metrics, Client, "OnRateLimiterRejected"));
     }
 
     // The docs promise the meter comes from the container's IMeterFactory (so AddMeter is all OpenTelemetry needs, and a
@@ -213,4 +241,10 @@ public sealed class PresetMetricsTests : IClassFixture<FlakyServer>
         Assert.NotEmpty(metrics.For("resiliencepresets.retries", Client));
         Assert.DoesNotContain(tagValues, v => v.Contains("s3cr3t", StringComparison.Ordinal) || v.Contains("secret-path", StringComparison.Ordinal));
     }
+
+    // The strategy.name of each of Polly's events of one name about the client's pipeline.
+    private static List<object?> PollyEvents(MetricRecorder metrics, string client, string eventName)
+        => [.. metrics.Measurements
+            .Where(m => m.Instrument == "resilience.polly.strategy.events" && Equals(m.Tag("pipeline.instance"), client) && Equals(m.Tag("event.name"), eventName))
+            .Select(m => m.Tag("strategy.name"))];
 }
