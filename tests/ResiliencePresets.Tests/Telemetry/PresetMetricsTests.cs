@@ -225,6 +225,45 @@ public sealed class PresetMetricsTests : IClassFixture<FlakyServer>
         Assert.Contains("resiliencepresets.client.pause.remaining", scoped);
     }
 
+    // docs/observability.md's table of the meter's instruments is the one list of their names, kinds and units.
+    [Fact]
+    public void Instruments_AreThoseOfTheDocsTable_WithTheirKindAndUnit()
+    {
+        var text = File.ReadAllText(Path.Combine(DotnetCli.RepositoryRoot(), "docs", "observability.md"));
+        var table = text[text.IndexOf("### The `ResiliencePresets` meter", StringComparison.Ordinal)..];
+        table = table[table.IndexOf("| Instrument", StringComparison.Ordinal)..];
+        table = table[..table.IndexOf("\n\n", StringComparison.Ordinal)];
+        var documented = table.Split('\n').Skip(2).Select(l => l.Trim('|').Split('|').Select(c => c.Replace("`", string.Empty, StringComparison.Ordinal).Trim()).ToArray())
+            .Select(c => $"{c[0]}: {c[1]}").Order(StringComparer.Ordinal).ToList();
+        var services = new ServiceCollection();
+        services.AddResiliencePresets(new ConfigurationBuilder().Build().GetSection("ResiliencePresets"));
+        using var provider = services.BuildServiceProvider();
+        var factory = provider.GetRequiredService<IMeterFactory>();
+        var published = new List<string>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Meter.Name == "ResiliencePresets")
+                {
+                    var kind = instrument switch
+                    {
+                        Counter<long> => "counter",
+                        Histogram<double> => "histogram",
+                        ObservableGauge<int> or ObservableGauge<double> => "gauge",
+                        _ => instrument.GetType().Name,
+                    };
+                    published.Add($"{instrument.Name}: {kind}, {instrument.Unit}");
+                }
+            },
+        };
+        listener.Start();
+
+        provider.GetRequiredService<PresetMetrics>();
+
+        Assert.Equal(documented, published.Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task Measurements_CarryNoUrlOrHeaderValue()
     {
