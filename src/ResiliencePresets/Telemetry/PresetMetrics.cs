@@ -50,7 +50,7 @@ internal sealed class PresetMetrics : IDisposable
         _budgetRefusals = _meter.CreateCounter<long>("resiliencepresets.retry_budget.refusals", "{retry}", "Retries refused because the client's retry budget was spent.");
         _throttled = _meter.CreateCounter<long>("resiliencepresets.rate_limiter.throttled", "{attempt}", "Attempts that queued for a permit of the client's configured bucket or of its learned rate's bucket.");
         _rejected = _meter.CreateCounter<long>("resiliencepresets.rate_limiter.rejections", "{attempt}", "Attempts rejected because the rate limit's queue was full.");
-        _pauses = _meter.CreateCounter<long>("resiliencepresets.client.pauses", "{pause}", "Times a server's wait paused every request of a client.");
+        _pauses = _meter.CreateCounter<long>("resiliencepresets.client.pauses", "{pause}", "Times a server's wait paused a client's requests to one host, or those under one limit the server named.");
         _breakerTransitions = _meter.CreateCounter<long>("resiliencepresets.circuit_breaker.transitions", "{transition}", "Circuit breaker state changes, by new state.");
         _staleAnswers = _meter.CreateCounter<long>("resiliencepresets.stale_if_error.answers", "{response}",
             "Failed GET and HEAD requests answered with a kept response (Fallback:StaleIfError), by reason and error type.");
