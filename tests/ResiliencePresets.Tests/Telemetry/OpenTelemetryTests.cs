@@ -196,6 +196,17 @@ public sealed class OpenTelemetryTests : IClassFixture<FlakyServer>
                 .AddInMemoryExporter(_spans)));
         var tracer = api.Services.GetRequiredService<TracerProvider>();
 
+        // Every source in the process, to see that the preset starts no span of its own (the in-process server's are
+        // Microsoft.AspNetCore's).
+        var sources = new System.Collections.Concurrent.ConcurrentQueue<(ActivityTraceId Trace, string Source)>();
+        using var everything = new ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.PropagationData,
+            ActivityStarted = a => sources.Enqueue((a.TraceId, a.Source.Name)),
+        };
+        ActivitySource.AddActivityListener(everything);
+
         ActivityTraceId trace;
         using (var parent = caller.StartActivity("caller"))
         {
@@ -209,6 +220,10 @@ public sealed class OpenTelemetryTests : IClassFixture<FlakyServer>
         Assert.Equal([503, 429, 200], attempts.Select(s => (int)s.GetTagItem("http.response.status_code")!));
         Assert.All(attempts, s => Assert.Equal(root.SpanId, s.ParentSpanId));
         Assert.Equal([ActivityStatusCode.Error, ActivityStatusCode.Error, ActivityStatusCode.Unset], attempts.Select(s => s.Status));
+        Assert.Equal(["503", "429", null], attempts.Select(s => s.GetTagItem("error.type") as string));
+        Assert.All(attempts, s => Assert.Equal("GET", s.DisplayName));
+        Assert.All(sources.Where(s => s.Trace == trace).Select(s => s.Source).Distinct(),
+            source => Assert.True(source is "System.Net.Http" or "Microsoft.AspNetCore" || source == caller.Name || source.StartsWith("Experimental.System.Net.", StringComparison.Ordinal), source));
         Assert.All(attempts, s => Assert.Equal($"{_server.Url}/otel/spans?*", s.GetTagItem("url.full")));
         Assert.Equal(attempts.Select(s => s.Id), _server.Requests(path).Select(r => r.RequestMessage.Headers!["traceparent"].Single()));
     }
