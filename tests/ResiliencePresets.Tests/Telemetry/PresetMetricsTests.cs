@@ -168,6 +168,40 @@ public sealed class PresetMetricsTests : IClassFixture<FlakyServer>
         Assert.Equal(["CircuitBreaker"], PollyEvents(metrics, Client, "OnCircuitClosed"));
     }
 
+    [Fact]
+    public async Task AttemptWaitingForTheLearnedRate_IsCountedAsThrottled()
+    {
+        const string Client = "metrics-learned-queue";
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero));
+        var ok = _server.Respond("/metrics/learned-queue/ok", Status(200));
+        var limited = _server.Respond("/metrics/learned-queue/429", Status(429));
+        using var metrics = new MetricRecorder("ResiliencePresets");
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o =>
+        {
+            o.Retry.MaxRetryAttempts = 0;
+
+            // The clock is moved while the first request is on the wire: no timeout of its may end on the way.
+            o.AttemptTimeout = o.TotalTimeout = TimeSpan.FromHours(1);
+        }, clientName: Client, services: s => s.AddSingleton<TimeProvider>(time));
+        (await api.Client.GetAsync(ok)).Dispose();
+        (await api.Client.GetAsync(limited)).Dispose();
+        var before = metrics.For("resiliencepresets.rate_limiter.throttled", Client).Count;
+
+        // The learned bucket has one permit: the first request takes it, the second waits for the next.
+        var first = api.Client.GetAsync(ok);
+        var second = api.Client.GetAsync(ok);
+        var queued = metrics.For("resiliencepresets.rate_limiter.throttled", Client).Count;
+
+        // Far more than one interval of the slowest learned rate (RateLearner.MinRate).
+        time.Advance(TimeSpan.FromSeconds(10));
+        (await first.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+        (await second.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+
+        Assert.Equal((0, 1), (before, queued));
+        Assert.Single(metrics.For("resiliencepresets.rate_limiter.throttled", Client));
+        Assert.Equal(3, _server.Calls(ok));
+    }
+
     // Regression: an attempt the full queue rejected was also counted as throttled, as if it had queued for a permit.
     [Fact]
     public async Task AttemptRejectedByAFullQueue_IsARejectionAndAWarning_NotAThrottledAttempt()
