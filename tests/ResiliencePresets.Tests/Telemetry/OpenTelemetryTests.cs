@@ -156,6 +156,22 @@ public sealed class OpenTelemetryTests : IClassFixture<FlakyServer>
     }
 
     [Fact]
+    public async Task ClientWithoutABreaker_ReportsItsPauseButNoBreakerState()
+    {
+        const string Client = "otel-no-breaker";
+        var path = _server.Respond("/otel/no-breaker", Status(200));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o => o.CircuitBreaker.Enabled = false,
+            clientName: Client, services: AddOpenTelemetry);
+        StartMeterProvider(api);
+
+        (await api.Client.GetAsync(path)).Dispose();
+        Flush(api);
+
+        Assert.Equal(0, Assert.Single(Points("resiliencepresets.client.pause.remaining", Client)).Point.GetGaugeLastValueDouble());
+        Assert.Empty(Points("resiliencepresets.circuit_breaker.state", Client));
+    }
+
+    [Fact]
     public async Task LearnedRateGauge_ReportsAThrottlingClientUntilItStops_AndTheLogsSayWhen()
     {
         const string Client = "otel-learned";
