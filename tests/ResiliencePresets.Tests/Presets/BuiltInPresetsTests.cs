@@ -52,6 +52,22 @@ public sealed class BuiltInPresetsTests
         }
     }
 
+    [Fact]
+    public void Readme_DefaultStatusTable_StatesTheClassifiersDefaultRules()
+    {
+        var text = File.ReadAllText(Path.Combine(DotnetCli.RepositoryRoot(), "README.md"));
+        var rules = StatusCodeClassifier.DefaultRules;
+        var retried = string.Join(", ", rules.Where(r => r.Value == StatusCodeRule.Retry).Select(r => r.Key).Order());
+        var capped = string.Join(" and ", rules.Where(r => r.Value.MaxRetries is not null).OrderBy(r => r.Key).Select(r => $"{r.Key} at most {Times(r.Value.MaxRetries!.Value)}"));
+        var never = string.Join(", ", rules.Where(r => r.Key >= 500 && r.Value == StatusCodeRule.Never).Select(r => r.Key).Order());
+
+        Assert.Contains($"Default status table: {retried} retry; {capped} (the server may have acted);", text, StringComparison.Ordinal);
+        Assert.Contains($"any other 5xx at most once; {never} never; every 4xx not listed never.", text, StringComparison.Ordinal);
+        Assert.All(rules.Where(r => r.Key is >= 400 and < 500 && r.Value != StatusCodeRule.Never), r => Assert.Contains($"{r.Key}", retried, StringComparison.Ordinal));
+
+        static string Times(int count) => count switch { 1 => "once", 2 => "twice", _ => $"{count} times" };
+    }
+
     private static List<string> Methods(ResiliencePresetOptions options, MethodRetryRule rule)
         => [.. options.Methods.Where(m => m.Value == rule).Select(m => m.Key)];
 
