@@ -154,6 +154,21 @@ public sealed class ResiliencePresetsHealthCheckTests : IClassFixture<FlakyServe
         Assert.Empty(report.Data);
     }
 
+    [Fact]
+    public async Task ClientWithoutABreaker_IsReportedWithoutBreakerData()
+    {
+        var path = _server.Respond("/health/no-breaker", Status(200));
+        using var host = Host("health-no-breaker");
+        host.Change("ResiliencePresets:Clients:health-no-breaker:CircuitBreaker:Enabled", "false");
+
+        (await host.Client("health-no-breaker").GetAsync(path)).Dispose();
+        var report = await Check(host);
+
+        Assert.Equal(HealthStatus.Healthy, report.Status);
+        Assert.Equal("1 client with a preset accepts requests.", report.Description);
+        Assert.Empty(report.Data);
+    }
+
     // Regression: a client was reported (its breaker "closed", counted as accepting) from the moment its HttpClient was
     // created, before it had sent anything.
     [Fact]
