@@ -187,7 +187,7 @@ internal sealed class RequestPreparation
         {
             // Only inside a GiveUpScope (a service handling a request, with pushback on), and never for a success.
             if (outcome.Result is not { IsSuccessStatusCode: true } && GiveUpScope.Current is not null && !context.CancellationToken.IsCancellationRequested &&
-                GiveUpRule.Judge(_preset, outcome, requestState, _inspector) is { } call)
+                GiveUpRule.Judge(_preset, context.GetRequestMessage(), outcome, requestState, _inspector) is { } call)
             {
                 GiveUpScope.Record(call);
             }

@@ -11,13 +11,14 @@ namespace ResiliencePresets;
 /// A call gave up when the breaker or the client's pause refused it, when the retry planned for its last attempt was
 /// not made because the attempts ran out, or when the retry was refused by the budget, a status code's own limit, the
 /// time left, or a server wait longer than the preset honors (<see cref="RetryDecision.GaveUp"/>); and when the server
-/// itself said not to retry a status the preset would retry. A success, a caller's cancellation, a status the preset
-/// never retries (404) and a request the method rule never resends are not giving up; neither is the total timeout
-/// ending an attempt, as it says nothing of the dependency's state the caller could act on.
+/// itself said not to retry a call the preset would have retried (its status and its method, with retries on). A
+/// success, a caller's cancellation, a status the preset never retries (404), a request the method rule never resends
+/// and a call with <c>Retry:MaxRetryAttempts</c> 0 are not giving up; neither is the total timeout ending an attempt, as
+/// it says nothing of the dependency's state the caller could act on.
 /// </remarks>
 internal static class GiveUpRule
 {
-    public static GivenUpCall? Judge(CompiledPreset preset, Outcome<HttpResponseMessage> outcome, RequestState state, AttemptInspector inspector)
+    public static GivenUpCall? Judge(CompiledPreset preset, HttpRequestMessage? request, Outcome<HttpResponseMessage> outcome, RequestState state, AttemptInspector inspector)
     {
         switch (outcome.Exception)
         {
@@ -47,7 +48,9 @@ internal static class GiveUpRule
             return new(preset.ClientName, reason, wait);
         }
 
-        return verdict is { IsResponse: true, ServerVerdict: false } && preset.Classifier.GetRule(verdict.EffectiveStatusCode).IsRetry
+        // Only a call the preset would have retried: not with retries off, nor a request the method rule never resends.
+        return verdict is { IsResponse: true, ServerVerdict: false } && preset.MaxRetryAttempts > 0 && preset.Classifier.GetRule(verdict.EffectiveStatusCode).IsRetry &&
+            request is not null && preset.Methods.MayRetry(request, mayHaveReachedServer: true)
             ? new(preset.ClientName, GiveUpReason.ServerSaidNoRetry, wait)
             : null;
     }

@@ -25,6 +25,9 @@ public sealed class GiveUpRuleTests : IClassFixture<FlakyServer>
     [InlineData("a success", "GET", 200, null, null, 4, null, null, 1)]
     [InlineData("a method never resent", "POST", 503, null, null, 4, null, null, 1)]
     [InlineData("retries off", "GET", 503, null, null, 0, null, null, 1)]
+    [InlineData("retries off, though the server says no", "GET", 503, "x-should-retry", "false", 0, null, null, 1)]
+    [InlineData("a method never resent, though the server says no", "POST", 503, "x-should-retry", "false", 4, null, null, 1)]
+    [InlineData("retries off, a 429's wait longer than MaxRetryAfter", "GET", 429, "Retry-After", "120", 0, null, null, 1)]
     public async Task CallThatEnds_RecordsWhetherAndWhyThePresetGaveUp(string scenario, string method, int status, string? header, string? value, int retries, string? reason, double? waitSeconds, int calls)
     {
         var path = _server.Respond($"/give-up/{Guid.NewGuid():N}", header is null ? Status(status) : Status(status, (header, value!)));
