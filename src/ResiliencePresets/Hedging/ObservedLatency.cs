@@ -6,9 +6,10 @@ namespace ResiliencePresets;
 /// </summary>
 /// <remarks>
 /// Lifetime: one build of the client's pipeline. The last <see cref="Capacity"/> samples are kept; the percentile is
-/// recomputed every <see cref="RecomputeEvery"/> samples, so an attempt reads a number and never sorts. A first attempt
-/// cancelled because its hedge answered first is recorded with the time it ran: the slow attempts are the ones hedging
-/// cancels, and leaving them out would lower the percentile with every hedge that wins.
+/// computed at the <see cref="MinSamples"/>-th sample and recomputed every <see cref="RecomputeEvery"/> samples after
+/// it, so an attempt reads a number and never sorts. A first attempt cancelled because its hedge answered first is
+/// recorded with the time it ran: the slow attempts are the ones hedging cancels, and leaving them out would lower the
+/// percentile with every hedge that wins.
 /// </remarks>
 internal sealed class ObservedLatency
 {
@@ -42,7 +43,8 @@ internal sealed class ObservedLatency
         {
             _ticks[_count % Capacity] = latency.Ticks;
             _count++;
-            if (_count >= MinSamples && _count % RecomputeEvery == 0)
+            // First at the MinSamples-th sample, then every RecomputeEvery samples.
+            if (_count == MinSamples || (_count > MinSamples && _count % RecomputeEvery == 0))
             {
                 Volatile.Write(ref _delayTicks, Percentile());
             }

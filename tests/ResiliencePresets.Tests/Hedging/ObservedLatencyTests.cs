@@ -31,6 +31,20 @@ public sealed class ObservedLatencyTests
     }
 
     [Fact]
+    public void Delay_AtTheHundredthAttempt_IsTheChosenPercentile()
+    {
+        var latency = new ObservedLatency(95, Fixed);
+
+        // 1..100 ms: the 95th percentile by nearest rank is the 95th value, from the 100th attempt on, not from the 128th.
+        for (var i = 1; i <= ObservedLatency.MinSamples; i++)
+        {
+            latency.Record(TimeSpan.FromMilliseconds(i));
+        }
+
+        Assert.Equal(TimeSpan.FromMilliseconds(95), latency.Delay);
+    }
+
+    [Fact]
     public void Delay_FollowsTheLastAttemptsOnly()
     {
         var latency = new ObservedLatency(50, Fixed);

@@ -39,7 +39,7 @@ public sealed class PresetHedgingTests
         hedgeAnswer.SetResult(new HttpResponseMessage(HttpStatusCode.OK));
         await execution.WaitAsync(Signal);
 
-        // 127 samples before this one, 63 of them 1 ms and 64 of them 10 s: the median of 128 is the 64th, this one.
+        // 99 samples before this one, 49 of them 1 ms and 50 of them 10 s: the median of 100 is the 50th, this one.
         Assert.Equal(TimeSpan.FromMilliseconds(150), harness.Latency.Delay);
     }
 
@@ -71,9 +71,9 @@ public sealed class PresetHedgingTests
             options.Hedging.Percentile = 50;
             options.Hedging.Delay = FixedDelay;
             var preset = new CompiledPreset(ResiliencePresetNames.ReadOnlyApi, "reads", options);
-            for (var i = 0; i < 127; i++)
+            for (var i = 0; i < ObservedLatency.MinSamples - 1; i++)
             {
-                Latency.Record(i < 63 ? TimeSpan.FromMilliseconds(1) : TimeSpan.FromSeconds(10));
+                Latency.Record(i < 49 ? TimeSpan.FromMilliseconds(1) : TimeSpan.FromSeconds(10));
             }
 
             _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = Time }
