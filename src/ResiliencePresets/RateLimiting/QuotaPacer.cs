@@ -100,8 +100,10 @@ internal sealed class QuotaPacer : IDisposable
                 return TimeSpan.Zero;
             }
 
+            // Slots never run past the window's end: a slot there is the window's end, and the next window's quota
+            // paces its own requests, not behind the slots this one could not hold.
             var slot = Math.Max(nowTicks, _nextSlotUtcTicks);
-            _nextSlotUtcTicks = UtcTicks.Add(slot, _intervalTicks);
+            _nextSlotUtcTicks = Math.Min(UtcTicks.Add(slot, _intervalTicks), _windowEndUtcTicks);
             return TimeSpan.FromTicks(Math.Min(slot, _windowEndUtcTicks) - nowTicks);
         }
     }

@@ -12,6 +12,8 @@ namespace ResiliencePresets.Tests.RateLimiting;
 /// </summary>
 public sealed class LoadProtectionTests : IClassFixture<FlakyServer>
 {
+    private static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(30);
+
     private readonly FlakyServer _server;
 
     public LoadProtectionTests(FlakyServer server) => _server = server;
@@ -107,6 +109,34 @@ public sealed class LoadProtectionTests : IClassFixture<FlakyServer>
         // Two requests left in one second: the second starts at once, the third half a second after it.
         var gaps = _server.Gaps(path);
         Assert.True(gaps[1] >= TimeSpan.FromMilliseconds(450), $"gaps {string.Join(", ", gaps)}");
+    }
+
+    [Fact]
+    public async Task QuotaOfTheNextWindow_PacesItsOwnRequests_NotBehindTheSlotsOfTheLastWindow()
+    {
+        var time = new TimerRecordingTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+        var lastRequest = ("RateLimit-Remaining", "1");
+        var window = ("RateLimit-Reset", "7");
+        var path = _server.Respond("/load/quota-next-window", Status(200, lastRequest, window), Status(200, lastRequest, window), Status(200, ("RateLimit-Remaining", "100"), window));
+        using var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, services: s => s.AddSingleton<TimeProvider>(time));
+        using (await api.Client.GetAsync(path))
+        using (await api.Client.GetAsync(path))
+        {
+        }
+
+        // One request left in 7 s: the next one waits for the window's end, and the window that follows has 100.
+        var slot = time.NextTimer(due => due > TimeSpan.FromSeconds(6) && due <= TimeSpan.FromSeconds(7));
+        var held = api.Client.GetAsync(path);
+        time.Advance(await slot.WaitAsync(TestTimeout));
+        using (await held.WaitAsync(TestTimeout))
+        {
+        }
+
+        // Sent at once: the fake clock does not move while it runs.
+        using var next = await api.Client.GetAsync(path).WaitAsync(TestTimeout);
+
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        Assert.Equal(4, _server.Calls(path));
     }
 
     [Fact]

@@ -48,6 +48,21 @@ public sealed class QuotaPacerTests
     }
 
     [Fact]
+    public void Reserve_InTheNextWindow_WaitsOnlyForTheNewQuotasPace()
+    {
+        var pacer = new QuotaPacer();
+        pacer.Observe(remaining: 1, resetIn: TimeSpan.FromSeconds(60), Now);
+        pacer.Reserve(Now);
+        pacer.Reserve(Now);
+        pacer.Reserve(Now);
+
+        // The window reset: 100 requests in the next minute, and nothing reserved in it yet.
+        pacer.Observe(remaining: 100, resetIn: TimeSpan.FromSeconds(60), Now.AddSeconds(61));
+
+        Assert.Equal([TimeSpan.Zero, TimeSpan.FromMilliseconds(600)], [pacer.Reserve(Now.AddSeconds(61)), pacer.Reserve(Now.AddSeconds(61))]);
+    }
+
+    [Fact]
     public void ExhaustedQuota_IsLeftToTheClientPause()
     {
         var pacer = new QuotaPacer();
