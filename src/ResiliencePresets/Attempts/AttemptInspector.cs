@@ -39,7 +39,8 @@ internal sealed class AttemptInspector(StatusCodeClassifier classifier, TimeProv
         if (!presence.Wait)
         {
             // A 403 or a 503 can still report a spent quota (its remaining-quota header is not a wait header), and a
-            // 503 be nginx's own refusal.
+            // 503 be nginx's own refusal. A limit the server names is its limit's even without a wait: a bare 429 under
+            // it is not the client's rate signal.
             var verdict = presence.Verdict ? StatusCodeClassifier.ServerVerdict(response) : null;
             var effectiveStatus = status is 403 or 503 ? StatusCodeClassifier.EffectiveStatusCode(response) : status;
             return new AttemptVerdict
@@ -49,6 +50,7 @@ internal sealed class AttemptInspector(StatusCodeClassifier classifier, TimeProv
                 ServerVerdict = verdict,
                 Rule = classifier.Classify(verdict, effectiveStatus),
                 QuotaSpent = effectiveStatus == 503 && RateLimitHeaders.IsExhausted(response),
+                Scope = presence.Resource ? RateScopeName.Read(response, null) : null,
             };
         }
 

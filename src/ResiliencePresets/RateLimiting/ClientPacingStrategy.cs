@@ -194,8 +194,9 @@ internal sealed class ClientPacingStrategy : ResilienceStrategy<HttpResponseMess
         var request = RequestState.Of(context);
         var sentAt = request.TakeAttemptMeteredAt();
 
-        // Every wait and quota form has a reset or wait header: a response with none teaches the scopes nothing, and
-        // the learner only its successes. The verdict is usually the breaker's, already read.
+        // Every wait and quota form has a reset or wait header: a response with none teaches the scopes nothing (a limit
+        // it names has no pause or pace to hold by), and the learner only its successes. The verdict is usually the
+        // breaker's, already read.
         if (outcome.Result is HttpResponseMessage response)
         {
             ref readonly var verdict = ref request.VerdictOf(outcome, _inspector);

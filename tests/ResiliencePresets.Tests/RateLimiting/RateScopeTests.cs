@@ -129,6 +129,22 @@ public sealed class RateScopeTests : IClassFixture<FlakyServer>
         Assert.DoesNotContain(client.Logs.Entries, e => e.EventId.Name == "ThrottlingStarted");
     }
 
+    // Without a wait or a quota, the limit is still named: the 429 is that limit's, and the client's rate is not engaged.
+    [Fact]
+    public async Task BareTooManyRequestsUnderANamedLimit_TeachesTheClientsRateNothing()
+    {
+        var search = _server.Respond("/bare-search/issues", Status(429, ("x-ratelimit-resource", "search")));
+        var core = _server.Respond("/bare-repos/acme/widgets", Status(200));
+        using var client = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, o => o.Retry.MaxRetryAttempts = 0, clientName: "named-bare-429");
+
+        using var refused = await client.Client.GetAsync(search);
+        using var coreResponse = await client.Client.GetAsync(core);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, coreResponse.StatusCode);
+        Assert.DoesNotContain(client.Logs.Entries, e => e.EventId.Name == "ThrottlingStarted");
+    }
+
     private static (string, string)[] GitHub(string remaining, string reset, string resource) =>
     [
         ("x-ratelimit-limit", "5000"),
