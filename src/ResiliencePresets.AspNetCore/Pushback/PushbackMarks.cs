@@ -18,7 +18,7 @@ internal static class PushbackMarks
 
     public static void Apply(HttpResponse response, GiveUpScope scope, ResiliencePresetsPushbackOptions options)
     {
-        if (response.StatusCode < 500 || scope.Last is null)
+        if (response.StatusCode is < 500 or > 599 || scope.Last is null)
         {
             return;
         }

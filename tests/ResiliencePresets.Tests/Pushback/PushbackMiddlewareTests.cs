@@ -145,6 +145,17 @@ public sealed class PushbackMiddlewareTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task StatusPastThe5xxRangeAfterTheDependencyGaveUp_IsNotMarked()
+    {
+        var path = _dependency.Respond("/down-600", Response.Create().WithStatusCode(503));
+
+        using var response = await CallService($"/forward-as-600?to={path}");
+
+        Assert.Equal(600, (int)response.StatusCode);
+        Assert.False(response.Headers.Contains("x-should-retry"));
+    }
+
+    [Fact]
     public async Task StatusTheDependencyNeverRetries_IsNotMarked()
     {
         var path = _dependency.Respond("/missing", Response.Create().WithStatusCode(404));
@@ -213,6 +224,7 @@ public sealed class PushbackMiddlewareTests : IAsyncLifetime, IDisposable
 
         app.MapGet("/forward", (HttpContext c, IHttpClientFactory f) => Forward(c, f, failure: StatusCodes.Status502BadGateway));
         app.MapGet("/forward-503", (HttpContext c, IHttpClientFactory f) => Forward(c, f, failure: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/forward-as-600", (HttpContext c, IHttpClientFactory f) => Forward(c, f, failure: 600));
         app.MapGet("/forward-as-404", (HttpContext c, IHttpClientFactory f) => Forward(c, f, failure: StatusCodes.Status404NotFound));
         app.MapGet("/forward-or-throw", async (HttpContext c, IHttpClientFactory f) =>
         {
