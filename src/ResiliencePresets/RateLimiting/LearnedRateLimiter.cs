@@ -236,8 +236,11 @@ internal sealed class LearnedRateLimiter : RateLimiter
             return;
         }
 
+        // Both moments may be long.MinValue (no permit given yet, a waiter no pause holds): due at once, never a
+        // subtraction that overflows into a day.
         var due = Math.Max(NextPermitUtcTicks(), NextWaiterLocked(now).EarliestUtcTicks);
-        _timer.Change(TimeSpan.FromTicks(Math.Clamp(due - now, 1, TimeSpan.TicksPerDay)), Timeout.InfiniteTimeSpan);
+        var wait = due > now ? Math.Min(due - now, TimeSpan.TicksPerDay) : 1;
+        _timer.Change(TimeSpan.FromTicks(wait), Timeout.InfiniteTimeSpan);
     }
 
     // Gives the permit that is due, if any, to the waiter that arrived first; the continuation runs outside the lock.

@@ -84,6 +84,25 @@ public sealed class LearnedRateLimiterTests
         await paused;
     }
 
+    // A fresh bucket (the first rate signal, which also paused its host, just made it) has given no permit yet: a
+    // waiter held by nothing was scheduled a day out, and the paused waiter with it.
+    [Fact]
+    public async Task AcquireAsync_BeforeAnyPermit_AWaiterHeldByAPause_DoesNotHoldOthers()
+    {
+        using var limiter = new LearnedRateLimiter(_time, permitsPerSecond: 10);
+        var pause = new ClientPause();
+        pause.Extend(_time.GetUtcNow(), TimeSpan.FromSeconds(2));
+        var paused = limiter.AcquireAsync(1, CancellationToken.None, pause).AsTask();
+        var elsewhere = limiter.AcquireAsync(2, CancellationToken.None, new ClientPause()).AsTask();
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.True(elsewhere.IsCompletedSuccessfully);
+        Assert.False(paused.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(2) + ServerWaitSpread.Padding);
+        Assert.True((await paused).IsAcquired);
+    }
+
     [Fact]
     public async Task SetRate_AppliesToAttemptsAlreadyWaiting()
     {

@@ -95,6 +95,41 @@ public sealed class RateScopeTests : IClassFixture<FlakyServer>
         Assert.Equal("Retry-After", sameHost.HeaderName);
     }
 
+    // Regression: the first rate signal makes the learned bucket, and the retry it paused waits there; a request to
+    // another host, queued behind it before the bucket had given any permit, was scheduled a day out (an overflow),
+    // and held the paused retry with it until both timed out.
+    [Fact]
+    public async Task FirstRateSignalsPause_InAFreshLearnedBucket_HoldsOnlyItsHost()
+    {
+        using var other = new FlakyServer();
+        var time = new TimerRecordingTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+        var limited = _server.Respond("/hosts/fresh-bucket/limited", Status(429, ("Retry-After", "2")), Status(200));
+        var elsewhere = other.Respond("/hosts/fresh-bucket/elsewhere", Status(200));
+
+        // Disposed once both requests ended (disposing waits for the requests in flight), so that a request left
+        // waiting fails this test instead of hanging it.
+        var api = PresetClient.Create(ResiliencePresetNames.ReadOnlyApi, _server.Url, services: s => s.AddSingleton<TimeProvider>(time));
+
+        // The retry of the 429 joins the learned bucket until the pause (and its padding) is over.
+        var pausedRetry = time.NextTimer(due => due == TimeSpan.FromSeconds(2) + ServerWaitSpread.Padding);
+        var retrying = api.Client.GetAsync(limited);
+        await pausedRetry.WaitAsync(TestTimeout);
+
+        // The request to the other host waits for its turn in the bucket, the next tick, and no more.
+        var otherHost = api.Client.GetAsync($"{other.Url}{elsewhere}");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        using var otherResponse = await otherHost.WaitAsync(TestTimeout);
+        Assert.False(retrying.IsCompleted);
+
+        time.Advance(TimeSpan.FromSeconds(5));
+        using var retried = await retrying.WaitAsync(TestTimeout);
+        api.Dispose();
+
+        Assert.Equal(HttpStatusCode.OK, otherResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal((2, 1), (_server.Calls(limited), other.Calls(elsewhere)));
+    }
+
     // A 429 under a limit the server names, by GitHub's header or by the RateLimit field's policy name: it pauses that
     // limit only, the client's other requests go on, and the client's learned rate is not engaged by it.
     [Theory]
