@@ -352,6 +352,17 @@ public sealed class RateLearnerTests : IDisposable
     }
 
     [Fact]
+    public void Observe_ConfiguredRateBelowTheLearnedFloor_IsTheRate()
+    {
+        // RateLimit:PermitsPerMinute 6: a known rate stays the ceiling, below the learned rate's floor of 0.5 a second.
+        _learner.Configure(ceiling: 0.1, maxRetryAfter: TimeSpan.FromSeconds(30));
+        Observe(429, estimate: 100);
+
+        Assert.Equal(0.1, _learner.Rate!.Value, 6);
+        Assert.Equal(0.1, _learner.Limiter!.PermitsPerSecond, 6);
+    }
+
+    [Fact]
     public void Observe_QuotaNamingAFasterRateThanTheConfiguredOne_StaysAtTheCeiling()
     {
         _learner.Configure(ceiling: 5, maxRetryAfter: TimeSpan.FromSeconds(30));
