@@ -49,7 +49,7 @@ internal sealed class AttemptInspector(StatusCodeClassifier classifier, TimeProv
                 EffectiveStatusCode = effectiveStatus,
                 ServerVerdict = verdict,
                 Rule = classifier.Classify(verdict, effectiveStatus),
-                QuotaSpent = effectiveStatus == 503 && RateLimitHeaders.IsExhausted(response),
+                QuotaSpent = effectiveStatus == 503 && presence.Remaining && RateLimitHeaders.IsExhausted(response),
                 Scope = presence.Resource ? RateScopeName.Read(response, null) : null,
             };
         }

@@ -72,6 +72,9 @@ internal static class RateLimitHeaders
         new(AnthropicOutputTokensRemaining, AnthropicOutputTokensReset, ResetForm.Rfc3339, CountsTokens: true),
     ];
 
+    /// <summary>Gets the names of the remaining counts read, in the order they are read.</summary>
+    internal static IEnumerable<string> RemainingHeaderNames => Pairs.Select(p => p.Remaining);
+
     private enum ResetForm
     {
         DeltaSecondsOrUnixTime,

@@ -22,6 +22,17 @@ public sealed class HeaderPresenceTests
         { "anthropic-ratelimit-tokens-reset", nameof(HeaderPresence.Quota) },
         { "anthropic-ratelimit-input-tokens-reset", nameof(HeaderPresence.Quota) },
         { "anthropic-ratelimit-output-tokens-reset", nameof(HeaderPresence.Quota) },
+        { "X-Rate-Limit-Reset", nameof(HeaderPresence.Quota) },
+        { "X-RateLimit-Reset-After", nameof(HeaderPresence.Quota) },
+        { "RateLimit-Remaining", nameof(HeaderPresence.Remaining) },
+        { "x-ratelimit-remaining", nameof(HeaderPresence.Remaining) },
+        { "X-Rate-Limit-Remaining", nameof(HeaderPresence.Remaining) },
+        { "x-ratelimit-remaining-requests", nameof(HeaderPresence.Remaining) },
+        { "x-ratelimit-remaining-tokens", nameof(HeaderPresence.Remaining) },
+        { "anthropic-ratelimit-requests-remaining", nameof(HeaderPresence.Remaining) },
+        { "anthropic-ratelimit-tokens-remaining", nameof(HeaderPresence.Remaining) },
+        { "anthropic-ratelimit-input-tokens-remaining", nameof(HeaderPresence.Remaining) },
+        { "anthropic-ratelimit-output-tokens-remaining", nameof(HeaderPresence.Remaining) },
         { "x-ratelimit-resource", nameof(HeaderPresence.Resource) },
         { "X-Should-Retry", nameof(HeaderPresence.Verdict) },
         { "stripe-should-retry", nameof(HeaderPresence.Verdict) },
@@ -45,8 +56,24 @@ public sealed class HeaderPresenceTests
             [nameof(HeaderPresence.Quota)] = presence.Quota,
             [nameof(HeaderPresence.Resource)] = presence.Resource,
             [nameof(HeaderPresence.Verdict)] = presence.Verdict,
+            [nameof(HeaderPresence.Remaining)] = presence.Remaining,
         };
         Assert.Equal([flag], found.Where(f => f.Value).Select(f => f.Key));
+    }
+
+    [Fact]
+    public void Of_FindsEveryRemainingCountTheQuotaReaderReads()
+    {
+        // A 503 is read as a spent quota only when the pass found a remaining count: one the reader learns to read must
+        // be found here too.
+        Assert.All(RateLimitHeaders.RemainingHeaderNames, name =>
+        {
+            using var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+            response.Headers.TryAddWithoutValidation(name, "0");
+
+            Assert.True(HeaderPresence.Of(response.Headers.NonValidated).Remaining, name);
+            Assert.True(RateLimitHeaders.IsExhausted(response), name);
+        });
     }
 
     [Theory]
@@ -66,7 +93,7 @@ public sealed class HeaderPresenceTests
     }
 
     [Theory]
-    [InlineData("X-RateLimit-Remaining")]
+    [InlineData("X-RateLimit-Limit")]
     [InlineData("x-ratelimit-limit-requests")]
     [InlineData("Retry-After-Seconds")]
     [InlineData("Server")]
