@@ -155,27 +155,7 @@ public sealed class StandardHandlerComparisonTests : IClassFixture<FlakyServer>,
             o.CircuitBreaker.MinimumThroughput = 4;
         });
 
-        var standardBroke = false;
-        for (var i = 0; i < 6 && !standardBroke; i++)
-        {
-            try
-            {
-                using var response = await standard.Client.GetAsync(standardPath);
-            }
-            catch (BrokenCircuitException)
-            {
-                standardBroke = true;
-            }
-        }
-
-        for (var i = 0; i < 6; i++)
-        {
-            using var response = await preset.Client.GetAsync(presetPath);
-            Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
-        }
-
-        Assert.True(standardBroke, "the standard handler's breaker stayed closed");
-        Assert.Equal(6, _server.Calls(presetPath));
+        await AssertStormOpensOnlyTheStandardBreaker(standard, standardPath, preset, presetPath);
     }
 
     [Theory]
@@ -201,27 +181,7 @@ public sealed class StandardHandlerComparisonTests : IClassFixture<FlakyServer>,
             o.CircuitBreaker.MinimumThroughput = 4;
         });
 
-        var standardBroke = false;
-        for (var i = 0; i < 6 && !standardBroke; i++)
-        {
-            try
-            {
-                using var response = await standard.Client.GetAsync(standardPath);
-            }
-            catch (BrokenCircuitException)
-            {
-                standardBroke = true;
-            }
-        }
-
-        for (var i = 0; i < 6; i++)
-        {
-            using var response = await preset.Client.GetAsync(presetPath);
-            Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
-        }
-
-        Assert.True(standardBroke, "the standard handler's breaker stayed closed");
-        Assert.Equal(6, _server.Calls(presetPath));
+        await AssertStormOpensOnlyTheStandardBreaker(standard, standardPath, preset, presetPath);
     }
 
     [Fact]
@@ -260,6 +220,32 @@ public sealed class StandardHandlerComparisonTests : IClassFixture<FlakyServer>,
 
         Assert.Equal(Timeout.InfiniteTimeSpan, standard.Client.Timeout);
         Assert.Equal(Timeout.InfiniteTimeSpan, preset.Client.Timeout);
+    }
+
+    // Six 429s: the standard handler's breaker opens within them; the preset sends all six and returns each 429.
+    private async Task AssertStormOpensOnlyTheStandardBreaker(PresetClient standard, string standardPath, PresetClient preset, string presetPath)
+    {
+        var standardBroke = false;
+        for (var i = 0; i < 6 && !standardBroke; i++)
+        {
+            try
+            {
+                using var response = await standard.Client.GetAsync(standardPath);
+            }
+            catch (BrokenCircuitException)
+            {
+                standardBroke = true;
+            }
+        }
+
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await preset.Client.GetAsync(presetPath);
+            Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        }
+
+        Assert.True(standardBroke, "the standard handler's breaker stayed closed");
+        Assert.Equal(6, _server.Calls(presetPath));
     }
 
     private async Task<int> CallsFor(PresetClient client, string path, Func<HttpClient, Task<HttpResponseMessage>> send, params WireMock.ResponseBuilders.IResponseBuilder[] responses)
