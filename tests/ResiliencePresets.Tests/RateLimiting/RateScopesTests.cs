@@ -50,6 +50,20 @@ public sealed class RateScopesTests
         Assert.Equal([search, codeSearch], _scopes.For(new Uri("https://api.github.com/search/commits")).Limits);
     }
 
+    [Theory]
+    [InlineData("http://api.test/v1", true)]
+    [InlineData("https://api.test:443/v1", true)]
+    [InlineData("http://api.test:80/v1", true)]
+    [InlineData("https://API.TEST/v1", true)]
+    [InlineData("http://api.test:443/v1", false)]
+    [InlineData("https://api.test:8443/v1", false)]
+    public void For_TheSameHostOnItsSchemesDefaultPort_IsTheSameScope(string uri, bool same)
+    {
+        var scope = _scopes.Learn(new Uri("https://api.test/v1/chat"), null);
+
+        Assert.Equal(same, ReferenceEquals(scope, _scopes.For(new Uri(uri)).Authority));
+    }
+
     [Fact]
     public void Learn_NamedLimit_IsPerAuthority()
     {
