@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using ResiliencePresets.AspNetCore;
 using ResiliencePresets.Tests.TestSupport;
 using WireMock.ResponseBuilders;
 
@@ -202,12 +204,117 @@ public sealed class PushbackMiddlewareTests : IAsyncLifetime, IDisposable
         Assert.Equal(5, _dependency.Calls(path));
     }
 
+    [Fact]
+    public async Task SendRetryAfterOff_MarksTheErrorWithoutTheDependencysWait()
+    {
+        await using var service = await StartService(o => { }, pushback: o => o.SendRetryAfter = false);
+        var path = _dependency.Respond("/busy-quiet", Response.Create().WithStatusCode(503).WithHeader("Retry-After", "120"));
+
+        using var response = await _caller.GetAsync(new Uri(new Uri(service.Urls.Single()), $"/forward?to={path}"));
+
+        Assert.Equal(["false"], response.Headers.GetValues("x-should-retry"));
+        Assert.False(response.Headers.Contains("Retry-After"));
+    }
+
+    [Fact]
+    public async Task WaitInMilliseconds_IsPassedOnInWholeSecondsRoundedUp()
+    {
+        await using var service = await StartService(o => o.Retry.MaxRetryAfter = TimeSpan.FromSeconds(1));
+        var path = _dependency.Respond("/busy-ms", Response.Create().WithStatusCode(503).WithHeader("retry-after-ms", "1001"));
+
+        using var response = await _caller.GetAsync(new Uri(new Uri(service.Urls.Single()), $"/forward?to={path}"));
+
+        Assert.Equal(["false"], response.Headers.GetValues("x-should-retry"));
+        Assert.Equal(["2"], response.Headers.GetValues("Retry-After"));
+        Assert.Equal(1, _dependency.Calls(path));
+    }
+
+    [Theory]
+    [InlineData("x-should-retry=true&Retry-After=5", "true", "5")]
+    [InlineData("Retry-After=5", "false", "5")]
+    [InlineData("x-should-retry=true", "true", "120")]
+    public async Task MarkTheServiceSetItself_IsKept(string own, string shouldRetry, string retryAfter)
+    {
+        var path = _dependency.Respond($"/busy-own-{Guid.NewGuid():N}", Response.Create().WithStatusCode(503).WithHeader("Retry-After", "120"));
+
+        using var response = await CallService($"/forward-with-own-headers?to={path}&{own}");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal([shouldRetry], response.Headers.GetValues("x-should-retry"));
+        Assert.Equal([retryAfter], response.Headers.GetValues("Retry-After"));
+    }
+
+    [Fact]
+    public async Task TwoDependencyCallsThatGaveUpAtOnce_PassOnTheLongerWait()
+    {
+        var shorter = _dependency.Respond("/busy-60", Response.Create().WithStatusCode(503).WithHeader("Retry-After", "60"));
+        var longer = _dependency.Respond("/busy-300", Response.Create().WithStatusCode(429).WithHeader("Retry-After", "300"));
+
+        using var response = await CallService($"/forward-both?to={longer}&to={shorter}");
+
+        Assert.Equal(["false"], response.Headers.GetValues("x-should-retry"));
+        Assert.Equal(TimeSpan.FromSeconds(300), response.Headers.RetryAfter?.Delta);
+    }
+
+    [Fact]
+    public async Task ClientPausedByTheDependency_IsMarkedWithWhatIsLeftOfThePause()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+        // A wait longer than the 20 s a request has is not waited for, and pauses the client for every later request.
+        await using var service = await StartService(o => o.TotalTimeout = TimeSpan.FromSeconds(20), time: time);
+        var path = _dependency.Respond("/quota", Response.Create().WithStatusCode(429).WithHeader("Retry-After", "25"));
+        var url = new Uri(new Uri(service.Urls.Single()), $"/forward?to={path}");
+
+        using var first = await _caller.GetAsync(url);
+        time.Advance(TimeSpan.FromSeconds(2.5));
+        using var refused = await _caller.GetAsync(url);
+
+        Assert.Equal(TimeSpan.FromSeconds(25), first.Headers.RetryAfter?.Delta);
+        Assert.Equal(HttpStatusCode.BadGateway, refused.StatusCode);
+        Assert.Equal(["false"], refused.Headers.GetValues("x-should-retry"));
+        Assert.Equal(["23"], refused.Headers.GetValues("Retry-After"));
+        Assert.Equal(1, _dependency.Calls(path));
+    }
+
+    [Fact]
+    public async Task ExceptionThatEscapesAfterTheDependencyGaveUp_IsLoggedAsAnErrorNamingTheClientAndWhy()
+    {
+        var logs = new CapturedLogs();
+        await using var service = await StartService(o => { }, logs: logs);
+        var path = _dependency.Respond("/down-logged", Response.Create().WithStatusCode(503));
+
+        using var response = await _caller.GetAsync(new Uri(new Uri(service.Urls.Single()), $"/forward-or-throw?to={path}"));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var entry = Assert.Single(logs.Entries, e => e.Category == "ResiliencePresets.AspNetCore");
+        Assert.Equal(LogLevel.Error, entry.Level);
+        Assert.Equal("UnhandledAfterGiveUp", entry.EventId.Name);
+        Assert.Contains("dependency", entry.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(GiveUpReason.RetriesExhausted), entry.Message, StringComparison.Ordinal);
+        Assert.Contains("HttpRequestException", entry.AllText, StringComparison.Ordinal);
+    }
+
     private Task<HttpResponseMessage> CallService(string pathAndQuery) => _caller.GetAsync(new Uri(new Uri(_service.Urls.Single()), pathAndQuery));
 
-    private async Task<WebApplication> StartService(Action<ResiliencePresetOptions> configure, bool exceptionHandler = false)
+    private async Task<WebApplication> StartService(
+        Action<ResiliencePresetOptions> configure,
+        bool exceptionHandler = false,
+        Action<ResiliencePresetsPushbackOptions>? pushback = null,
+        TimeProvider? time = null,
+        CapturedLogs? logs = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
+        if (time is not null)
+        {
+            builder.Services.AddSingleton<TimeProvider>(time);
+        }
+
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         builder.Services.AddHttpClient("dependency", c => c.BaseAddress = new Uri(_dependency.Url))
             .AddResiliencePreset(ResiliencePresetNames.ReadOnlyApi, o =>
@@ -216,7 +323,7 @@ public sealed class PushbackMiddlewareTests : IAsyncLifetime, IDisposable
                 configure(o);
             });
         var app = builder.Build();
-        app.UseResiliencePresetsPushback();
+        app.UseResiliencePresetsPushback(pushback ?? (_ => { }));
         if (exceptionHandler)
         {
             app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = c => c.Response.WriteAsync("error page") });
@@ -230,6 +337,27 @@ public sealed class PushbackMiddlewareTests : IAsyncLifetime, IDisposable
         {
             using var response = await Dependency(c, f);
             response.EnsureSuccessStatusCode();
+        });
+        app.MapGet("/forward-with-own-headers", async (HttpContext c, IHttpClientFactory f) =>
+        {
+            using var response = await Dependency(c, f);
+            foreach (var (name, value) in c.Request.Query.Where(q => q.Key != "to"))
+            {
+                c.Response.Headers[name] = value;
+            }
+
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        });
+        app.MapGet("/forward-both", async (HttpContext c, IHttpClientFactory f) =>
+        {
+            var client = f.CreateClient("dependency");
+            var calls = c.Request.Query["to"].Select(to => client.GetAsync(new Uri(to!, UriKind.Relative), c.RequestAborted)).ToList();
+            foreach (var response in await Task.WhenAll(calls))
+            {
+                response.Dispose();
+            }
+
+            return Results.StatusCode(StatusCodes.Status502BadGateway);
         });
         app.MapGet("/call-then-fail", async (HttpContext c, IHttpClientFactory f) =>
         {
