@@ -8,8 +8,8 @@ namespace ResiliencePresets.Tests.Package;
 
 /// <summary>
 /// Packs every packable project under src/ as a release would, from a git clone hosted on GitHub, checks each package's
-/// README, license, XML docs, symbols and SourceLink, and uses the packages from a new project, so that a broken package
-/// cannot land. A project added under src/ with <c>IsPackable</c> set is covered without changing this test.
+/// README (PACKAGE.md as it is), license, dependencies, XML docs, symbols and SourceLink, and uses the packages (the
+/// presets, the health check and the pushback middleware) from a new project, so that a broken package cannot land. A project added under src/ with <c>IsPackable</c> set is covered without changing this test.
 /// </summary>
 public sealed class PackageTests
 {
@@ -22,8 +22,12 @@ public sealed class PackageTests
     private static readonly Guid EmbeddedSourceRecord = new("0E8A571B-6926-466E-B4AD-8AB04611F5FE");
 
     private const string ConsumerProgram = """
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.AspNetCore.Hosting;
+        using Microsoft.AspNetCore.Http;
         using Microsoft.Extensions.DependencyInjection;
         using Microsoft.Extensions.Diagnostics.HealthChecks;
+        using Microsoft.Extensions.Logging;
         using ResiliencePresets;
 
         var attempts = 0;
@@ -37,6 +41,25 @@ public sealed class PackageTests
         using var response = await provider.GetRequiredService<IHttpClientFactory>().CreateClient("api").GetAsync("/");
         var health = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
         Console.WriteLine($"status={(int)response.StatusCode} attempts={attempts} health={health.Status}");
+
+        // ResiliencePresets.AspNetCore: the Microsoft.AspNetCore.App reference comes with its package.
+        var web = WebApplication.CreateSlimBuilder();
+        web.Logging.ClearProviders();
+        web.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        web.Services.AddHttpClient("dependency", c => c.BaseAddress = new Uri("http://dependency.test"))
+            .AddResiliencePreset(ResiliencePresetNames.ReadOnlyApi, o => o.Retry.BaseDelay = TimeSpan.FromMilliseconds(1))
+            .ConfigurePrimaryHttpMessageHandler(() => new Canned(() => 503));
+        await using var app = web.Build();
+        app.UseResiliencePresetsPushback();
+        app.MapGet("/", async (IHttpClientFactory f) =>
+        {
+            using var down = await f.CreateClient("dependency").GetAsync("/");
+            return Results.StatusCode(502);
+        });
+        await app.StartAsync();
+        using var caller = new HttpClient();
+        using var marked = await caller.GetAsync(app.Urls.Single());
+        Console.WriteLine($"pushback={(int)marked.StatusCode} x-should-retry={string.Join(",", marked.Headers.TryGetValues("x-should-retry", out var v) ? v : [])}");
 
         sealed class Canned(Func<int> status) : HttpMessageHandler
         {
@@ -62,12 +85,14 @@ public sealed class PackageTests
             {
                 await DotnetCli.Run(clone, "pack", project.Path, "-c", "Release", "-o", feed, $"-p:PackageVersion={version}", "-p:ContinuousIntegrationBuild=true");
                 AssertPackage(Path.Combine(feed, $"{project.PackageId}.{version}.nupkg"), project, commit);
+                AssertReadmeLicenseAndDependencies(Path.Combine(feed, $"{project.PackageId}.{version}.nupkg"), project, clone, version);
                 AssertSymbols(Path.Combine(feed, $"{project.PackageId}.{version}.snupkg"), project, commit);
             }
 
             var output = await RunConsumer(Path.Combine(work.FullName, "consumer"), feed, projects.Select(p => p.PackageId), version);
 
             Assert.Contains("status=200 attempts=2 health=Healthy", output, StringComparison.Ordinal);
+            Assert.Contains("pushback=502 x-should-retry=false", output, StringComparison.Ordinal);
         }
         finally
         {
@@ -146,6 +171,49 @@ public sealed class PackageTests
         var repository = Element("repository");
         Assert.Equal(Remote, repository?.Attribute("url")?.Value);
         Assert.Equal(commit, repository?.Attribute("commit")?.Value);
+    }
+
+    // What the project file and PACKAGE.md promise: PACKAGE.md as the README, the MIT license of LICENSE, a dependency
+    // on each packed project it references (exactly its version when it is built against that project's internals),
+    // its framework references, and no dependency on a build-only package.
+    private static void AssertReadmeLicenseAndDependencies(string package, PackableProject project, string clone, string version)
+    {
+        using var zip = ZipFile.OpenRead(package);
+        var projectDirectory = System.IO.Path.GetDirectoryName(project.Path)!;
+        using (var readme = new StreamReader(zip.GetEntry("README.md")!.Open()))
+        {
+            Assert.Equal(File.ReadAllText(System.IO.Path.Combine(projectDirectory, "PACKAGE.md")), readme.ReadToEnd());
+        }
+
+        using var nuspecStream = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        var metadata = XDocument.Load(nuspecStream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        var license = metadata.Elements().Single(e => e.Name.LocalName == "license");
+        Assert.StartsWith("MIT License", File.ReadAllText(System.IO.Path.Combine(clone, "LICENSE")), StringComparison.Ordinal);
+        Assert.Equal(("expression", "MIT"), (license.Attribute("type")?.Value, license.Value));
+
+        var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency")
+            .ToDictionary(e => e.Attribute("id")!.Value, e => e.Attribute("version")!.Value, StringComparer.Ordinal);
+        var projectFile = XDocument.Load(project.Path);
+        foreach (var reference in projectFile.Descendants("ProjectReference").Select(r => r.Attribute("Include")!.Value))
+        {
+            var referenced = System.IO.Path.GetFullPath(System.IO.Path.Combine(projectDirectory, reference.Replace('\\', '/')));
+            var id = System.IO.Path.GetFileNameWithoutExtension(referenced);
+            var internalsFor = XDocument.Load(referenced).Descendants("InternalsVisibleTo").Select(i => i.Attribute("Include")!.Value);
+            var expected = internalsFor.Contains(project.AssemblyName, StringComparer.Ordinal) ? $"[{version}]" : version;
+            Assert.True(dependencies.TryGetValue(id, out var actual) && actual == expected,
+                $"{project.PackageId} depends on {id} {(actual ?? "not at all")}; it must depend on {expected}.");
+        }
+
+        var frameworkReferences = metadata.Descendants().Where(e => e.Name.LocalName == "frameworkReference").Select(e => e.Attribute("name")!.Value).ToHashSet(StringComparer.Ordinal);
+        foreach (var reference in projectFile.Descendants("FrameworkReference").Select(r => r.Attribute("Include")!.Value))
+        {
+            Assert.True(frameworkReferences.Contains(reference), $"{project.PackageId} lacks the framework reference {reference}.");
+        }
+
+        foreach (var buildOnly in projectFile.Descendants("PackageReference").Where(r => r.Attribute("PrivateAssets")?.Value == "all").Select(r => r.Attribute("Include")!.Value))
+        {
+            Assert.False(dependencies.ContainsKey(buildOnly), $"{project.PackageId} depends on the build-only package {buildOnly}.");
+        }
     }
 
     private static void AssertSymbols(string symbols, PackableProject project, string commit)
