@@ -69,6 +69,27 @@ public sealed class GiveUpRuleTests : IClassFixture<FlakyServer>
         Assert.Equal(1, _server.Calls(path));
     }
 
+    [Theory]
+    [InlineData(ResiliencePresetNames.ReadOnlyApi, "GET", 4, "RetriesExhausted")]
+    [InlineData(ResiliencePresetNames.IdempotentWrite, "POST", 2, "RetriesExhausted")]
+    [InlineData(ResiliencePresetNames.ReadOnlyApi, "POST", 4, null)]
+    [InlineData(ResiliencePresetNames.ReadOnlyApi, "GET", 0, null)]
+    public async Task CallWhoseEveryAttemptIsRefusedAConnection_RecordsWhetherThePresetGaveUp(string preset, string method, int retries, string? reason)
+    {
+        using var api = PresetClient.Create(preset, ClosedPort.Url(), o =>
+        {
+            PresetClient.FastBackoff(o);
+            o.Retry.MaxRetryAttempts = retries;
+            o.CircuitBreaker.Enabled = false;
+        });
+
+        using var scope = GiveUpScope.Begin();
+        await Assert.ThrowsAsync<HttpRequestException>(() => api.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), "/down")));
+
+        Assert.Equal(reason, scope.Last?.Reason.ToString());
+        Assert.Null(scope.RetryAfter);
+    }
+
     [Fact]
     public async Task CallTheCallerCancels_IsNotRecorded()
     {
