@@ -182,8 +182,9 @@ internal static class PresetConfigurationReader
         {
             value = span;
         }
-        // Numbers and comma-separated lists ("Never, Retry" parses as the flags Never | Retry) are enum syntax, not rule names.
-        else if (type == typeof(MethodRetryRule) && !char.IsAsciiDigit(trimmed.FirstOrDefault()) && !trimmed.StartsWith('-') && !trimmed.Contains(',', StringComparison.Ordinal) &&
+        // A rule name is letters only: numbers ("1", "+1", "-0") and comma-separated lists ("Never, Retry" parses as the
+        // flags Never | Retry) are enum syntax, not rule names.
+        else if (type == typeof(MethodRetryRule) && trimmed.Length > 0 && trimmed.All(char.IsAsciiLetter) &&
                  Enum.TryParse<MethodRetryRule>(trimmed, ignoreCase: true, out var rule) && Enum.IsDefined(rule))
         {
             value = rule;

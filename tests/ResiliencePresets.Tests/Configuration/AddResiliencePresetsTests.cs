@@ -188,6 +188,24 @@ public sealed class AddResiliencePresetsTests : IClassFixture<FlakyServer>
         Assert.Equal(1, await CallsPerRequest());
     }
 
+    // Regression: Methods:POST "+1" was read as the enum's number 1, Retry, so ReadOnlyApi resent a POST after a 503.
+    [Fact]
+    public async Task MethodRuleWrittenAsASignedNumber_StopsTheHostInsteadOfRetryingThePost()
+    {
+        var path = _server.Respond("/config/method-plus-one", Status(503));
+        using var host = PresetHost.Create($$"""
+            { "ResiliencePresets": {
+                "Presets": { "ReadOnlyApi": { {{Fast}} } },
+                "Clients": { "github": { "Methods": { "POST": "+1" } } } } }
+            """, _server.Url, AddTwoReadOnlyClients);
+
+        var error = Assert.ThrowsAny<OptionsValidationException>(() => host.Start());
+        using var response = await host.Client("other").PostAsync(path, new StringContent("{}"));
+
+        Assert.Equal(["ResiliencePresets:Clients:github:Methods:POST is '+1'; it must be Retry, Never or WithIdempotencyKey."], error.Failures);
+        Assert.Equal(1, _server.Calls(path));
+    }
+
     private static void AddTwoReadOnlyClients(IServiceCollection services, string url)
     {
         services.AddHttpClient("github", c => c.BaseAddress = new Uri(url)).AddResiliencePreset(ResiliencePresetNames.ReadOnlyApi);

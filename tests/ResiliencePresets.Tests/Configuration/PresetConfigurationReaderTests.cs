@@ -166,6 +166,23 @@ public sealed class PresetConfigurationReaderTests
         Assert.False(options.Methods.ContainsKey("POST"));
     }
 
+    // Regression: "+1", "+0" and " +2" were read as the enum's numbers, Retry, Never and WithIdempotencyKey, so a
+    // method meant to be sent once could be retried.
+    [Theory]
+    [InlineData("+1")]
+    [InlineData("+0")]
+    [InlineData(" +2")]
+    [InlineData("+1 ")]
+    public void Apply_MethodRuleWrittenAsASignedNumber_IsRejected(string value)
+    {
+        var options = new ResiliencePresetOptions();
+
+        var failures = ApplyToClient(options, ("Methods:POST", value));
+
+        Assert.Equal([$"{Client}:Methods:POST is '{value}'; it must be Retry, Never or WithIdempotencyKey."], failures);
+        Assert.False(options.Methods.ContainsKey("POST"));
+    }
+
     [Theory]
     [InlineData("Retry:MaxRetryAttempts", "three", "a whole number")]
     [InlineData("Retry:MaxRetryAttempts", "2.5", "a whole number")]
