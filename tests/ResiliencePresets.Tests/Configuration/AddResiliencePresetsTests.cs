@@ -188,6 +188,35 @@ public sealed class AddResiliencePresetsTests : IClassFixture<FlakyServer>
         Assert.Equal(1, await CallsPerRequest());
     }
 
+    [Fact]
+    public async Task EnvironmentVariables_WithDoubleUnderscoresInUpperCase_ConfigureTheClient()
+    {
+        var path = _server.Respond("/config/environment", Status(503));
+        using var variables = new EnvironmentVariables(
+            ("RESILIENCEPRESETS__PRESETS__ReadOnlyApi__RETRY__BASEDELAY", "00:00:00.005"),
+            ("RESILIENCEPRESETS__PRESETS__ReadOnlyApi__RETRY__MAXDELAY", "00:00:00.020"),
+            ("RESILIENCEPRESETS__CLIENTS__GITHUB__RETRY__MAXRETRYATTEMPTS", "1"));
+        using var host = PresetHost.Create(variables.Configuration(), _server.Url, AddTwoReadOnlyClients).Start();
+
+        using var github = await host.Client("github").GetAsync(path);
+        var githubCalls = _server.Calls(path);
+        using var other = await host.Client("other").GetAsync(path);
+
+        Assert.Equal(2, githubCalls);
+        Assert.Equal(2 + 5, _server.Calls(path));
+    }
+
+    [Fact]
+    public void EnvironmentVariable_OutOfRange_IsNamedByItsConfigurationPath()
+    {
+        using var variables = new EnvironmentVariables(("RESILIENCEPRESETS__CLIENTS__GITHUB__RETRY__MAXRETRYATTEMPTS", "11"));
+        using var host = PresetHost.Create(variables.Configuration(), _server.Url, AddTwoReadOnlyClients);
+
+        var error = Assert.ThrowsAny<OptionsValidationException>(() => host.Start());
+
+        Assert.Equal(["ResiliencePresets:Clients:GITHUB:Retry:MaxRetryAttempts is 11; it must be between 0 and 10."], error.Failures);
+    }
+
     // Regression: Methods:POST "+1" was read as the enum's number 1, Retry, so ReadOnlyApi resent a POST after a 503.
     [Fact]
     public async Task MethodRuleWrittenAsASignedNumber_StopsTheHostInsteadOfRetryingThePost()
@@ -204,6 +233,32 @@ public sealed class AddResiliencePresetsTests : IClassFixture<FlakyServer>
 
         Assert.Equal(["ResiliencePresets:Clients:github:Methods:POST is '+1'; it must be Retry, Never or WithIdempotencyKey."], error.Failures);
         Assert.Equal(1, _server.Calls(path));
+    }
+
+    // Process-wide variables under a prefix of this instance's own, read through the environment variables provider.
+    private sealed class EnvironmentVariables : IDisposable
+    {
+        private readonly string _prefix = $"RP_{Guid.NewGuid():N}_";
+        private readonly string[] _names;
+
+        public EnvironmentVariables(params (string Name, string Value)[] variables)
+        {
+            _names = [.. variables.Select(v => _prefix + v.Name)];
+            foreach (var (name, value) in variables)
+            {
+                Environment.SetEnvironmentVariable(_prefix + name, value);
+            }
+        }
+
+        public IConfigurationRoot Configuration() => new ConfigurationBuilder().AddEnvironmentVariables(_prefix).Build();
+
+        public void Dispose()
+        {
+            foreach (var name in _names)
+            {
+                Environment.SetEnvironmentVariable(name, null);
+            }
+        }
     }
 
     private static void AddTwoReadOnlyClients(IServiceCollection services, string url)
