@@ -106,6 +106,10 @@ internal static class PresetConfigurationReader
             {
                 failures.Add($"{child.Path} is not a status code; the keys under {section.Path} must be whole numbers from 100 to 599.");
             }
+            else if (child.Value is null)
+            {
+                failures.Add($"{child.Path} is a section; it must be a single value ({Describe(typeof(StatusCodeRule))}).");
+            }
             else if (StatusCodeRule.TryParse(child.Value, out var rule))
             {
                 target[code] = rule;
@@ -129,6 +133,10 @@ internal static class PresetConfigurationReader
             if (!HttpToken.IsMethod(child.Key))
             {
                 failures.Add($"{child.Path} is not an HTTP method; the keys under {section.Path} must be method names such as GET or POST.");
+            }
+            else if (child.Value is null)
+            {
+                failures.Add($"{child.Path} is a section; it must be a single value ({Describe(typeof(MethodRetryRule))}).");
             }
             else if (TryConvert(child.Value, typeof(MethodRetryRule), out var rule))
             {

@@ -314,6 +314,22 @@ public sealed class PresetConfigurationReaderTests
         Assert.Equal([$"{Client}:{key} is a section; it must be a single value ({description})."], failures);
     }
 
+    // Regression: a section under a status code or a method (a JSON array or object, such as "404": ["Never"]) was
+    // reported as the value '', which nobody wrote.
+    [Theory]
+    [InlineData("StatusCodes:404", "Retry, Never or Retry(N) with N at least 1")]
+    [InlineData("Methods:POST", "Retry, Never or WithIdempotencyKey")]
+    public void Apply_SectionUnderAStatusCodeOrAMethod_IsRejectedAsASection(string key, string description)
+    {
+        var options = new ResiliencePresetOptions();
+
+        var failures = ApplyToClient(options, ($"{key}:0", "Never"));
+
+        Assert.Equal([$"{Client}:{key} is a section; it must be a single value ({description})."], failures);
+        Assert.False(options.StatusCodes.ContainsKey(404));
+        Assert.False(options.Methods.ContainsKey("POST"));
+    }
+
     [Fact]
     public void Apply_SeveralProblems_AreAllReportedAndTheGoodValuesStillApplied()
     {
