@@ -94,6 +94,14 @@ public sealed class ConfigurationSchemaTests
     [InlineData("StatusCodes:600", "Retry")]
     [InlineData("Methods:get", "never")]
     [InlineData("Methods:GE T", "Never")]
+    [InlineData("Methods:123", "Never")]
+    [InlineData("Methods:POST", "+1")]
+    [InlineData("Methods:POST", "1")]
+    [InlineData("Retry:MaxRetryAfter", "0.00:00:30")]
+    [InlineData("Retry:MaxRetryAfter", "\t00:00:30")]
+    [InlineData("Retry:MaxRetryAfter", "+00:00:30")]
+    [InlineData("CircuitBreaker:FailureRatio", "1.")]
+    [InlineData("CircuitBreaker:Enabled", " TRUE ")]
     public async Task Value_PassesTheSchemaExactlyWhenTheStartUpCheckAcceptsIt(string key, string value)
     {
         var section = ConfigurationSections.Build(($"Clients:github:{key}", value));
