@@ -48,6 +48,38 @@ public sealed class ConfigurationSchemaTests
         Assert.Contains(Flatten(errors), e => e.Path?.Replace("#/", string.Empty, StringComparison.Ordinal) == path);
     }
 
+    public static TheoryData<string, string> WholeNumbersAtTheirBounds()
+    {
+        var rows = new TheoryData<string, string>();
+        foreach (var setting in PresetSettings.All.Where(s => s.Type == typeof(int) && s.Range is not null))
+        {
+            var bounds = new[] { (int)setting.Range!.Min - 1, (int)setting.Range.Min }.Concat(setting.Range.Max is int max ? [max, max + 1] : []);
+            foreach (var bound in bounds)
+            {
+                rows.Add(setting.Key, bound.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return rows;
+    }
+
+    // appsettings.json may quote a number ("MaxHedgedAttempts": "3"), as the configuration reads every value as text.
+    [Theory]
+    [MemberData(nameof(WholeNumbersAtTheirBounds))]
+    public async Task WholeNumberWrittenAsText_PassesTheSchemaExactlyWhenTheStartUpCheckAcceptsIt(string key, string value)
+    {
+        var section = ConfigurationSections.Build(($"Clients:github:{key}", value));
+        var registrations = new PresetRegistrations { Configuration = section };
+        registrations.Select("github", new PresetRegistration(ResiliencePresetNames.ReadOnlyApi, null));
+        var names = key.Split(':');
+        var json = $$"""{ "ResiliencePresets": { "Clients": { "github": { "{{names[0]}}": { "{{names[1]}}": "{{value}}" } } } } }""";
+
+        var startUp = new PresetResolver(registrations).ValidateAll();
+        var schema = (await Schema()).Validate(json);
+
+        Assert.Equal(startUp.Count == 0, schema.Count == 0);
+    }
+
     [Fact]
     public async Task Schema_NamesEverySettingTheOptionsHave()
     {
