@@ -90,6 +90,33 @@ public sealed class ReloadTests : IClassFixture<FlakyServer>
             e.Message.Contains("ResiliencePresets:Clients:later:Retry:MaxRetryAttempts is -1; it must be between 0 and 10.", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task ClientSectionMatchingNoClientAddedAtRuntime_IsLoggedOnceUntilItChangesAndTheClientsEditsStillApply()
+    {
+        var path = _server.Respond("/reload/layout/unmatched", Status(503));
+        using var host = PresetHost.Create($$"""
+            { "ResiliencePresets": { "Presets": { "ReadOnlyApi": { {{Fast}} } }, "Clients": { "api": { "Retry": { "MaxRetryAttempts": 1 } } } } }
+            """, _server.Url, (services, url) => services.AddHttpClient("api", c => c.BaseAddress = new Uri(url)).AddResiliencePreset(ResiliencePresetNames.ReadOnlyApi)).Start();
+        var client = host.Client("api");
+        IEnumerable<string> LayoutRejections() => host.Logs.Entries.Where(e => e.EventId.Name == "ConfigurationLayoutRejected" && e.Level == LogLevel.Error).Select(e => e.Message);
+
+        host.Change("ResiliencePresets:Clients:apo:Retry:MaxRetryAttempts", "2");
+        host.Change("ResiliencePresets:Clients:api:Retry:MaxRetryAttempts", "0");
+        using (await client.GetAsync(path))
+        {
+        }
+
+        var logged = Assert.Single(LayoutRejections());
+        Assert.Contains("ResiliencePresets:Clients:apo names no HttpClient that has a resilience preset; the clients with a preset are api.", logged, StringComparison.Ordinal);
+        Assert.Equal(1, _server.Calls(path));
+        Assert.DoesNotContain(host.Logs.Entries, e => e.EventId.Name == "ConfigurationRejected");
+
+        host.Change("ResiliencePresets:Clinets:api:Retry:MaxRetryAttempts", "2");
+
+        Assert.Equal(2, LayoutRejections().Count());
+        Assert.Contains("ResiliencePresets:Clinets is not a known section; the sections under ResiliencePresets are Presets and Clients.", LayoutRejections().Last(), StringComparison.Ordinal);
+    }
+
     // Regression: code given to AddResiliencePreset that threw under the edited configuration (here Methods.Add of a
     // method the edit added) threw out of the reload, on the thread that reloaded, and named no client.
     [Fact]
