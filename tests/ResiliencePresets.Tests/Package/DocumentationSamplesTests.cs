@@ -64,6 +64,45 @@ public sealed class DocumentationSamplesTests
         Assert.Empty(errors.Select(e => $"{location}: {e.Path}: {e.Kind}"));
     }
 
+    // Each example of docs/configuration.md's table of messages, with the section that produces it: the host prints the
+    // example as written, up to its "…" where the docs shorten it.
+    [Theory]
+    [InlineData("""{ "Clients": { "github": { "Retry": { "MaxRetryAttempts": -1 } } } }""", "ResiliencePresets:Clients:github:Retry:MaxRetryAttempts is -1; it must be between 0 and 10.")]
+    [InlineData("""{ "Clients": { "github": { "TotalTimeout": "00:00:05" } } }""", "ResiliencePresets:Clients:github:TotalTimeout is 00:00:05; it must be at least AttemptTimeout (00:00:10).")]
+    [InlineData("""{ "Clients": { "github": { "Retry": { "BaseDelay": "00:01:00" } } } }""", "ResiliencePresets:Clients:github:Retry:BaseDelay is 00:01:00; it must be at most Retry:MaxDelay (00:00:30).")]
+    [InlineData("""{ "Presets": { "SlowReports": { "BasedOn": "ReadOnlyApi", "TotalTimeout": "soon" } } }""", "ResiliencePresets:Presets:SlowReports:TotalTimeout is 'soon'; it must be a time span written as hh:mm:ss, such as 00:00:30.")]
+    [InlineData("""{ "Clients": { "github": { "AttemptTimeout": "00:30" } } }""", "ResiliencePresets:Clients:github:AttemptTimeout is '00:30', which .NET would read as 00:30:00; it must be a time span written as [d.]hh:mm:ss with hours from 0 to 23, such as 00:00:30 or 1.00:00:00.")]
+    [InlineData("""{ "Clients": { "github": { "Retry": { "MaxRetryAttempts": 99999999999 } } } }""", "ResiliencePresets:Clients:github:Retry:MaxRetryAttempts is '99999999999'; it must be between 0 and 10.")]
+    [InlineData("""{ "Clients": { "github": { "RateLimit": { "PermitsPerSecond": 10, "PermitsPerMinute": 600 } } } }""", "ResiliencePresets:Clients:github:RateLimit:PermitsPerMinute is 600; it must be 0 when RateLimit:PermitsPerSecond is set (10); set one rate.")]
+    [InlineData("""{ "Clients": { "github": { "Retyr": { "MaxRetryAttempts": 1 } } } }""", "ResiliencePresets:Clients:github:Retyr is not a known setting; the settings under ResiliencePresets:Clients:github are Retry, StatusCodes, Methods, AttemptTimeout, TotalTimeout, CircuitBreaker, Idempotency, RetryBudget, RateLimit, Fallback, Hedging, Shared.")]
+    [InlineData("""{ "Clients": { "github": { "StatusCodes": { "404": "Sometimes" } } } }""", "ResiliencePresets:Clients:github:StatusCodes:404 is 'Sometimes'; it must be Retry, Never or Retry(N) with N at least 1.")]
+    [InlineData("""{ "Clients": { "github": { "StatusCodes": { "abc": "Never" } } } }""", "ResiliencePresets:Clients:github:StatusCodes:abc is not a status code; the keys under ResiliencePresets:Clients:github:StatusCodes must be whole numbers from 100 to 599.")]
+    [InlineData("""{ "Clients": { "github": { "Methods": { "GE T": "Retry" } } } }""", "ResiliencePresets:Clients:github:Methods:GE T is not an HTTP method; …")]
+    [InlineData("""{ "Clients": { "github": { "BasedOn": "ReadOnlyApi" } } }""", "ResiliencePresets:Clients:github:BasedOn is not allowed: a client's preset is chosen in code with AddResiliencePreset; BasedOn belongs under Presets.")]
+    [InlineData("""{ "Presets": { "Reports": { "AttemptTimeout": "00:00:20" } } }""", "ResiliencePresets:Presets:Reports:BasedOn is missing; a preset defined in configuration must name the preset it starts from: …")]
+    [InlineData("""{ "Presets": { "readonlyapi": { "AttemptTimeout": "00:00:20" } } }""", "ResiliencePresets:Presets:readonlyapi:BasedOn is missing; readonlyapi is not the built-in preset ReadOnlyApi, as preset names are case-sensitive: …")]
+    [InlineData("""{ "Presets": { "A": { "BasedOn": "Nope" } } }""", "ResiliencePresets:Presets:A:BasedOn is 'Nope'; it must name a known preset: …")]
+    [InlineData("""{ "Presets": { "A": { "BasedOn": "B" }, "B": { "BasedOn": "A" } } }""", "ResiliencePresets:Presets:A:BasedOn forms a cycle: A → B → A; a preset must lead back to a built-in one (ReadOnlyApi, IdempotentWrite, PaymentWithIdempotencyKey).")]
+    [InlineData("""{ "Client": { "github": { "Retry": { "MaxRetryAttempts": 1 } } } }""", "ResiliencePresets:Client is not a known section; the sections under ResiliencePresets are Presets and Clients.")]
+    [InlineData("""{ "Clients": { "api": "fast" } }""", """ResiliencePresets:Clients:api is 'fast'; a client's settings must be a section, such as { "Retry": { "MaxRetryAttempts": 2 } }, not a single value.""")]
+    [InlineData("""{ "Clients": { "probe": { "RateLimit": { "PermitsPerSecond": 0.0000001 } } } }""", "ResiliencePresets:Clients:probe:RateLimit:PermitsPerSecond is 1E-07; it must be 0 (off) or between 0.001 and 100000.")]
+    public async Task ValidationMessageExample_IsWhatTheHostPrints(string section, string documented)
+    {
+        var doc = File.ReadAllText(Path.Combine(Root, "docs", "configuration.md"));
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes($$"""{ "{{Section}}": {{section}} }""")));
+        builder.Services.AddResiliencePresets(builder.Configuration.GetSection(Section));
+        builder.Services.AddHttpClient("github").AddResiliencePreset(ResiliencePresetNames.ReadOnlyApi);
+        builder.Services.AddHttpClient("probe").AddResiliencePreset(ResiliencePresetNames.ReadOnlyApi);
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAnyAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains($"| `{documented}` |", doc, StringComparison.Ordinal);
+        var shown = documented.TrimEnd('…').TrimEnd();
+        Assert.Contains(error.Failures, f => documented.EndsWith('…') ? f.StartsWith(shown, StringComparison.Ordinal) && f.Length > shown.Length : f == documented);
+    }
+
     [Theory]
     [MemberData(nameof(JsonSamples))]
     public async Task JsonSample_PassesTheStartUpCheck_WithItsClientsRegisteredAsTheDocsRegisterThem(string location)
