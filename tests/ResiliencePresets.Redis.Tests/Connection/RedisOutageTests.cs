@@ -200,6 +200,14 @@ public sealed class RedisOutageTests
         await using var b = SharedHost.Start(SharedHost.Through(redis), api.Url, json: SharedBucket);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).SelectMany(_ => (SharedHost[])[a, b]).Select(host => host.GetAsync("/ok")));
+
+        // Down at start-up means the first connection has failed: until it has, the requests above went local as
+        // "connecting", and a Redis back before that moment is simply a connection made late, with no Warning.
+        foreach (var host in (SharedHost[])[a, b])
+        {
+            await Eventually.Value(() => host.Logs.Count(log => log is { Level: LogLevel.Warning, EventName: "SharedStateDegraded" }), count => count == 1, "the failed first connection");
+        }
+
         await redis.StartAgainAsync();
         await a.ConnectedAsync();
         await b.ConnectedAsync();
