@@ -16,6 +16,7 @@ public sealed class SharedHost : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _fallbacks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _gauges = new(StringComparer.Ordinal);
 
     private SharedHost(ServiceProvider services, string clientName, TimeProvider time, ConcurrentQueue<(LogLevel Level, string EventName, string Message)> logs)
@@ -34,8 +35,14 @@ public sealed class SharedHost : IAsyncDisposable
         };
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
-            var operation = tags.ToArray().FirstOrDefault(t => t.Key == "resiliencepresets.shared.operation").Value;
+            var all = tags.ToArray();
+            var operation = all.FirstOrDefault(t => t.Key == "resiliencepresets.shared.operation").Value;
             _counts.AddOrUpdate(operation is null ? instrument.Name : $"{instrument.Name}:{operation}", value, (_, sum) => sum + value);
+            if (instrument.Name == "resiliencepresets.shared.fallbacks")
+            {
+                var reason = all.FirstOrDefault(t => t.Key == "resiliencepresets.reason").Value;
+                _fallbacks.AddOrUpdate($"{operation}/{reason}", value, (_, sum) => sum + value);
+            }
         });
         _listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => _gauges[instrument.Name] = value);
         _listener.Start();
@@ -117,6 +124,9 @@ public sealed class SharedHost : IAsyncDisposable
         _listener.RecordObservableInstruments();
         return _counts.TryGetValue(name, out var count) ? count : _counts.Where(c => c.Key.StartsWith(name + ":", StringComparison.Ordinal)).Sum(c => c.Value);
     }
+
+    /// <summary>Gets this instance's fallbacks to local state so far, by operation and reason (for a failure message).</summary>
+    public string Fallbacks => _fallbacks.IsEmpty ? "none" : string.Join(", ", _fallbacks.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key} ×{f.Value}"));
 
     /// <summary>Gets the value a gauge of this instance (<c>resiliencepresets.shared.degraded</c>) reports now.</summary>
     public int Gauge(string name)
