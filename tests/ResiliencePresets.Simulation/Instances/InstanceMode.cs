@@ -99,6 +99,7 @@ public static class InstanceMode
                 startedAt,
                 elapsed.TotalMilliseconds,
                 [.. attempts.Select(a => a.At.TotalMilliseconds)],
+                [.. attempts.Select(a => a.Sent.TotalMilliseconds)],
                 [.. attempts.Select(a => a.Status ?? 0)],
                 failures,
                 counters.Get(ClientName, PresetCounters.Retries),

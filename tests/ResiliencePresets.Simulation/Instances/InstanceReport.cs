@@ -8,6 +8,7 @@ namespace ResiliencePresets.Simulation.Instances;
 /// <param name="StartedAt">When the instance started its requests, in milliseconds since the Unix epoch.</param>
 /// <param name="Elapsed">From its first request to its last answer.</param>
 /// <param name="AttemptAt">When each attempt's answer came, in order, counted below every handler.</param>
+/// <param name="AttemptSentAt">When each of those attempts was sent, in the same order.</param>
 /// <param name="AttemptStatus">Each attempt's status code; 0 when it ended with an exception.</param>
 /// <param name="Failures">What the callers got when they failed: a status code or an exception's type.</param>
 /// <param name="Retries">The library's retries.</param>
@@ -21,6 +22,7 @@ public sealed record InstanceReport(
     double StartedAt,
     double Elapsed,
     IReadOnlyList<double> AttemptAt,
+    IReadOnlyList<double> AttemptSentAt,
     IReadOnlyList<int> AttemptStatus,
     IReadOnlyDictionary<string, int> Failures,
     long Retries,

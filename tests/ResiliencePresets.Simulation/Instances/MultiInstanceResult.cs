@@ -8,7 +8,7 @@ namespace ResiliencePresets.Simulation.Instances;
 /// <param name="Server">The server's row name.</param>
 /// <param name="Setup">The setup's row name.</param>
 /// <param name="Settings">The workload.</param>
-/// <param name="Attempts">Every attempt of every instance, in the order their answers came: when, and the status (0 for an exception).</param>
+/// <param name="Attempts">Every attempt of every instance, in the order their answers came: when, when it was sent, and the status (0 for an exception).</param>
 /// <param name="FailureCauses">What the callers got when they failed, over all instances.</param>
 /// <param name="Completions">When each instance had its last answer.</param>
 /// <param name="Outage">When Redis was killed and when it answered again, in the run that loses it.</param>
@@ -22,7 +22,7 @@ public sealed record MultiInstanceResult(
     string Server,
     string Setup,
     MultiInstanceSettings Settings,
-    IReadOnlyList<(TimeSpan At, int Status)> Attempts,
+    IReadOnlyList<(TimeSpan At, TimeSpan Sent, int Status)> Attempts,
     IReadOnlyDictionary<string, int> FailureCauses,
     IReadOnlyList<TimeSpan> Completions,
     (TimeSpan Killed, TimeSpan Back)? Outage,
@@ -44,6 +44,13 @@ public sealed record MultiInstanceResult(
     public TimeSpan Elapsed => Completions.Max();
 
     public double WastedShare => (double)Wasted / Settings.Requests;
+
+    /// <summary>Gets the refused attempts sent, by any instance, before the first refusal came back to any of them
+    /// (<see cref="Clients.FirstBurst"/>).</summary>
+    public int WastedBeforeSignal => Clients.FirstBurst.Count(Attempts.Select(a => (a.Sent, a.At, !Succeeded(a.Status))));
+
+    /// <summary>Gets the refused attempts after the first burst, as a share of the requests.</summary>
+    public double WastedAfterSignalShare => (double)(Wasted - WastedBeforeSignal) / Settings.Requests;
 
     public double CompletionRatio => Elapsed / Settings.Floor;
 

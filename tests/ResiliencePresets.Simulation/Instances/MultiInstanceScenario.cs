@@ -30,7 +30,10 @@ public static class MultiInstanceScenario
             var killed = await outage;
 
             TimeSpan Since(InstanceReport report, double at) => TimeSpan.FromMilliseconds(report.StartedAt + at - startedAt);
-            var attempts = reports.SelectMany(r => r.AttemptAt.Zip(r.AttemptStatus, (at, status) => (Since(r, at), status))).OrderBy(a => a.Item1).ToList();
+            var attempts = reports
+                .SelectMany(r => r.AttemptAt.Select((at, i) => (At: Since(r, at), Sent: Since(r, r.AttemptSentAt[i]), Status: r.AttemptStatus[i])))
+                .OrderBy(a => a.At)
+                .ToList();
             var failures = reports.SelectMany(r => r.Failures).GroupBy(f => f.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(f => f.Value), StringComparer.Ordinal);
             var fallbacks = reports.SelectMany(r => r.Fallbacks).GroupBy(f => f.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(f => f.Value), StringComparer.Ordinal);
             return new MultiInstanceResult(

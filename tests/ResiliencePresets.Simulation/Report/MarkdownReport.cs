@@ -15,13 +15,13 @@ public static class MarkdownReport
         Line(text);
         Line(text, $"### Contention: {Format.Count(c.Workers)} workers, {Format.Count(c.Requests)} GET requests, server token bucket {c.ServerRate:0} requests/s (burst {c.ServerBurst:0}), floor {Format.Seconds(c.Floor)}");
         Line(text);
-        Line(text, "| Setup | Server quota headers | Calls | Wasted (429s) | Runs of 429s | Wasted, % of requests | Completion ÷ floor | Failures to callers | Retries | Budget refusals | Pauses started or lengthened | Waited for a permit |");
-        Line(text, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Line(text, "| Setup | Server quota headers | Calls | Wasted (429s) | of which sent before the first 429 came back | Runs of 429s | Wasted, % of requests | Wasted after the first 429 came back, % of requests | Completion ÷ floor | Failures to callers | Retries | Budget refusals | Pauses started or lengthened | Waited for a permit |");
+        Line(text, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in report.ContentionResults)
         {
             var library = r.Library;
             var own = r.Setup.StartsWith("ReadOnlyApi", StringComparison.Ordinal);
-            Line(text, $"| {r.Setup} | {(r.QuotaHeaders ? "yes" : "no")} | {Format.Count(r.Calls)} | {Format.Count(r.Wasted)} | {Format.Count(r.WastedBursts)} | {Format.Percent(r.WastedShare)} | {Format.Ratio(r.CompletionRatio)} | {Failures(r)} | " +
+            Line(text, $"| {r.Setup} | {(r.QuotaHeaders ? "yes" : "no")} | {Format.Count(r.Calls)} | {Format.Count(r.Wasted)} | {Format.Count(r.WastedBeforeSignal)} | {Format.Count(r.WastedBursts)} | {Format.Percent(r.WastedShare)} | {Format.Percent(r.WastedAfterSignalShare)} | {Format.Ratio(r.CompletionRatio)} | {Failures(r)} | " +
                 $"{(own ? Format.Count(library.Retries) : "–")} | {(own ? Format.Count(library.BudgetRefusals) : "–")} | {(own ? Format.Count(library.Pauses) : "–")} | {(own ? Format.Count(library.Throttled) : "–")} |");
         }
 

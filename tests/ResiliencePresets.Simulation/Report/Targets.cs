@@ -12,6 +12,11 @@ public static class Targets
     public const double LimiterMaxWasted = 0.03;
     public const double LimiterMaxCompletion = 1.10;
     public static readonly TimeSpan MaxRecovery = TimeSpan.FromSeconds(10);
+
+    /// <summary>The reading the project decided for the waste and completion targets (docs/performance.md, "How the
+    /// targets are judged"): the first burst is left out of the waste, and completion is set against the setup that knows
+    /// the server's rate.</summary>
+    public const string Judged = "as judged";
     public const double BudgetMaxAmplification = 1.2;
     public const double PushbackDefaultsMaxAmplification = 1.0;
 
@@ -27,6 +32,8 @@ public static class Targets
         foreach (var r in report.ContentionResults.Where(r => r.Setup == ContentionSetups.ReadOnlyDefaults))
         {
             yield return ($"{Headers(r)}: ReadOnlyApi defaults, wasted ≤ {DefaultsMaxWasted:P0}", Format.Percent(r.WastedShare), r.WastedShare <= DefaultsMaxWasted);
+            yield return ($"{Headers(r)}: ReadOnlyApi defaults, {Judged}: wasted after the first 429 came back ≤ {DefaultsMaxWasted:P0}",
+                Format.Percent(r.WastedAfterSignalShare), r.WastedAfterSignalShare <= DefaultsMaxWasted);
         }
 
         foreach (var r in report.LimiterResults.Where(r => r.Setup == ContentionSetups.ReadOnlyDefaults))
@@ -34,6 +41,14 @@ public static class Targets
             var met = r.WastedShare <= LimiterMaxWasted && r.CompletionRatio <= LimiterMaxCompletion && r.Failures == 0;
             yield return ($"{r.Server}: ReadOnlyApi defaults, wasted ≤ {LimiterMaxWasted:P0}, completion ≤ {LimiterMaxCompletion:F2}× floor, 0 failed",
                 $"{Format.Percent(r.WastedShare)} ({Format.Percent(r.WastedAfterSignalShare)} after the first refusal came back), {Format.Ratio(r.CompletionRatio)}, {Format.Count(r.Failures)}", met);
+            if (report.LimiterResults.FirstOrDefault(i => i.Server == r.Server && i.Setup == ContentionSetups.ReadOnlyRate) is { } ideal)
+            {
+                var behindIdeal = r.Elapsed / ideal.Elapsed;
+                var judged = r.WastedAfterSignalShare <= LimiterMaxWasted && behindIdeal <= LimiterMaxCompletion && r.Failures == 0;
+                yield return ($"{r.Server}: ReadOnlyApi defaults, {Judged}: wasted after the first refusal came back ≤ {LimiterMaxWasted:P0}, completion ≤ {LimiterMaxCompletion:F2}× the server's rate configured, 0 failed",
+                    $"{Format.Percent(r.WastedAfterSignalShare)}, {Format.Ratio(behindIdeal)} ({Format.Ratio(r.CompletionRatio)} against {Format.Ratio(ideal.CompletionRatio)}), {Format.Count(r.Failures)}", judged);
+            }
+
             if (r.LimitChanged && r.Server.Contains("doubles", StringComparison.Ordinal))
             {
                 yield return ($"{r.Server}: ReadOnlyApi defaults reach 90 % of the new rate within {MaxRecovery.TotalSeconds:0} s",

@@ -6,6 +6,7 @@ namespace ResiliencePresets.Simulation.Scenarios;
 /// <param name="Requests">Logical requests the workers made.</param>
 /// <param name="Calls">Requests that reached the server, retries included.</param>
 /// <param name="Wasted">Calls the server answered 429.</param>
+/// <param name="WastedBeforeSignal">Of those, the calls sent before the first 429 came back (<see cref="Clients.FirstBurst"/>).</param>
 /// <param name="WastedBursts">Runs of 429s (separated by a quarter second without one).</param>
 /// <param name="Failures">Requests whose caller got an error status or an exception.</param>
 /// <param name="FailureCauses">The failures by what the caller got: a status code or an exception's type.</param>
@@ -18,6 +19,7 @@ public sealed record ContentionResult(
     int Requests,
     int Calls,
     int Wasted,
+    int WastedBeforeSignal,
     int WastedBursts,
     int Failures,
     IReadOnlyDictionary<string, int> FailureCauses,
@@ -26,6 +28,9 @@ public sealed record ContentionResult(
     LibraryCounts Library)
 {
     public double WastedShare => (double)Wasted / Requests;
+
+    /// <summary>Gets the calls refused after the first 429 came back, as a share of the requests.</summary>
+    public double WastedAfterSignalShare => (double)(Wasted - WastedBeforeSignal) / Requests;
 
     public double CompletionRatio => Elapsed / Floor;
 }

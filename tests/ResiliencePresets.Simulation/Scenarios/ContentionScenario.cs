@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using ResiliencePresets.Simulation.Clients;
 using ResiliencePresets.Simulation.Server;
 
@@ -17,9 +18,21 @@ public static class ContentionScenario
 
         await using var api = await RateLimitedApi.StartAsync(settings.ServerRate, settings.ServerBurst, quotaHeaders);
         var clientName = $"contention-{Guid.NewGuid():N}";
-        using var host = ClientHost.Create(clientName, setup, api.BaseAddress);
+        var log = new WireLog();
+        var measured = setup with
+        {
+            Configure = b =>
+            {
+                setup.Configure(b);
+
+                // Added last, so it sits below the setup's handlers and sees every attempt.
+                b.AddHttpMessageHandler(() => new WireCounter(log));
+            },
+        };
+        using var host = ClientHost.Create(clientName, measured, api.BaseAddress);
         var client = host.Client();
 
+        log.Start();
         var (failures, elapsed) = await ClosedLoopWorkload.RunAsync(client, settings.Workers, settings.Requests, RateLimitedApi.ItemsPath);
 
         var library = new LibraryCounts(
@@ -27,6 +40,6 @@ public static class ContentionScenario
             counters.Get(clientName, PresetCounters.BudgetRefusals),
             counters.Get(clientName, PresetCounters.Pauses),
             counters.Get(clientName, PresetCounters.Throttled));
-        return new ContentionResult(setup.Name, quotaHeaders, settings.Requests, api.Attempts, api.Rejected, api.RejectionBursts, failures.Values.Sum(), failures, elapsed, settings.Floor, library);
+        return new ContentionResult(setup.Name, quotaHeaders, settings.Requests, api.Attempts, api.Rejected, FirstBurst.Count(log.Attempts), api.RejectionBursts, failures.Values.Sum(), failures, elapsed, settings.Floor, library);
     }
 }

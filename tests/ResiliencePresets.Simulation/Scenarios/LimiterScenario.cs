@@ -56,7 +56,7 @@ public static class LimiterScenario
 
             // Refused before any refusal could reach the client: the first burst, which no client can save.
             var firstSignal = refused.Count == 0 ? TimeSpan.MaxValue : refused.Min(a => a.At);
-            var beforeSignal = refused.Count(a => a.Sent < firstSignal);
+            var beforeSignal = FirstBurst.Count(attempts);
             if (rates is not null)
             {
                 Console.WriteLine($"trace: {server.Name}, {setup.Name}: {refused.Count} refused ({beforeSignal} sent before the first refusal came back at {firstSignal.TotalMilliseconds:0} ms), {elapsed.TotalSeconds:0.00} s");

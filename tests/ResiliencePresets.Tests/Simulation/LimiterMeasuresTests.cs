@@ -1,3 +1,4 @@
+using ResiliencePresets.Simulation.Clients;
 using ResiliencePresets.Simulation.Scenarios;
 
 namespace ResiliencePresets.Tests.Simulation;
@@ -36,5 +37,24 @@ public sealed class LimiterMeasuresTests
 
         Assert.Null(RateRecovery.TimeToReach(successes, TimeSpan.FromSeconds(5), newRate: 40));
         Assert.NotNull(RateRecovery.TimeToReach(successes, TimeSpan.FromSeconds(5), newRate: 30));
+    }
+
+    [Fact]
+    public void FirstBurst_RefusalsSentBeforeTheFirstRefusalCameBack_AreTheBurstAndTheOnesSentAfterAreNot()
+    {
+        WireAttempt[] attempts =
+        [
+            new(TimeSpan.FromMilliseconds(0), TimeSpan.FromMilliseconds(2), 200),
+            new(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(4), 429),
+            new(TimeSpan.FromMilliseconds(3), TimeSpan.FromMilliseconds(5), 503),
+            new(TimeSpan.FromMilliseconds(4), TimeSpan.FromMilliseconds(6), 429),
+            new(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(7), null),
+            new(TimeSpan.FromMilliseconds(6), TimeSpan.FromMilliseconds(8), 200),
+        ];
+
+        // Sent at 1 and 3 ms, before the first refusal came back at 4 ms; the refusal sent at 4 ms and the exception
+        // at 5 ms came after it.
+        Assert.Equal(2, FirstBurst.Count(attempts));
+        Assert.Equal(0, FirstBurst.Count(attempts.Where(a => a.Succeeded)));
     }
 }

@@ -17,7 +17,7 @@ public sealed class MultiInstanceMeasuresTests
     [Fact]
     public void Between_AnOutage_CountsRefusalsAndSuccessesOfEachSpanOnce()
     {
-        (TimeSpan, int)[] attempts = [(S(1), 200), (S(4.9), 429), (S(5), 429), (S(6), 200), (S(8), 503), (S(9), 200), (S(9.5), 0)];
+        (TimeSpan, TimeSpan, int)[] attempts = [(S(1), S(0.9), 200), (S(4.9), S(4.8), 429), (S(5), S(4.9), 429), (S(6), S(5.9), 200), (S(8), S(7.9), 503), (S(9), S(8.9), 200), (S(9.5), S(9.4), 0)];
         var result = new MultiInstanceResult("server", "setup", new MultiInstanceSettings(), attempts, new Dictionary<string, int>(), [S(10)],
             (S(5), S(8)), 0, 0, 0, 0, new Dictionary<string, long>(), []);
 
@@ -25,6 +25,23 @@ public sealed class MultiInstanceMeasuresTests
         Assert.Equal((1, 1), result.Between(S(5), S(8)));
         Assert.Equal((2, 1), result.Between(S(8), TimeSpan.MaxValue));
         Assert.Equal(4, result.Wasted);
+    }
+
+    [Fact]
+    public void WastedBeforeSignal_FourInstances_CountsTheRefusalsAnyOfThemSentBeforeTheFirstRefusalCameBackToAny()
+    {
+        // Answers in order of arrival, from four processes on one clock: the first refusal comes back at 12 ms; three
+        // refusals were sent before it (one by another instance, answered later); the one sent at 13 ms is after it.
+        (TimeSpan, TimeSpan, int)[] attempts =
+        [
+            (Ms(3), Ms(1), 200), (Ms(12), Ms(10), 429), (Ms(14), Ms(11), 429), (Ms(15), Ms(11.5), 429), (Ms(16), Ms(13), 429), (Ms(30), Ms(28), 200),
+        ];
+        var result = new MultiInstanceResult("server", "setup", new MultiInstanceSettings { Requests = 100 }, attempts, new Dictionary<string, int>(), [Ms(30)],
+            null, 0, 0, 0, 0, new Dictionary<string, long>(), []);
+
+        Assert.Equal(4, result.Wasted);
+        Assert.Equal(3, result.WastedBeforeSignal);
+        Assert.Equal(0.01, result.WastedAfterSignalShare, 6);
     }
 
     [Fact]
@@ -41,4 +58,6 @@ public sealed class MultiInstanceMeasuresTests
     }
 
     private static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
+
+    private static TimeSpan Ms(double milliseconds) => TimeSpan.FromMilliseconds(milliseconds);
 }
