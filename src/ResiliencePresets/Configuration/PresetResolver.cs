@@ -180,7 +180,7 @@ internal sealed class PresetResolver
 
                 failures.Add(visited.Count == 1
                     ? UnknownPresetMessage(name)
-                    : $"{chain[^1].Path}:BasedOn is '{name}'; it must name a known preset: {string.Join(", ", KnownPresetNames())}.");
+                    : $"{chain[^1].Path}:BasedOn is '{name}'; it must name a known preset: {string.Join(", ", Candidates(visited))}.");
                 return null;
             }
 
@@ -200,7 +200,7 @@ internal sealed class PresetResolver
                 var builtIn = BuiltInPresets.Names.FirstOrDefault(n => n.Equals(name, StringComparison.OrdinalIgnoreCase));
                 failures.Add(builtIn is not null
                     ? $"{section.Path}:BasedOn is missing; {name} is not the built-in preset {builtIn}, as preset names are case-sensitive: write {builtIn} to change the built-in preset, or give {name} a BasedOn."
-                    : $"{section.Path}:BasedOn is missing; a preset defined in configuration must name the preset it starts from: {string.Join(", ", KnownPresetNames())}.");
+                    : $"{section.Path}:BasedOn is missing; a preset defined in configuration must name the preset it starts from: {string.Join(", ", Candidates(visited))}.");
                 return null;
             }
         }
@@ -214,6 +214,9 @@ internal sealed class PresetResolver
 
         return options;
     }
+
+    // The presets a BasedOn in this chain may name: none of the chain's own, which would form a cycle.
+    private IEnumerable<string> Candidates(List<string> chain) => KnownPresetNames().Where(n => !chain.Contains(n, StringComparer.Ordinal));
 
     internal string UnknownPresetMessage(string name)
         => $"The resilience preset '{name}' is not known. Known presets: {string.Join(", ", KnownPresetNames())}. Names are case-sensitive; a new preset is defined under {RootPath}:{PresetsKey} with BasedOn.";

@@ -102,7 +102,7 @@ public sealed class PresetResolverTests
         var configuration = ConfigurationSections.Build(("Presets:Mine:BasedOn", "Middle"), ("Presets:Middle:BasedOn", "readonlyapi"));
 
         Assert.Equal(
-            [$"ResiliencePresets:Presets:Middle:BasedOn is 'readonlyapi'; it must name a known preset: {Builtins}, Middle, Mine."],
+            [$"ResiliencePresets:Presets:Middle:BasedOn is 'readonlyapi'; it must name a known preset: {Builtins}."],
             Failures(Resolver(configuration, ("api", "Mine", null)), "api"));
     }
 
@@ -115,7 +115,20 @@ public sealed class PresetResolverTests
         var configuration = ConfigurationSections.Build(("Presets:Mine:BasedOn", basedOn), ("Presets:Mine:Retry:MaxRetryAttempts", "1"));
 
         Assert.Equal(
-            [$"ResiliencePresets:Presets:Mine:BasedOn is missing; a preset defined in configuration must name the preset it starts from: {Builtins}, Mine."],
+            [$"ResiliencePresets:Presets:Mine:BasedOn is missing; a preset defined in configuration must name the preset it starts from: {Builtins}."],
+            Failures(Resolver(configuration, ("api", "Mine", null)), "api"));
+    }
+
+    // Regression: the presets offered for BasedOn listed the preset itself, and the presets of its own chain, each of
+    // which would be a cycle.
+    [Fact]
+    public void Resolve_ConfiguredPresetWithoutBasedOn_OffersEveryOtherPresetButNotItsOwnChain()
+    {
+        var configuration = ConfigurationSections.Build(
+            ("Presets:Mine:BasedOn", "Middle"), ("Presets:Middle:Retry:MaxRetryAttempts", "1"), ("Presets:Other:BasedOn", "ReadOnlyApi"));
+
+        Assert.Equal(
+            [$"ResiliencePresets:Presets:Middle:BasedOn is missing; a preset defined in configuration must name the preset it starts from: {Builtins}, Other."],
             Failures(Resolver(configuration, ("api", "Mine", null)), "api"));
     }
 
@@ -270,7 +283,7 @@ public sealed class PresetResolverTests
             [
                 "ResiliencePresets:Clients:orphan names no HttpClient that has a resilience preset; the clients with a preset are a, b. A client's name is the name given to AddHttpClient, or a typed client's type name without namespace.",
                 "ResiliencePresets:Presets:Shared:Retry:MaxRetryAttempts is 99; it must be between 0 and 10.",
-                $"ResiliencePresets:Presets:Unused:BasedOn is 'Nowhere'; it must name a known preset: {Builtins}, Shared, Unused.",
+                $"ResiliencePresets:Presets:Unused:BasedOn is 'Nowhere'; it must name a known preset: {Builtins}, Shared.",
             ],
             failures);
     }
