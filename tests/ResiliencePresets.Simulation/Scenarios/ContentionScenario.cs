@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using ResiliencePresets.Simulation.Clients;
 using ResiliencePresets.Simulation.Server;
 
@@ -19,16 +18,7 @@ public static class ContentionScenario
         await using var api = await RateLimitedApi.StartAsync(settings.ServerRate, settings.ServerBurst, quotaHeaders);
         var clientName = $"contention-{Guid.NewGuid():N}";
         var log = new WireLog();
-        var measured = setup with
-        {
-            Configure = b =>
-            {
-                setup.Configure(b);
-
-                // Added last, so it sits below the setup's handlers and sees every attempt.
-                b.AddHttpMessageHandler(() => new WireCounter(log));
-            },
-        };
+        var measured = setup.CountedIn(log);
         using var host = ClientHost.Create(clientName, measured, api.BaseAddress);
         var client = host.Client();
 

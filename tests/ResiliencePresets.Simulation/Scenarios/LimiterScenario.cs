@@ -27,16 +27,7 @@ public static class LimiterScenario
         {
             var log = new WireLog();
             var clientName = $"limiter-{Guid.NewGuid():N}";
-            var measured = setup with
-            {
-                Configure = b =>
-                {
-                    setup.Configure(b);
-
-                    // Added last, so it sits below the setup's handlers and sees every attempt.
-                    b.AddHttpMessageHandler(() => new WireCounter(log));
-                },
-            };
+            var measured = setup.CountedIn(log);
             using var host = ClientHost.Create(clientName, measured, slot.BaseAddress);
             var client = host.Client();
 
